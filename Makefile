@@ -1,0 +1,43 @@
+# xxgk — two commands matter:  `make demo` and `make test`.
+# Both create the virtual environment (.venv) from the pinned dependencies first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+SEEDS  := tests/fixtures/seeds/*.txt
+
+.PHONY: setup demo test test-fast bench accuracy clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "xxgk needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## the main job on the five seed reports: parse them, then check them
+demo: setup
+	$(BIN)/xxgk parse $(SEEDS)
+	-$(BIN)/xxgk check $(SEEDS)
+
+## the whole test suite (what CI runs)
+test: setup
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -x -m "not slow"
+
+## speed figures (docs/benchmarks.md records them)
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+## accuracy against ../shared/corpus (skips when the corpus is absent)
+accuracy: setup
+	$(BIN)/python scripts/accuracy.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info src/*.egg-info

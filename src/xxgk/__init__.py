@@ -1,0 +1,38 @@
+"""xxgk — 政府信息公开工作年度报告: parse, check, store and render.
+
+Library use::
+
+    import xxgk
+    record = xxgk.parse_path("report.pdf")      # -> xxgk.model.Record
+    record.cells["t3.new.total"]
+
+The pipeline is visible in the package: ``read`` (bytes → Document),
+``extract`` (Document → Record), ``check`` (Record → findings), ``store``,
+``render`` and ``cli``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+from .model import Document, Record  # noqa: E402
+from .read import ReadError, read_bytes, read_path  # noqa: E402
+
+
+def parse_document(doc: Document) -> Record:
+    from .extract import extract
+
+    return extract(doc)
+
+
+def parse_bytes(data: bytes, path: str = "<bytes>") -> Record:
+    return parse_document(read_bytes(data, path))
+
+
+def parse_path(path: str | Path) -> Record:
+    return parse_document(read_path(path))
+
+
+__all__ = ["Document", "Record", "ReadError", "parse_bytes", "parse_document", "parse_path", "read_bytes", "read_path", "__version__"]

@@ -1,0 +1,40 @@
+"""Document → Record: the tables, the sections and the meta of one report."""
+
+from __future__ import annotations
+
+from ..layouts import layout_for
+from ..model import Document, Meta, Record
+from .meta import detect_template, find_agency, find_published, find_title, find_year
+from .sections import split_sections
+from .tables import read_tables
+from .tokens import tokens_of
+
+__all__ = ["extract"]
+
+
+def extract(doc: Document) -> Record:
+    tokens = tokens_of(doc)
+    title, title_index = find_title(tokens, doc.title)
+    published = find_published(tokens, doc.published)
+    year = find_year(title, tokens, published)
+    template, marker_counts = detect_template(tokens, year)
+    notes: list[str] = []
+    if marker_counts.get("2019") and marker_counts.get("2021"):
+        notes.append(f"mixed-layout: 2019 标签 {marker_counts['2019']} 处，2021 标签 {marker_counts['2021']} 处")
+    cells: dict = {}
+    raw: dict = {}
+    uncertain: list[str] = []
+    used: set[int] = set()
+    if template in ("2019", "2021"):
+        res = read_tables(tokens, layout_for(template))
+        layout_keys = layout_for(template).cell_keys(with_optional=True)
+        order = {k: i for i, k in enumerate(layout_keys)}
+        cells = dict(sorted(res.cells.items(), key=lambda kv: order.get(kv[0], len(order))))
+        raw = res.raw
+        uncertain = sorted(set(res.uncertain), key=lambda k: order.get(k, len(order)))
+        used = res.used_lines
+        notes.extend(res.notes)
+    sections = split_sections(tokens, used)
+    agency = find_agency(tokens, title, title_index, doc.agency)
+    meta = Meta(title=title, agency=agency, year=year, published=published, template=template)
+    return Record(source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes)

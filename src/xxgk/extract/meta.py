@@ -1,0 +1,173 @@
+"""Title, agency, year reported on, stated date, and the layout used."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..layouts import LAYOUTS, template_for_year
+from ..text import norm_label
+from .tokens import Token
+
+_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
+_CN_NUM = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DATE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
+_CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)\s*[:：]\s*(.+)")
+_STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
+_TITLE_WORDS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告", "年度报告", "工作报告")
+_AGENCY_END = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|办|院|署|部|中心|所|站|会|处|分局|街道|镇|乡|片区管理局|公司|队|馆)$")
+
+
+def _cn_small(s: str) -> int:
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + _CN_NUM.get(s[1], 0)
+    if len(s) >= 2 and s[1] == "十":
+        return _CN_NUM.get(s[0], 0) * 10 + (_CN_NUM.get(s[2], 0) if len(s) > 2 else 0)
+    return _CN_NUM.get(s, 0)
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in a text, ISO formatted."""
+    m = _DATE.search(text)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        m = _CN_DATE.search(text)
+        if not m:
+            return None
+        y = int("".join(str(_CN_NUM.get(c, 0)) for c in m.group(1)))
+        mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _is_date_line(text: str) -> bool:
+    t = re.sub(r"\s+", "", text)
+    m = _DATE.search(t) or _CN_DATE.search(t)
+    return bool(m) and len(t) - (m.end() - m.start()) <= 30 and (m.end() >= len(t) - 1)
+
+
+def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, int]:
+    """The report title and the index of its token (-1 if it came from the container)."""
+    for i, t in enumerate(tokens[:60]):
+        if t.grid or len(t.norm) > 80:
+            continue
+        if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
+            title = t.norm
+            # the agency on the line above a title that starts without one
+            if i > 0 and title.startswith(("政府信息公开", "信息公开", "政务公开")):
+                prev = tokens[i - 1].norm
+                if prev and len(prev) <= 30 and _AGENCY_END.search(prev):
+                    title = prev + title
+            return title, i
+    if doc_title:
+        return norm_label(doc_title), -1
+    return None, -1
+
+
+def agency_from_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = re.sub(r"[《》“”\"]", "", title)
+    t = re.sub(r"(19|20)\d{2}\s*年度?", "", t)
+    for w in ("政府信息公开", "政务公开", "信息公开", "年度报告", "工作报告"):
+        k = t.find(w)
+        if k >= 0:
+            t = t[:k]
+            break
+    t = t.strip(" ,，:：、")
+    t = re.sub(r"^关于", "", t)
+    t = re.sub(r"(关于|的)$", "", t)
+    return t or None
+
+
+def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_agency: str | None) -> str | None:
+    a = agency_from_title(title)
+    if a:
+        return a
+    # the line just below the title (a cover page) …
+    if title_index >= 0:
+        for t in tokens[title_index + 1 : title_index + 3]:
+            if t.norm and len(t.norm) <= 30 and _AGENCY_END.search(t.norm) and not _DATE.search(t.norm):
+                return t.norm
+    if doc_agency:
+        return norm_label(doc_agency)
+    # … or the signature above the date at the end
+    tail = [t for t in tokens[-8:] if t.norm and not t.grid]
+    for k in range(len(tail) - 1, 0, -1):
+        if _is_date_line(tail[k].text):
+            cand = tail[k - 1].norm
+            if len(cand) <= 30 and _AGENCY_END.search(cand):
+                return cand
+    return None
+
+
+def find_year(title: str | None, tokens: list[Token], published: str | None) -> int | None:
+    if title:
+        m = _YEAR.search(title)
+        if m:
+            return int(m.group(1))
+    text = "".join(t.norm for t in tokens[:400] if not t.grid)
+    m = _STAT_PERIOD.search(text)
+    if m:
+        return int(m.group(1))
+    # the year most talked about in the opening text
+    years = Counter(int(y) for y in re.findall(r"(20\d{2}|19\d{2})年(?!\d{1,2}月\d{1,2}日前)", text[:3000]))
+    if years:
+        top = years.most_common()
+        best = top[0][1]
+        cands = sorted(y for y, c in top if c == best)
+        if published:
+            py = int(published[:4])
+            prior = [y for y in cands if y < py or (y == py and published[5:7] == "12")]
+            if prior:
+                return max(prior)
+        return cands[0]
+    if published:
+        return int(published[:4]) - 1
+    return None
+
+
+def find_published(tokens: list[Token], doc_published: str | None) -> str | None:
+    if doc_published:
+        d = parse_date(doc_published)
+        if d:
+            return d
+    for t in tokens[:40]:
+        m = _PUBLISHED.search(t.text)
+        if m:
+            d = parse_date(m.group(1))
+            if d:
+                return d
+    # 落款: the last short line that ends with a date
+    for t in reversed(tokens[-12:]):
+        if not t.grid and _is_date_line(t.text):
+            return parse_date(re.sub(r"\s+", "", t.text))
+    # a date line right under the title (cover page)
+    for t in tokens[:8]:
+        if not t.grid and _is_date_line(t.text) and len(t.norm) <= 14:
+            return parse_date(t.norm)
+    return None
+
+
+def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
+    """The layout the document uses, from the header phrases only one layout has."""
+    counts = {k: 0 for k in LAYOUTS}
+    markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
+    for t in tokens:
+        if not t.norm or len(t.norm) > 200:
+            continue
+        for k, ms in markers.items():
+            counts[k] += sum(1 for m in ms if m in t.norm)
+    if counts["2019"] == 0 and counts["2021"] == 0:
+        has_table = any(("本年新收" in t.norm or "第二十条" in t.norm) and len(t.norm) < 60 for t in tokens)
+        if not has_table:
+            if year is not None and year <= 2018:
+                return "pre2019", counts
+            return None, counts
+        return template_for_year(year) if year and year >= 2019 else "2021", counts
+    return ("2019" if counts["2019"] > counts["2021"] else "2021"), counts

@@ -1,0 +1,82 @@
+"""Cell text → number.
+
+Published cells hold more than digits: ``减60``, ``加10``, ``117(增)``, ``4个``,
+``323.6万``, ``14.35万元``, ``1,234``, full-width digits, or just ``减``.
+:func:`parse_cell` turns one cell's text into a :class:`CellValue` that says
+the value, whether the cell is blank, and whether the text was not a plain
+number (then the record keeps it in ``raw``).
+
+It never repairs or guesses: a ``减`` with no figure is ``value=None`` with
+its raw text kept, for the checker to report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..text import clean
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
+_UNITS = r"(?:个|件|项|条|次|份|篇|宗|例|人次|家|批次)"
+_SIGNED = re.compile(
+    rf"^(?P<pre>减少|减|增加|增|加|新增|\+|-|−|－)?\s*(?P<num>{_NUM})\s*(?P<yuan>万元|万|元|亿元)?\s*{_UNITS}?\s*"
+    rf"(?:[(（](?P<post>增|减|增加|减少)[)）])?$"
+)
+_PLACEHOLDER = re.compile(r"^(?:减|增|加|减少|增加|无|/|\\|—+|-+|–|－|―|×|x|X|空|暂无|见附件|未填)$")
+
+NEGATIVE = {"减", "减少", "-", "−", "－"}
+
+
+@dataclass(frozen=True, slots=True)
+class CellValue:
+    value: int | float | None
+    blank: bool  # nothing at all in the cell
+    raw: str | None  # the source text when it was not a plain number
+    ok: bool  # the text was understood (a number, or blank)
+    note: str | None = None
+
+
+BLANK = CellValue(None, True, None, True)
+
+
+def is_value_text(text: str) -> bool:
+    """Whether a cell's text is a figure or a placeholder for one (not a label)."""
+    t = clean(text).strip().replace(" ", "")
+    if not t:
+        return True
+    return bool(_SIGNED.match(t) or _PLACEHOLDER.match(t))
+
+
+def parse_cell(text: str | None, kind: str = "count") -> CellValue:
+    """Parse one cell.  ``kind`` is ``count``, ``signed`` or ``amount`` (see layouts)."""
+    if text is None:
+        return BLANK
+    t = clean(text).strip()
+    compact = re.sub(r"\s+", "", t)
+    if not compact:
+        return BLANK
+    m = _SIGNED.match(compact)
+    if not m:
+        return CellValue(None, False, compact, False)
+    num = m.group("num").replace(",", "")
+    sign = -1 if (m.group("pre") in NEGATIVE or m.group("post") in ("减", "减少")) else 1
+    note = None
+    if "." in num:
+        dec = Decimal(num)
+    else:
+        dec = Decimal(int(num))
+    yuan = m.group("yuan")
+    if yuan == "元":
+        dec = dec / Decimal(10000)
+        note = "元→万元"
+    elif yuan == "亿元":
+        dec = dec * Decimal(10000)
+        note = "亿元→万元"
+    dec = dec * sign
+    # counts are integers, amounts decimals; an amount written without a
+    # decimal point stays an integer
+    value: int | float = int(dec) if dec == dec.to_integral_value() and "." not in num else float(dec)
+    plain = compact == num and "," not in m.group("num")
+    return CellValue(value, False, None if plain else compact, True, note)

@@ -1,0 +1,126 @@
+"""Cut the narrative into the six standard sections.
+
+A heading is a line that starts with a Chinese numeral and 、 (``三、``) and is
+short, or that starts with a standard title.  Headings must count upwards (a
+numbered list ``一、…二、…`` inside section 五 is not a heading), a table of
+contents (three or more headings in a row with nothing between them) is
+skipped, and each heading is mapped to the standard section it is by its
+key words, not by its numeral, so that extra sections (a seventh one, a
+``工作机制保障`` section) and renumbered ones are told apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..layouts import SECTIONS
+from ..model import SectionText
+from .tokens import Token
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*、\s*(.*)$", re.S)
+_TITLE_END = re.compile(r"[:：。；;]|\s{1,}(?=\S)")
+# the order in which key words decide a section: the most specific first
+_PRECEDENCE = (6, 4, 3, 2, 5, 1)
+
+
+def cn_number(s: str) -> int | None:
+    if not s:
+        return None
+    if s == "十":
+        return 10
+    if len(s) == 1:
+        return CN_DIGITS.get(s)
+    if s.startswith("十"):
+        return 10 + CN_DIGITS.get(s[1], 0)
+    if len(s) == 2 and s[1] == "十":
+        return CN_DIGITS.get(s[0], 0) * 10
+    if len(s) == 3 and s[1] == "十":
+        return CN_DIGITS.get(s[0], 0) * 10 + CN_DIGITS.get(s[2], 0)
+    return None
+
+
+def standard_no(title: str) -> int | None:
+    """Which standard section (1–6) a heading names, by its key words."""
+    t = re.sub(r"\s+", "", title)
+    by_no = {s.no: s for s in SECTIONS}
+    for no in _PRECEDENCE:
+        if any(k in t for k in by_no[no].keys):
+            return no
+    return None
+
+
+@dataclass
+class _Heading:
+    index: int  # token index
+    numeral: int
+    title: str
+    rest: str  # text after the title on the same line
+
+
+def _candidate(tok: Token, index: int) -> _Heading | None:
+    if tok.grid:
+        return None
+    m = _HEADING.match(tok.text)
+    if not m:
+        return None
+    numeral = cn_number(m.group(1))
+    if numeral is None:
+        return None
+    body = m.group(2).strip()
+    if len(re.sub(r"\s+", "", body)) <= 32 and not re.search(r"[。；;]", body.rstrip("。")):
+        return _Heading(index, numeral, f"{m.group(1)}、{body}".rstrip("：:"), "")
+    # a long line: a heading only if it starts with a standard title's words
+    cut = _TITLE_END.search(body)
+    head = body[: cut.start()] if cut else body[:20]
+    if len(head) <= 24 and standard_no(head) is not None:
+        return _Heading(index, numeral, f"{m.group(1)}、{head}", body[cut.end() :].strip() if cut else body[20:])
+    return None
+
+
+def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionText]:
+    cands = [h for i, t in enumerate(tokens) if (h := _candidate(t, i)) is not None]
+    # a table of contents: three or more headings in a row, nothing between
+    toc: set[int] = set()
+    run: list[_Heading] = []
+    for h in cands:
+        if run and h.index == run[-1].index + 1 and h.numeral == run[-1].numeral + 1 and not run[-1].rest:
+            run.append(h)
+        else:
+            if len(run) >= 3:
+                toc.update(x.index for x in run)
+            run = [h]
+    if len(run) >= 3:
+        toc.update(x.index for x in run)
+    heads: list[_Heading] = []
+    last = 0
+    for h in cands:
+        if h.index in toc:
+            continue
+        if last < h.numeral <= last + 3:
+            heads.append(h)
+            last = h.numeral
+    out: list[SectionText] = []
+    taken: set[int] = set()
+    for k, h in enumerate(heads):
+        end = heads[k + 1].index if k + 1 < len(heads) else len(tokens)
+        parts = [h.rest] if h.rest else []
+        prev_line = None
+        for t in tokens[h.index + 1 : end]:
+            if t.line in used_lines:
+                continue
+            if not t.text:
+                continue
+            if prev_line == t.line and t.grid:
+                parts[-1] += "\t" + t.text
+            else:
+                parts.append(t.text)
+            prev_line = t.line
+        no = standard_no(h.title)
+        if no in taken:
+            no = None
+        if no is not None:
+            taken.add(no)
+        out.append(SectionText(no=no, title=re.sub(r"\s+", "", h.title), text="\n".join(p.strip() for p in parts if p.strip()), printed=h.numeral))
+    return out

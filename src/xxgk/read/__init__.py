@@ -1,0 +1,105 @@
+"""Readers: bytes of any format → :class:`xxgk.model.Document`.
+
+The format is told from the bytes, never from the file name.  Each format
+has one module here with a ``read_<format>(data, source)`` function, listed
+in :data:`READERS`.  A reader raises :class:`ReadError` for a file it cannot
+read; nothing else may escape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Callable
+
+from ..model import Document, Source
+from .errors import ReadError
+
+__all__ = ["ReadError", "detect_format", "read_bytes", "read_path", "READERS"]
+
+# format → "module:function"; imported lazily so that a missing optional
+# dependency of one reader never breaks the others.
+READERS: dict[str, str] = {
+    "text": "xxgk.read.text:read_text",
+    "html": "xxgk.read.html:read_html",
+    "docx": "xxgk.read.docx:read_docx",
+    "doc": "xxgk.read.doc:read_doc",
+    "pdf": "xxgk.read.pdf:read_pdf",
+    "image": "xxgk.read.image:read_image",
+    "xlsx": "xxgk.read.xlsx:read_xlsx",
+}
+
+_HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|p|meta|span)[\s>/]", re.I)
+
+
+def detect_format(data: bytes) -> str:
+    """The format of a file from its first bytes."""
+    head = data[:8]
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "zip"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:4] in (b"II*\x00", b"MM\x00*") or head.startswith(b"BM"):
+        return "image"
+    sample = data[:4096]
+    if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
+        return "binary"
+    if _HTML.search(sample) or _HTML.search(data[:65536]):
+        return "html"
+    return "text"
+
+
+def _reader(fmt: str) -> Callable[[bytes, Source], Document]:
+    module, func = READERS[fmt].split(":")
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        raise ReadError("", f"读取 {fmt} 格式所需的组件未安装（{e.name}）", "请运行 make setup 重新安装依赖", f"the {fmt} reader needs {e.name}", "run make setup") from e
+    return getattr(mod, func)
+
+
+def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
+    if not data.strip():
+        raise ReadError(path, "文件为空", "请确认下载完整", "the file is empty", "check that the download is complete")
+    fmt = detect_format(data)
+    if fmt not in READERS:
+        raise ReadError(path, f"不支持的文件格式（{fmt}）", "支持 txt/md/html/docx/doc/pdf/png/jpg/xlsx", f"unsupported format ({fmt})", "supported: txt/md/html/docx/doc/pdf/png/jpg/xlsx")
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt if fmt != "xlsx" else "xlsx")
+    try:
+        reader = _reader(fmt)
+    except ReadError as e:
+        e.path = path
+        raise ReadError(path, e.cause, e.hint, e.cause_en, e.hint_en) from e
+    try:
+        return reader(data, source)
+    except ReadError:
+        raise
+    except Exception as e:  # a reader bug or a malformed file: never a traceback
+        raise ReadError(path, f"文件无法解析（{type(e).__name__}: {e}）", "文件可能已损坏", f"cannot parse the file ({type(e).__name__}: {e})", "the file may be corrupt") from e
+
+
+def read_path(path: str | Path) -> Document:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ReadError(str(path), "文件不存在", "", "no such file") from None
+    except IsADirectoryError:
+        raise ReadError(str(path), "这是一个目录", "", "is a directory") from None
+    except PermissionError:
+        raise ReadError(str(path), "没有读取权限", "", "permission denied") from None
+    return read_bytes(data, str(path))

@@ -1,0 +1,146 @@
+"""Plain text, Markdown and crawled page text → Document.
+
+The reader decodes the bytes, normalises the text and cuts it into blocks:
+
+* a run of tab-separated lines becomes a :class:`Table` (one row a line);
+* the "one cell a line" layout that Word-to-text converters write (each cell
+  on its own line behind a tab, rows separated by blank lines) becomes a
+  :class:`Table` with one row per group of lines;
+* Markdown pipe tables become a :class:`Table`;
+* runs of two or more spaces between figures (whitespace-aligned columns)
+  become a :class:`Table` row when the line holds several figures;
+* every other non-empty line is a :class:`Paragraph`.
+
+Crawler headers (``标题:``, ``发布时间:``, ``发布机构:`` followed by a
+``==== 正文 ====`` rule) go into the document's title, published date and
+agency; web-page chrome is left to the extractor, which ignores what is not
+a report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from ..model import Document, Paragraph, Source, Table
+from ..text import clean
+from .errors import ReadError
+
+_CRAWL_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
+_CRAWL_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)[:：]\s*(.*)$")
+_MD_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_FIGURE = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
+_ALIGNED_SPLIT = re.compile(r" {2,}")
+
+
+def decode(data: bytes, path: str = "") -> str:
+    """Bytes → str: BOMs first, then strict UTF-8, then a detector (GB18030 family)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # GB2312 and GBK are subsets of GB18030: decode with the superset.
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError(path, "无法识别文本编码", "请另存为 UTF-8 或 GB18030 编码后重试", "unknown text encoding")
+    return str(best)
+
+
+def read_text(data: bytes, source: Source) -> Document:
+    text = decode(data, source.path)
+    return text_to_document(text, source)
+
+
+def text_to_document(text: str, source: Source) -> Document:
+    text = clean(text)
+    lines = text.split("\n")
+    doc = Document(source=source, blocks=[])
+    lines = _crawler_header(lines, doc)
+    doc.blocks = list(_blocks(lines))
+    return doc
+
+
+def _crawler_header(lines: list[str], doc: Document) -> list[str]:
+    for i, line in enumerate(lines[:40]):
+        if _CRAWL_RULE.match(line.strip()):
+            for head in lines[:i]:
+                m = _CRAWL_FIELD.match(head.strip())
+                if not m or not m.group(2).strip():
+                    continue
+                name, value = m.group(1), m.group(2).strip()
+                if name == "标题":
+                    doc.title = value
+                elif name == "发布时间":
+                    doc.published = value
+                elif name == "发布机构":
+                    doc.agency = value
+            return lines[i + 1 :]
+    return lines
+
+
+def _is_cell_line(line: str) -> bool:
+    """A line of the 'one cell a line' layout: a leading tab, no other tab."""
+    return line.startswith("\t") and "\t" not in line[1:]
+
+
+def _blocks(lines: list[str]):
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped and not line.startswith("\t"):
+            i += 1
+            continue
+        if _is_cell_line(line):
+            rows: list[list[str]] = []
+            while i < n and (_is_cell_line(lines[i]) or (not lines[i].strip() and i + 1 < n and _is_cell_line(lines[i + 1]))):
+                if not lines[i].strip() and not lines[i].startswith("\t"):
+                    i += 1  # a blank line between two rows
+                    continue
+                row: list[str] = []
+                while i < n and lines[i] and (_is_cell_line(lines[i]) or (row and "\t" not in lines[i] and lines[i].strip())):
+                    if _is_cell_line(lines[i]):
+                        row.append(lines[i][1:].strip())
+                    else:  # a cell continued on the next line
+                        row[-1] = (row[-1] + "\n" + lines[i].strip()).strip()
+                    i += 1
+                rows.append(row)
+                if i < n and lines[i] and not _is_cell_line(lines[i]):
+                    break
+            yield Table(rows=rows)
+            continue
+        if "\t" in line:
+            rows = []
+            while i < n and "\t" in lines[i] and not _is_cell_line(lines[i]):
+                rows.append([c.strip() for c in lines[i].split("\t")])
+                i += 1
+            yield Table(rows=rows)
+            continue
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            rows = []
+            while i < n and lines[i].strip().startswith("|"):
+                s = lines[i].strip()
+                if not _MD_SEP.match(s):
+                    cells = s.strip("|").split("|")
+                    rows.append([c.strip() for c in cells])
+                i += 1
+            yield Table(rows=rows)
+            continue
+        parts = _ALIGNED_SPLIT.split(stripped)
+        if len(parts) >= 3 and sum(bool(_FIGURE.match(p)) for p in parts) >= 2:
+            yield Table(rows=[parts])
+            i += 1
+            continue
+        yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""))
+        i += 1

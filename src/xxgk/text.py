@@ -1,0 +1,53 @@
+"""Text normalisation shared by every stage.
+
+Two levels:
+
+* :func:`clean` keeps the text readable: full-width digits and letters become
+  ASCII (NFKC), NBSP / ideographic spaces become spaces, line ends become
+  ``\\n``.  Chinese punctuation such as （）：，is folded to ASCII by NFKC, which
+  is what every matcher expects.
+* :func:`norm_label` is for matching labels: :func:`clean` plus every kind of
+  white space removed and quotes unified, so that ``本年新\\n 制作数量`` and
+  ``本年新制作数量`` compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
+_WS = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"'})
+# numbering in front of a label: 一、 （一） (一) 1. 1、 1． 第一
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?|\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）])\s*"
+)
+
+
+def clean(text: str) -> str:
+    """Readable normalised text (NFKC, spaces, line ends)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACES.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    return text.translate(_QUOTES)
+
+
+def norm_label(text: str) -> str:
+    """Label form for matching: cleaned, no white space, unified quotes."""
+    return _WS.sub("", clean(text))
+
+
+def strip_numbering(label: str) -> str:
+    """``（一）予以公开`` → ``予以公开``; ``3.其他`` → ``其他`` (on normalised text)."""
+    prev = None
+    while prev != label:
+        prev = label
+        label = _NUMBERING.sub("", label)
+    return label
+
+
+def numbering_of(label: str) -> str:
+    """The numbering in front of a normalised label, or ''."""
+    m = _NUMBERING.match(label)
+    return _WS.sub("", m.group(0)) if m else ""
