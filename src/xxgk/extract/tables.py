@@ -22,6 +22,7 @@ and says when more than one reading fits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
@@ -67,7 +68,25 @@ def match_row(tok: Token, row: Row | Group) -> bool:
         if body in {norm_label(k) for k in row.match_keys()}:
             return True
         return body == label
-    return any(_is_label_like(tok, norm_label(k)) for k in row.match_keys())
+    # a long official label (with its numbering) is a label even when it is
+    # longer than its key phrase plus the slack
+    full = len(norm_label(row.full_label)) if hasattr(row, "full_label") else 0
+    return any(_is_label_like(tok, norm_label(k)) or (norm_label(k) in tok.norm and len(tok.norm) <= full + 4) for k in row.match_keys())
+
+
+def _fuzzy_label(tok: Token, row: Row) -> bool:
+    """A label with a typo or an OCR slip (``其他法律行政止公开``): the numbering
+    the layout prints for this row and most of the official label's
+    characters, in order.  Only tried for the next expected row."""
+    if not row.numbering or row.exact or not tok.norm or is_value_text(tok.text):
+        return False
+    if numbering_of(tok.norm) != norm_label(row.numbering):
+        return False
+    body = strip_numbering(tok.norm)
+    label = norm_label(row.label)
+    if len(body) < 4 or len(body) > len(label) + 6:
+        return False
+    return SequenceMatcher(None, body, label, autojunk=False).ratio() >= 0.75
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -101,6 +120,10 @@ class _TableReader:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
+        nxt = self.last_index + 1
+        if 0 < nxt < len(self.rows) and _fuzzy_label(tok, self.rows[nxt]):
+            self.last_index = nxt
+            return RowHit(self.rows[nxt], None, line=tok.line)
         for g in self.groups:
             if match_row(tok, g):
                 # a group label sits before its first row
