@@ -9,7 +9,10 @@ from .sections import split_sections
 from .tables import read_tables
 from .tokens import tokens_of
 
-__all__ = ["extract"]
+__all__ = ["extract", "OCR_MIN_CONFIDENCE"]
+
+# below this OCR confidence (0–1, rapidocr's score) a cell is uncertain
+OCR_MIN_CONFIDENCE = 0.5
 
 
 def extract(doc: Document) -> Record:
@@ -31,7 +34,10 @@ def extract(doc: Document) -> Record:
         order = {k: i for i, k in enumerate(layout_keys)}
         cells = dict(sorted(res.cells.items(), key=lambda kv: order.get(kv[0], len(order))))
         raw = res.raw
-        uncertain = sorted(set(res.uncertain), key=lambda k: order.get(k, len(order)))
+        # an OCR'd cell read with low confidence is reported, never trusted
+        low = {k: c for k, c in res.confidence.items() if c < OCR_MIN_CONFIDENCE}
+        notes.extend(f"ocr-low-confidence: {k} ({low[k]:.2f})" for k in sorted(low, key=lambda k: order.get(k, len(order))))
+        uncertain = sorted(set(res.uncertain) | set(low), key=lambda k: order.get(k, len(order)))
         used = res.used_lines
         notes.extend(res.notes)
     sections = split_sections(tokens, used)
