@@ -1,0 +1,383 @@
+"""Scans → Document: PNG/JPG/TIFF/BMP images and image-only PDF pages, by OCR.
+
+OCR is rapidocr-onnxruntime (PP-OCR models shipped inside the wheel; nothing
+is downloaded).  A page goes through these steps:
+
+1. the skew of the scan is measured (projection profiles over ±2°) and the
+   page is turned straight;
+2. the ruling lines of tables are found with OpenCV morphology; every region
+   enclosed by them is a cell, and the cells' edges give the grid's rows and
+   columns (a merged cell spans several; the table's outline is closed even
+   where the scan lost its last rule);
+3. the page is OCR'd once; each text box goes to the cell that holds it
+   (a box that runs over a cell border is cut at the border and each piece
+   read again), the rest become lines of text;
+4. a cell with ink but no text box (a faint or small figure the detector
+   missed) is read on its own, so that a figure is never taken for a blank;
+   a cell without ink is a blank cell;
+5. lines and grids go through the same page assembly as PDF text
+   (:mod:`xxgk.read.geometry`): headers, page numbers, tables across pages.
+
+Every grid carries the OCR confidence of each cell (``Table.confidence``);
+the extractor reports a cell whose confidence is low as uncertain.  Text is
+never corrected here.  The document's ``source.format`` is ``image``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..model import Document, Source
+from .errors import ReadError
+from .geometry import CJK, Grid, Line, Page, assemble
+
+A4_WIDTH_PT = 595.0  # an image's pixels are mapped to points as if it were A4 wide
+_MAX_SKEW = 2.0  # degrees
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR
+
+    threads = int(os.environ.get("XXGK_OCR_THREADS", "0") or 0) or -1
+    return RapidOCR(
+        intra_op_num_threads=threads,
+        inter_op_num_threads=threads,
+        text_score=0.0,  # keep every box: a low score is reported, never dropped
+    )
+
+
+def read_image(data: bytes, source: Source) -> Document:
+    gray = _decode(data, source.path)
+    page = ocr_page(gray, 0, A4_WIDTH_PT / gray.shape[1])
+    src = Source(path=source.path, sha256=source.sha256, format="image")
+    doc = Document(source=src, blocks=assemble([page]))
+    if not doc.blocks:
+        doc.notes.append("ocr-no-text: 图片中没有识别出文字")
+    return doc
+
+
+def _decode(data: bytes, path: str) -> np.ndarray:
+    import cv2
+
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if img is None:
+        try:
+            from io import BytesIO
+
+            from PIL import Image
+
+            with Image.open(BytesIO(data)) as im:
+                img = np.asarray(im.convert("L"))
+        except Exception as e:  # noqa: BLE001 - any decoder failure means a bad image
+            raise ReadError(path, "图片已损坏，无法解码", "请重新下载或另存为 PNG/JPG", "the image is corrupt", "download it again or save it as PNG/JPG") from e
+    if img.shape[0] < 16 or img.shape[1] < 16:
+        raise ReadError(path, "图片太小，无法识别", "请提供清晰的扫描件（至少 150 dpi）", "the image is too small to read", "scan at 150 dpi or more")
+    return img
+
+
+def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
+    """Rasterise image-only PDF pages (at the scan's own resolution) and OCR them."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        raise ReadError(path, "PDF 文件无法渲染", "请重新下载或另存为 PDF", "cannot render the PDF", "download it again or re-save it") from e
+    out: dict[int, Page] = {}
+    try:
+        for i in pages:
+            page = pdf[i]
+            scale = _native_scale(page)
+            gray = page.render(scale=scale, grayscale=True).to_numpy()
+            if gray.ndim == 3:
+                gray = gray[..., 0]
+            out[i] = ocr_page(np.ascontiguousarray(gray), i, 1.0 / scale)
+    finally:
+        pdf.close()
+    return out
+
+
+def _native_scale(page) -> float:
+    """Render scale that gives the embedded scan's own pixel size (1.5–4)."""
+    import pypdfium2.raw as raw
+
+    width_pt = page.get_width()
+    best = 0
+    for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,)):
+        try:
+            w, _h = obj.get_size()
+        except Exception:  # noqa: BLE001 - an odd image object: ignore it
+            continue
+        best = max(best, w)
+    scale = best / width_pt if best else 200 / 72
+    return float(min(4.0, max(1.5, scale)))
+
+
+# ---------------------------------------------------------------- one page
+
+
+@dataclass
+class _Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    score: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class _Cell:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    row: int = 0
+    col: int = 0
+    boxes: list | None = None
+
+
+def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
+    """One page image (grey, 0–255) → a Page of lines and grids, in points."""
+    import cv2
+
+    gray = deskew(gray)
+    h, w = gray.shape
+    ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    tables = _find_tables(ink)
+    result, _ = _engine()(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
+    boxes = []
+    for pts, text, score in result or []:
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        if text.strip():
+            boxes.append(_Box(min(xs), min(ys), max(xs), max(ys), text.strip(), float(score)))
+    page = Page(width=w * pt_per_px, height=h * pt_per_px)
+    free = list(boxes)
+    rereads: list[tuple[_Cell, int, int, int, int]] = []  # cell, crop
+    for (tx0, ty0, tx1, ty1), cells, line_mask in tables:
+        inside = [b for b in free if tx0 <= b.cx <= tx1 and ty0 <= b.cy <= ty1]
+        free = [b for b in free if b not in inside]
+        for c in cells:
+            c.boxes = []
+        for b in inside:
+            hits = [(c, _overlap(b, c)) for c in cells]
+            hits = [(c, a) for c, a in hits if a > 0]
+            if not hits:
+                continue
+            area = (b.x1 - b.x0) * (b.y1 - b.y0) or 1
+            best, a = max(hits, key=lambda ca: ca[1])
+            if a >= 0.8 * area or len(hits) == 1:
+                best.boxes.append(b)
+                continue
+            # a box across a cell border: read each cell's piece again
+            for c, a in hits:
+                if a >= 0.1 * area:
+                    rereads.append((c, max(int(b.x0), c.x0), max(int(b.y0), c.y0), min(int(b.x1), c.x1), min(int(b.y1), c.y1)))
+        for c in cells:
+            if not c.boxes and not any(r[0] is c for r in rereads):
+                # ink inside the cell (borders excluded) but no text box
+                pad = 3
+                sub = ink[c.y0 + pad : c.y1 - pad, c.x0 + pad : c.x1 - pad]
+                lines = line_mask[c.y0 + pad : c.y1 - pad, c.x0 + pad : c.x1 - pad]
+                if sub.size and int(np.count_nonzero(sub & ~lines)) >= 12:
+                    rereads.append((c, c.x0, c.y0, c.x1, c.y1))
+    if rereads:
+        crops = [_crop(gray, x0, y0, x1, y1) for _, x0, y0, x1, y1 in rereads]
+        texts, _ = _engine().text_rec(crops)
+        for (c, x0, y0, x1, y1), (text, score) in zip(rereads, texts):
+            if text.strip():
+                c.boxes.append(_Box(x0, y0, x1, y1, text.strip(), float(score)))
+    for (tx0, ty0, tx1, ty1), cells, _ in tables:
+        page.items.append((ty0 * pt_per_px, _grid(cells, (tx0, ty0, tx1, ty1), index, pt_per_px)))
+    for ln in _lines(free):
+        page.items.append(
+            (ln[2] * pt_per_px, Line(ln[4], ln[0] * pt_per_px, ln[1] * pt_per_px, ln[2] * pt_per_px, ln[3] * pt_per_px, index))
+        )
+    page.items.sort(key=lambda it: it[0])
+    return page
+
+
+def _overlap(b: _Box, c: _Cell) -> float:
+    w = min(b.x1, c.x1) - max(b.x0, c.x0)
+    h = min(b.y1, c.y1) - max(b.y0, c.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _crop(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+    import cv2
+
+    sub = gray[max(0, y0) : y1, max(0, x0) : x1]
+    sub = cv2.copyMakeBorder(sub, 6, 6, 6, 6, cv2.BORDER_CONSTANT, value=255)
+    return cv2.cvtColor(sub, cv2.COLOR_GRAY2BGR)
+
+
+def deskew(gray: np.ndarray) -> np.ndarray:
+    """Turn a scan straight: the angle whose horizontal projection is sharpest."""
+    import cv2
+
+    h, w = gray.shape
+    f = 800.0 / max(h, w)
+    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
+    ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1].astype(np.float32)
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rot = cv2.warpAffine(ink, m, (small.shape[1], small.shape[0]), flags=cv2.INTER_NEAREST)
+        prof = rot.sum(axis=1)
+        return float(np.sum(np.diff(prof) ** 2))
+
+    angles = np.arange(-_MAX_SKEW, _MAX_SKEW + 1e-6, 0.2)
+    best = max(angles, key=sharpness)
+    fine = np.arange(best - 0.2, best + 0.2001, 0.05)
+    best = float(max(fine, key=sharpness))
+    if abs(best) < 0.05:
+        return gray
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), best, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def _find_tables(ink: np.ndarray):
+    """Ruled tables: (bbox, cells, line mask) for each region enclosed by rules."""
+    import cv2
+
+    h, w = ink.shape
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(30, w // 30), 1)))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, h // 80))))
+    mask = cv2.dilate(horiz | vert, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if bw < w * 0.2 or bh < 25:
+            continue
+        region_h = horiz[y : y + bh, x : x + bw]
+        region_v = vert[y : y + bh, x : x + bw]
+        if not region_h.any() or not region_v.any():
+            continue
+        sub = mask[y : y + bh, x : x + bw].copy()
+        cv2.rectangle(sub, (0, 0), (bw - 1, bh - 1), 255, 2)  # close an outline the scan lost
+        cells = _cells(sub, x, y)
+        if len(cells) < 2:
+            continue
+        _index_grid(cells)
+        line_mask = np.zeros_like(ink)
+        line_mask[y : y + bh, x : x + bw] = sub
+        out.append(((x, y, x + bw, y + bh), cells, line_mask))
+    return out
+
+
+def _cells(sub: np.ndarray, ox: int, oy: int) -> list[_Cell]:
+    import cv2
+
+    free = cv2.bitwise_not(sub)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(free, connectivity=4)
+    cells = []
+    for i in range(1, n):
+        x, y, bw, bh, area = stats[i]
+        if bw < 8 or bh < 8 or area < 0.5 * bw * bh:
+            continue
+        cells.append(_Cell(ox + x, oy + y, ox + x + bw, oy + y + bh))
+    return cells
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    values = sorted(values)
+    groups: list[list[float]] = []
+    for v in values:
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [sum(g) / len(g) for g in groups]
+
+
+def _index_grid(cells: list[_Cell]) -> None:
+    """Row and column of every cell from the clustered cell edges."""
+    # a rule between two cells gives two edges a few pixels apart: one boundary
+    cols = _cluster([c.x0 for c in cells] + [c.x1 for c in cells], 10)
+    rows = _cluster([c.y0 for c in cells] + [c.y1 for c in cells], 10)
+
+    def nearest(vals: list[float], v: float) -> int:
+        return min(range(len(vals)), key=lambda i: abs(vals[i] - v))
+
+    for c in cells:
+        c.col = nearest(cols, c.x0)
+        c.row = nearest(rows, c.y0)
+        c._col1 = max(c.col + 1, nearest(cols, c.x1))  # type: ignore[attr-defined]
+        c._row1 = max(c.row + 1, nearest(rows, c.y1))  # type: ignore[attr-defined]
+
+
+def _cell_text(boxes: list[_Box]) -> tuple[str, float]:
+    if not boxes:
+        return "", 1.0
+    lines = _lines(boxes)
+    text = ""
+    for ln in lines:
+        if text and not (CJK.match(text[-1]) or CJK.match(ln[4][0])):
+            text += " "
+        text += ln[4]
+    return text, min(b.score for b in boxes)
+
+
+def _grid(cells: list[_Cell], bbox, index: int, pt: float) -> Grid:
+    n_rows = max(c._row1 for c in cells)  # type: ignore[attr-defined]
+    n_cols = max(c._col1 for c in cells)  # type: ignore[attr-defined]
+    rows = [[""] * n_cols for _ in range(n_rows)]
+    conf = [[1.0] * n_cols for _ in range(n_rows)]
+    # rows that start no cell (an artefact of the clustering) are dropped below
+    starts = set()
+    for c in sorted(cells, key=lambda c: (c.row, c.col)):
+        text, score = _cell_text(c.boxes or [])
+        if rows[c.row][c.col]:
+            rows[c.row][c.col] += text
+            conf[c.row][c.col] = min(conf[c.row][c.col], score)
+        else:
+            rows[c.row][c.col] = text
+            conf[c.row][c.col] = score
+        starts.add(c.row)
+    keep = [r for r in range(n_rows) if r in starts]
+    rows = [rows[r] for r in keep]
+    conf = [conf[r] for r in keep]
+    edges = sorted({c.x0 * pt for c in cells} | {c.x1 * pt for c in cells})
+    x0, y0, x1, y1 = bbox
+    return Grid(rows, (x0 * pt, y0 * pt, x1 * pt, y1 * pt), edges, index, reliable=True, conf=conf)
+
+
+def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str]]:
+    """Text boxes → visual lines (x0, x1, top, bottom, text), top to bottom."""
+    lines: list[list[_Box]] = []
+    for b in sorted(boxes, key=lambda b: b.cy):
+        for ln in lines:
+            ref = ln[-1]
+            hgt = min(b.y1 - b.y0, ref.y1 - ref.y0)
+            if abs(b.cy - sum(x.cy for x in ln) / len(ln)) <= 0.5 * hgt:
+                ln.append(b)
+                break
+        else:
+            lines.append([b])
+    out = []
+    for ln in lines:
+        ln.sort(key=lambda b: b.x0)
+        text = ""
+        for b in ln:
+            if text and not (CJK.match(text[-1]) and CJK.match(b.text[0])):
+                text += " "
+            text += b.text
+        out.append((min(b.x0 for b in ln), max(b.x1 for b in ln), min(b.y0 for b in ln), max(b.y1 for b in ln), text))
+    out.sort(key=lambda t: t[2])
+    return out
