@@ -37,6 +37,10 @@ from .geometry import CJK, Grid, Line, Page, assemble
 
 A4_WIDTH_PT = 595.0  # an image's pixels are mapped to points as if it were A4 wide
 _MAX_SKEW = 2.0  # degrees
+# text detection runs on the page reduced to this many pixels on its long
+# side (about 110 dpi for A4: body text stays ~18 px high); recognition
+# always reads crops of the full-resolution page
+DET_MAX_SIDE = 1280
 
 
 @lru_cache(maxsize=1)
@@ -158,9 +162,8 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
     h, w = gray.shape
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
     tables = _find_tables(ink)
-    result, _ = _engine()(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), use_cls=False)
     boxes = []
-    for pts, text, score in result or []:
+    for pts, text, score in _ocr(gray):
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
         if text.strip():
@@ -209,6 +212,25 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
         )
     page.items.sort(key=lambda it: it[0])
     return page
+
+
+def _ocr(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
+    """Text boxes of a page: detection on a reduced copy (text stays well above
+    the detector's smallest size), recognition on crops of the full image."""
+    import cv2
+
+    eng = _engine()
+    img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    h, w = gray.shape
+    f = min(1.0, DET_MAX_SIDE / max(h, w))
+    small = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else img
+    boxes, _ = eng.text_det(small)
+    if boxes is None or len(boxes) == 0:
+        return []
+    boxes = [np.asarray(b, dtype=np.float32) / f for b in eng.sorted_boxes(boxes)]
+    crops = eng.get_crop_img_list(img, boxes)
+    rec, _ = eng.text_rec(crops)
+    return [(b, r[0], float(r[1])) for b, r in zip(boxes, rec)]
 
 
 def _overlap(b: _Box, c: _Cell) -> float:

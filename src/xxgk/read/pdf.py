@@ -47,6 +47,8 @@ _TABLE_SETTINGS = {
 }
 # a page with fewer characters than this and an image is taken for a scan
 _SCAN_MAX_CHARS = 10
+
+
 def read_pdf(data: bytes, source: Source) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -89,10 +91,9 @@ def read_pdf(data: bytes, source: Source) -> Document:
             parsed[i] = page
         source = Source(path=source.path, sha256=source.sha256, format="image")
     blocks = assemble([p for p in parsed if p is not None])
-    doc = Document(source=source, blocks=blocks)
     if not any(isinstance(b, Table) or (isinstance(b, Paragraph) and b.text.strip()) for b in blocks):
-        doc.notes.append("pdf-no-text: PDF 中没有可读取的文字")
-    return doc
+        raise ReadError(source.path, "PDF 中没有可读取的文字", "请确认文件不是空白页", "the PDF holds no text to read", "check that the pages are not blank")
+    return Document(source=source, blocks=blocks)
 
 
 def _encrypted(path: str) -> ReadError:
@@ -110,7 +111,8 @@ def _read_page(page, index: int) -> Page:
     out = Page(width=float(page.width), height=float(page.height))
     text_page = page
     if page.lines or page.rects or page.curves:
-        for t in page.find_tables(_TABLE_SETTINGS):
+        settings = dict(_TABLE_SETTINGS, explicit_horizontal_lines=_closing_rules(page))
+        for t in page.find_tables(settings):
             out.items.extend(_table_items(page, t, index))
             text_page = text_page.outside_bbox(t.bbox, strict=False)
     for ln in text_page.extract_text_lines(return_chars=False):
@@ -118,6 +120,28 @@ def _read_page(page, index: int) -> Page:
         if text:
             out.items.append((ln["top"], Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], index)))
     out.items.sort(key=lambda it: it[0])
+    return out
+
+
+def _closing_rules(page) -> list[dict]:
+    """The top or bottom rule of a table that the PDF does not draw (a table
+    cut by a page break often loses it): where two or more vertical rules
+    end at the same height and no horizontal rule joins them, one is added."""
+    v = [e for e in page.edges if e["orientation"] == "v" and e["height"] > 3]
+    h = [e for e in page.edges if e["orientation"] == "h"]
+    out: list[dict] = []
+    for end in ("top", "bottom"):
+        groups: dict[int, list[dict]] = {}
+        for e in v:
+            groups.setdefault(round(e[end] / 2), []).append(e)
+        for es in groups.values():
+            if len(es) < 2:
+                continue
+            y = sum(e[end] for e in es) / len(es)
+            x0, x1 = min(e["x0"] for e in es), max(e["x1"] for e in es)
+            if any(abs(e["top"] - y) <= 3 and e["x0"] <= x0 + 3 and e["x1"] >= x1 - 3 for e in h):
+                continue
+            out.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h", "object_type": "line"})
     return out
 
 
