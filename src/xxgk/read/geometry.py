@@ -150,7 +150,8 @@ def _paragraphs(lines: list[Line]) -> list[str]:
             prev = ln
             continue
         if prev is not None and out:
-            fills = prev.x1 >= right - 1.5 * char_w
+            # the line above fills the measure and is no centred heading
+            fills = prev.x1 >= right - 1.5 * char_w and prev.x0 <= left + 3 * char_w
             flush_left = ln.x0 <= left + 0.5 * char_w
             near = ln.page != prev.page or 0 <= ln.top - prev.bottom <= 1.5 * char_w
             if fills and flush_left and near:

@@ -167,7 +167,7 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
         if text.strip():
-            boxes.append(_Box(min(xs), min(ys), max(xs), max(ys), text.strip(), float(score)))
+            boxes.append(_Box(float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)), text.strip(), float(score)))
     page = Page(width=w * pt_per_px, height=h * pt_per_px)
     free = list(boxes)
     rereads: list[tuple[_Cell, int, int, int, int]] = []  # cell, crop
@@ -392,7 +392,7 @@ def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str]]:
                 break
         else:
             lines.append([b])
-    out = []
+    out: list[tuple[float, float, float, float, str]] = []
     for ln in lines:
         ln.sort(key=lambda b: b.x0)
         text = ""
@@ -400,6 +400,6 @@ def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str]]:
             if text and not (CJK.match(text[-1]) and CJK.match(b.text[0])):
                 text += " "
             text += b.text
-        out.append((min(b.x0 for b in ln), max(b.x1 for b in ln), min(b.y0 for b in ln), max(b.y1 for b in ln), text))
+        out.append((float(min(b.x0 for b in ln)), float(max(b.x1 for b in ln)), float(min(b.y0 for b in ln)), float(max(b.y1 for b in ln)), text))
     out.sort(key=lambda t: t[2])
     return out
