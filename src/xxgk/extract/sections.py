@@ -79,8 +79,14 @@ def _candidate(tok: Token, index: int) -> _Heading | None:
     return None
 
 
+def is_section_heading(tok: Token) -> bool:
+    """A token that is the heading of one of the six standard sections."""
+    h = _candidate(tok, 0)
+    return h is not None and standard_no(h.title) is not None
+
+
 def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionText]:
-    cands = [h for i, t in enumerate(tokens) if (h := _candidate(t, i)) is not None]
+    cands = [h for i, t in enumerate(tokens) if t.line not in used_lines and (h := _candidate(t, i)) is not None]
     # a table of contents: three or more headings in a row, nothing between
     toc: set[int] = set()
     run: list[_Heading] = []
