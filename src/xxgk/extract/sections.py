@@ -62,7 +62,7 @@ class _Heading:
 def _candidate(tok: Token, index: int) -> _Heading | None:
     if tok.grid:
         return None
-    m = _HEADING.match(tok.text)
+    m = _HEADING.match(tok.orig or tok.text)
     if not m:
         return None
     numeral = cn_number(m.group(1))
@@ -118,10 +118,11 @@ def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionTex
                 continue
             if not t.text:
                 continue
+            text = t.orig or t.text
             if prev_line == t.line and t.grid:
-                parts[-1] += "\t" + t.text
+                parts[-1] += "\t" + text
             else:
-                parts.append(t.text)
+                parts.append(text)
             prev_line = t.line
         no = standard_no(h.title)
         if no in taken:
