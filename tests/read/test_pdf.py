@@ -108,6 +108,24 @@ def test_generated_pdf_grid_paragraphs_and_page_join():
     assert tables[0].reliable_blanks and tables[0].confidence is None
 
 
+def test_generated_pdf_table_without_rules_is_read_from_aligned_columns():
+    m = PdfMaker()
+    p = m.page()
+    m.text(p, 72, 80, "Figures of the year, aligned in columns without any ruling:")
+    for i, (label, figs) in enumerate([("first", ["1", "20", "21"]), ("second", ["0", "3", "3"])]):
+        m.text(p, 72, 110 + 18 * i, label)
+        for k, f in enumerate(figs):
+            m.text(p, 300 + 70 * k, 110 + 18 * i, f)
+    m.text(p, 72, 160, "Dated 2024-01-15, phone 0517 8722 2589 and a year 2023 in prose stay prose.")
+    doc = read_bytes(m.save(), "aligned.pdf")
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    assert tables[0].rows == [["first", "1", "20", "21"], ["second", "0", "3", "3"]]
+    assert tables[0].reliable_blanks is False  # a gap may hide a blank cell or not
+    paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paras[-1].startswith("Dated 2024-01-15")
+
+
 def _encrypted_pdf() -> bytes:
     """A PDF with a standard-security /Encrypt dictionary whose password is not empty."""
     objs = [

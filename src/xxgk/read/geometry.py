@@ -36,6 +36,10 @@ class Line:
     top: float
     bottom: float
     page: int
+    # the line cut at wide gaps (whitespace-aligned columns), when it has
+    # several pieces; with their OCR confidence for a scan
+    pieces: list[str] | None = None
+    scores: list[float] | None = None
 
 
 @dataclass
@@ -129,18 +133,29 @@ def _page_items(pages: list[Page]) -> list[Line | Grid]:
     return items
 
 
-def _paragraphs(lines: list[Line]) -> list[str]:
+def _measure(lines: list[Line]) -> tuple[float, float, float]:
+    """The text block's left and right edges and the body text size."""
+    if not lines:
+        return 0.0, 0.0, 10.0
+    lefts = sorted(ln.x0 for ln in lines)
+    rights = sorted(ln.x1 for ln in lines)
+    heights = sorted(ln.bottom - ln.top for ln in lines)
+    return lefts[len(lefts) // 10], rights[len(rights) * 9 // 10], max(4.0, heights[len(heights) // 2])
+
+
+_FIGURE = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
+
+
+def is_row_line(ln: Line) -> bool:
+    """A line of a table without rules: two or more figures in separate pieces."""
+    return bool(ln.pieces) and len(ln.pieces) >= 2 and sum(bool(_FIGURE.match(clean(p).strip())) for p in ln.pieces) >= 2
+
+
+def _paragraphs(lines: list[Line], measure: tuple[float, float, float]) -> list[str]:
     """Visual lines → paragraphs (a line runs on while it fills the measure)."""
     if not lines:
         return []
-    lefts = sorted(ln.x0 for ln in lines)
-    rights = sorted(ln.x1 for ln in lines)
-    left = lefts[len(lefts) // 10]
-    right = rights[len(rights) * 9 // 10]
-    char_w = 10.0
-    heights = sorted(ln.bottom - ln.top for ln in lines)
-    if heights:
-        char_w = max(4.0, heights[len(heights) // 2])
+    left, right, char_w = measure
     out: list[str] = []
     prev: Line | None = None
     for ln in lines:
@@ -176,20 +191,37 @@ def _heading_continues(prev: Line, ln: Line, left: float, right: float, body: fl
 
 
 def assemble(pages: list[Page]) -> list:
+    """Pages → blocks: grids become tables, runs of whitespace-aligned row
+    lines become tables whose blanks are not reliable, other lines become
+    paragraphs."""
     items = _page_items(pages)
+    measure = _measure([it for it in items if isinstance(it, Line) and not is_row_line(it)])
     blocks: list = []
     run: list[Line] = []
+    rows: list[Line] = []
 
     def flush() -> None:
-        for text in _paragraphs(run):
+        for text in _paragraphs(run, measure):
             blocks.append(Paragraph(text=clean(text)))
         run.clear()
 
+    def flush_rows() -> None:
+        if rows:
+            conf = [ln.scores or [1.0] * len(ln.pieces or []) for ln in rows] if any(ln.scores for ln in rows) else None
+            blocks.append(Table(rows=[[clean(p) for p in ln.pieces or []] for ln in rows], confidence=conf, reliable_blanks=False))
+        rows.clear()
+
     for it in items:
-        if isinstance(it, Line):
+        if isinstance(it, Line) and is_row_line(it):
+            flush()
+            rows.append(it)
+        elif isinstance(it, Line):
+            flush_rows()
             run.append(it)
         else:
             flush()
+            flush_rows()
             blocks.append(Table(rows=[[clean(c) for c in r] for r in it.rows], confidence=it.conf, reliable_blanks=it.reliable))
     flush()
+    flush_rows()
     return blocks

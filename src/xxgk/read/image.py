@@ -26,6 +26,7 @@ never corrected here.  The document's ``source.format`` is ``image``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -168,6 +169,7 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
         ys = [p[1] for p in pts]
         if text.strip():
             boxes.append(_Box(float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)), text.strip(), float(score)))
+    _read_as_figures(gray, boxes)
     page = Page(width=w * pt_per_px, height=h * pt_per_px)
     free = list(boxes)
     rereads: list[tuple[_Cell, int, int, int, int]] = []  # cell, crop
@@ -201,15 +203,18 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
     if rereads:
         crops = [_crop(gray, x0, y0, x1, y1) for _, x0, y0, x1, y1 in rereads]
         texts, _ = _engine().text_rec(crops)
-        for (c, x0, y0, x1, y1), (text, score) in zip(rereads, texts):
-            if text.strip():
-                c.boxes.append(_Box(x0, y0, x1, y1, text.strip(), float(score)))
+        pieces = [_Box(x0, y0, x1, y1, text.strip(), float(score)) for (_, x0, y0, x1, y1), (text, score) in zip(rereads, texts)]
+        _read_as_figures(gray, pieces)
+        for (c, *_), box in zip(rereads, pieces):
+            if box.text:
+                c.boxes.append(box)
     for (tx0, ty0, tx1, ty1), cells, _ in tables:
         page.items.append((ty0 * pt_per_px, _grid(cells, (tx0, ty0, tx1, ty1), index, pt_per_px)))
-    for ln in _lines(free):
-        page.items.append(
-            (ln[2] * pt_per_px, Line(ln[4], ln[0] * pt_per_px, ln[1] * pt_per_px, ln[2] * pt_per_px, ln[3] * pt_per_px, index))
-        )
+    for x0, x1, top, bottom, text, bxs in _lines(free):
+        pieces = [b.text for b in bxs] if len(bxs) > 1 else None
+        scores = [b.score for b in bxs] if len(bxs) > 1 else None
+        line = Line(text, x0 * pt_per_px, x1 * pt_per_px, top * pt_per_px, bottom * pt_per_px, index, pieces=pieces, scores=scores)
+        page.items.append((top * pt_per_px, line))
     page.items.sort(key=lambda it: it[0])
     return page
 
@@ -231,6 +236,48 @@ def _ocr(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
     crops = eng.get_crop_img_list(img, boxes)
     rec, _ = eng.text_rec(crops)
     return [(b, r[0], float(r[1])) for b, r in zip(boxes, rec)]
+
+
+# what OCR makes of a lone figure it misreads: 0 → o O 。 D, 1 → l I |
+_FIGURE_LIKE = re.compile(r"^[0-9oOQD。〇lI|.,\-]{1,12}$")
+_DIGITS = "0123456789"
+
+
+def _read_as_figures(gray: np.ndarray, boxes: list[_Box]) -> None:
+    """A box read as letters that only look like digits (``o``, ``l``, ``。``)
+    sits where a figure stands: read it again choosing among the model's
+    digit readings only (CTC decoding restricted to 0–9).  The text and the
+    confidence become that reading's, so a figure the model hardly believes
+    in is reported as uncertain, never passed off as certain."""
+    todo = [b for b in boxes if _FIGURE_LIKE.match(b.text) and not b.text.replace(",", "").replace(".", "").replace("-", "").isdigit()]
+    if not todo:
+        return
+    crops = [_crop(gray, int(b.x0), int(b.y0), int(b.x1), int(b.y1)) for b in todo]
+    for b, (text, score) in zip(todo, _digits_rec(crops)):
+        if text:
+            b.text, b.score = text, score
+
+
+def _digits_rec(crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    rec = _engine().text_rec
+    chars = rec.postprocess_op.character
+    allowed = np.array([0] + [i for i, ch in enumerate(chars) if ch in _DIGITS])
+    _, img_h, img_w = rec.rec_image_shape
+    ratio = max(img_w / img_h, *(c.shape[1] / c.shape[0] for c in crops))
+    batch = np.concatenate([rec.resize_norm_img(c, ratio)[np.newaxis] for c in crops]).astype(np.float32)
+    preds = rec.session(batch)[0][:, :, allowed]
+    out = []
+    for p in preds:
+        idx = p.argmax(axis=1)
+        prob = p.max(axis=1)
+        text, probs, prev = "", [], 0
+        for k, pr in zip(idx, prob):
+            if k != 0 and k != prev:
+                text += chars[allowed[k]]
+                probs.append(float(pr))
+            prev = k
+        out.append((text, float(np.mean(probs)) if probs else 0.0))
+    return out
 
 
 def _overlap(b: _Box, c: _Cell) -> float:
@@ -380,8 +427,8 @@ def _grid(cells: list[_Cell], bbox, index: int, pt: float) -> Grid:
     return Grid(rows, (x0 * pt, y0 * pt, x1 * pt, y1 * pt), edges, index, reliable=True, conf=conf)
 
 
-def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str]]:
-    """Text boxes → visual lines (x0, x1, top, bottom, text), top to bottom."""
+def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str, list[_Box]]]:
+    """Text boxes → visual lines (x0, x1, top, bottom, text, boxes), top to bottom."""
     lines: list[list[_Box]] = []
     for b in sorted(boxes, key=lambda b: b.cy):
         for ln in lines:
@@ -392,7 +439,7 @@ def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str]]:
                 break
         else:
             lines.append([b])
-    out: list[tuple[float, float, float, float, str]] = []
+    out: list[tuple[float, float, float, float, str, list[_Box]]] = []
     for ln in lines:
         ln.sort(key=lambda b: b.x0)
         text = ""
@@ -400,6 +447,7 @@ def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str]]:
             if text and not (CJK.match(text[-1]) and CJK.match(b.text[0])):
                 text += " "
             text += b.text
-        out.append((float(min(b.x0 for b in ln)), float(max(b.x1 for b in ln)), float(min(b.y0 for b in ln)), float(max(b.y1 for b in ln)), text))
+        box = (float(min(b.x0 for b in ln)), float(max(b.x1 for b in ln)), float(min(b.y0 for b in ln)), float(max(b.y1 for b in ln)))
+        out.append((*box, text, ln))
     out.sort(key=lambda t: t[2])
     return out

@@ -115,10 +115,10 @@ def _read_page(page, index: int) -> Page:
         for t in page.find_tables(settings):
             out.items.extend(_table_items(page, t, index))
             text_page = text_page.outside_bbox(t.bbox, strict=False)
-    for ln in text_page.extract_text_lines(return_chars=False):
+    for ln in text_page.extract_text_lines(return_chars=True):
         text = ln["text"].strip()
         if text:
-            out.items.append((ln["top"], Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], index)))
+            out.items.append((ln["top"], Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], index, pieces=_pieces(ln["chars"]))))
     out.items.sort(key=lambda it: it[0])
     return out
 
@@ -143,6 +143,23 @@ def _closing_rules(page) -> list[dict]:
                 continue
             out.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h", "object_type": "line"})
     return out
+
+
+def _pieces(chars: list[dict]) -> list[str] | None:
+    """A line cut where the gap between two characters is wider than two
+    characters (whitespace-aligned columns of a table drawn without rules)."""
+    chars = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
+    if len(chars) < 2:
+        return None
+    sizes = sorted(c["x1"] - c["x0"] for c in chars)
+    size = max(sizes[len(sizes) // 2], (chars[0]["bottom"] - chars[0]["top"]) * 0.5)
+    pieces = [chars[0]["text"]]
+    for prev, c in zip(chars, chars[1:]):
+        if c["x0"] - prev["x1"] > 2 * size:
+            pieces.append(c["text"])
+        else:
+            pieces[-1] += (" " if c["x0"] - prev["x1"] > 0.3 * size and not (CJK.match(prev["text"]) or CJK.match(c["text"])) else "") + c["text"]
+    return pieces if len(pieces) > 1 else None
 
 
 def _cell_text(text: str | None) -> str:
