@@ -162,7 +162,10 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
+    # one reliable grid cell per column, each holding one figure or nothing:
+    # the blanks are real blank cells and no figure is glued to another
+    exact_grid = len(values) == len(cols) and all(v.grid and v.reliable and " " not in v.text.strip() for v in values)
+    if not exact_grid and len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
         decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
