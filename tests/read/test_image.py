@@ -128,10 +128,12 @@ def test_corpus_scan_042_reads_like_its_text_pdf_002():
 
 
 def _cjk_font() -> str | None:
-    if shutil.which("fc-match") is None:
+    """A font file with Chinese glyphs (a sans one when there is), or None."""
+    if shutil.which("fc-list") is None:
         return None
-    out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout.split(":")[0].strip()
-    return out or None
+    files = [ln.split(":")[0].strip() for ln in subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout.splitlines()]
+    files = sorted((f for f in files if f), key=lambda f: ("Sans" not in f, "Bold" in f, f))
+    return files[0] if files else None
 
 
 @pytest.mark.slow

@@ -73,12 +73,15 @@ def test_scan_is_routed_to_ocr_only_for_image_pages():
     assert any(isinstance(b, Table) and any("本年新收" in c for r in b.rows for c in r) for b in doc.blocks)
 
 
+FULL = "prose running over the whole measure of the page, on and on and on"
+
+
 def _two_page_table() -> bytes:
     m = PdfMaker()
     p = m.page()
     m.text(p, 210, 60, "Annual Report 2023", 16)
-    m.text(p, 72, 100, "A paragraph of prose that runs over the whole measure of the page, on and on, until")
-    m.text(p, 72, 116, "it ends on a short second line.")
+    for i, line in enumerate([FULL, FULL, "it ends on a short line.", FULL, "and a second paragraph ends here."]):
+        m.text(p, 72, 100 + 16 * i, line)
     widths = [150, 60, 60, 60]
     m.grid(p, 72, 600, widths, [["item", "new", "old", "total"], ["first row", "1", "2", "3"], ["second row", "10 5", "", "15"]])
     m.text(p, 290, 800, "- 1 -")
@@ -95,7 +98,9 @@ def test_generated_pdf_grid_paragraphs_and_page_join():
     paras = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     assert paras[0] == "Annual Report 2023"
-    assert paras[1].endswith("until it ends on a short second line.")
+    # lines run on while the line above fills the measure
+    assert paras[1] == f"{FULL} {FULL} it ends on a short line."
+    assert paras[2] == f"{FULL} and a second paragraph ends here."
     assert "- 1 -" not in paras and "- 2 -" not in paras
     assert paras[-1] == "After the table."
     # one grid over two pages, the repeated header dropped

@@ -135,7 +135,7 @@ def _page_items(pages: list[Page]) -> list[Line | Grid]:
 
 def _measure(lines: list[Line]) -> tuple[float, float, float]:
     """The text block's left and right edges and the body text size."""
-    if not lines:
+    if len(lines) < _MIN_LINES_FOR_MEASURE:
         return 0.0, 0.0, 10.0
     lefts = sorted(ln.x0 for ln in lines)
     rights = sorted(ln.x1 for ln in lines)
@@ -143,6 +143,10 @@ def _measure(lines: list[Line]) -> tuple[float, float, float]:
     return lefts[len(lefts) // 10], rights[len(rights) * 9 // 10], max(4.0, heights[len(heights) // 2])
 
 
+# a line that starts a heading or a numbered item never continues the line above
+_NEW_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|第[一二三四五六七八九十]+[章节条部分])")
+# below this many lines of body text the measure (left/right edges) is not known
+_MIN_LINES_FOR_MEASURE = 5
 _FIGURE = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
 
 
@@ -156,6 +160,7 @@ def _paragraphs(lines: list[Line], measure: tuple[float, float, float]) -> list[
     if not lines:
         return []
     left, right, char_w = measure
+    can_join = measure != (0.0, 0.0, 10.0)
     out: list[str] = []
     prev: Line | None = None
     for ln in lines:
@@ -164,7 +169,7 @@ def _paragraphs(lines: list[Line], measure: tuple[float, float, float]) -> list[
             out[-1] += ("" if CJK.match(out[-1][-1]) or CJK.match(ln.text[0]) else " ") + ln.text
             prev = ln
             continue
-        if prev is not None and out:
+        if prev is not None and out and can_join and not _NEW_ITEM.match(ln.text):
             # the line above fills the measure and is no centred heading
             fills = prev.x1 >= right - 1.5 * char_w and prev.x0 <= left + 3 * char_w
             flush_left = ln.x0 <= left + 0.5 * char_w
