@@ -21,7 +21,9 @@ and says when more than one reading fits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
@@ -53,8 +55,8 @@ class TableResult:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
-def _is_label_like(tok: Token, key: str) -> bool:
-    return key in tok.norm and len(tok.norm) <= len(key) + _LABEL_SLACK
+def _is_label_like(tok: Token, key: str, label: str) -> bool:
+    return key in tok.norm and len(tok.norm) <= max(len(key), len(label)) + _LABEL_SLACK
 
 
 def match_row(tok: Token, row: Row | Group) -> bool:
@@ -68,7 +70,8 @@ def match_row(tok: Token, row: Row | Group) -> bool:
         if body in {norm_label(k) for k in row.match_keys()}:
             return True
         return body == label
-    return any(_is_label_like(tok, norm_label(k)) for k in row.match_keys())
+    label = norm_label(row.full_label)
+    return any(_is_label_like(tok, norm_label(k), label) for k in row.match_keys())
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -139,7 +142,8 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
+    # fewer cells than columns and some text holds several figures: glued
+    if len(texts) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
         decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
@@ -174,6 +178,40 @@ def _is_t4_header(tok: Token) -> bool:
     return any(w in n for w in _T4_HEADER_WORDS) and len(n) <= 40
 
 
+_HEADER_PUNCT = re.compile(r"[()（）:：,，、。/]")
+
+
+@cache
+def _header_vocabulary(template: str) -> tuple[str, ...]:
+    """Every header phrase of a layout's tables (normalised), from the layout."""
+    from ..layouts import LAYOUTS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP
+
+    lay = LAYOUTS[template]
+    words = {"信息内容", T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, "勾稽关系"}
+    for t in lay.tables:
+        words.update(c.label for c in t.columns)
+        for c in t.columns:
+            words.update(c.match_keys())
+        for b in t.blocks:
+            words.add(b.label)
+            words.update(c.label for c in b.columns)
+        if t.key == "t4":
+            words.update(r.label for r in t.rows)
+    return tuple(sorted({_HEADER_PUNCT.sub("", norm_label(w)) for w in words}, key=len, reverse=True))
+
+
+def _is_header_text(tok: Token, layout: Layout) -> bool:
+    """A header cell (or a piece of one broken over lines) of the layout's tables."""
+    n = tok.norm
+    if len(n) < 2:
+        return bool(n)
+    n = _HEADER_PUNCT.sub("", n)
+    for w in _header_vocabulary(layout.template):
+        if w in n or (n in w and len(n) >= 2):
+            return True
+    return "勾稽" in n or "第二十条" in n
+
+
 def _t2_header(tok: Token) -> bool:
     n = tok.norm
     return "第二十条" in n and len(n) <= 30 or n == "信息内容"
@@ -201,6 +239,12 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     current_table: _TableReader | None = None
     header_seen_line = -1
 
+    # grid lines whose non-empty cells are all figures (a row of 表四)
+    value_lines: dict[int, bool] = {}
+    for tok in tokens:
+        if tok.grid and tok.text:
+            value_lines[tok.line] = value_lines.get(tok.line, True) and is_value_text(tok.text)
+
     def close_row() -> None:
         nonlocal current
         if current is not None and current_table is not None:
@@ -222,10 +266,15 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             state = "t2"
             current_table = readers["t2"]
         if state == "t4":
-            if tok.text and is_value_text(tok.text) or (not tok.text and tok.grid and tok.reliable and t4_values):
+            if tok.norm and is_section_heading(tok):
+                t4_done = bool(t4_values or t4_header)
+                state = None
+                continue
+            in_value_row = tok.grid and value_lines.get(tok.line, False)
+            if (tok.text and is_value_text(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
-                if sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15 and len(t4_values) >= 15:
+                if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
                     t4_done = True
                     state = None
             elif _is_t4_header(tok):
@@ -267,7 +316,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             state = None
             continue
         if current is None:
-            if tok.norm and len(tok.norm) <= 60:
+            if tok.norm and _is_header_text(tok, layout):
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
@@ -287,16 +336,15 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     t3_done = True
                     state = None
         else:
-            # header text or a label continued on the next line
-            res.used_lines.add(tok.line)
+            # header text, a label continued on the next line, or a short
+            # sentence between tables (which stays in the narrative)
+            if _is_header_text(tok, layout) or not current.values:
+                res.used_lines.add(tok.line)
             if current.values:
                 close_row()
         if state == "t3" and current is not None and current.row is not None and current.row.key == "carried_out":
             cols = _columns(t3, current.row, readers["t3"].org_subtotal)
-            if len([v for v in current.values if v.text]) >= len(cols) or (
-                current.values and sum(len(glued.digits_of(v.text)) for v in current.values if v.text) >= len(cols)
-                and not tok.grid
-            ):
+            if len(current.values) >= len(cols):
                 close_row()
                 t3_done = True
                 state = None
@@ -320,7 +368,7 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     texts = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols):
+    if len(texts) < len(cols):
         decoded = glued.decode_t4(texts)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
