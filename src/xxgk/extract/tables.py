@@ -55,23 +55,25 @@ class TableResult:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
-def _is_label_like(tok: Token, key: str, label: str) -> bool:
-    return key in tok.norm and len(tok.norm) <= max(len(key), len(label)) + _LABEL_SLACK
+@cache
+def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
+    keys = tuple(norm_label(k) for k in row.match_keys())
+    exact = bool(getattr(row, "exact", False))
+    forms = frozenset(keys) | {norm_label(row.label)}
+    return exact, forms, keys, len(norm_label(row.full_label))
 
 
 def match_row(tok: Token, row: Row | Group) -> bool:
     """Does this token name this row (or group)?  Matching is by meaning:
     distinctive key phrases, tolerant of numbering, spaces and typos."""
-    if not tok.norm or is_value_text(tok.text):
+    if not tok.norm or tok.value:
         return False
-    body = strip_numbering(tok.norm)
-    if getattr(row, "exact", False):
-        label = norm_label(row.label)
-        if body in {norm_label(k) for k in row.match_keys()}:
-            return True
-        return body == label
-    label = norm_label(row.full_label)
-    return any(_is_label_like(tok, norm_label(k), label) for k in row.match_keys())
+    exact, forms, keys, label_len = _match_spec(row)
+    if exact:
+        return strip_numbering(tok.norm) in forms
+    n = tok.norm
+    return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -173,7 +175,7 @@ _T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠�
 
 def _is_t4_header(tok: Token) -> bool:
     n = tok.norm
-    if not n or is_value_text(tok.text):
+    if not n or tok.value:
         return False
     return any(w in n for w in _T4_HEADER_WORDS) and len(n) <= 40
 
@@ -243,7 +245,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     value_lines: dict[int, bool] = {}
     for tok in tokens:
         if tok.grid and tok.text:
-            value_lines[tok.line] = value_lines.get(tok.line, True) and is_value_text(tok.text)
+            value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
 
     def close_row() -> None:
         nonlocal current
@@ -271,7 +273,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 state = None
                 continue
             in_value_row = tok.grid and value_lines.get(tok.line, False)
-            if (tok.text and is_value_text(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
+            if (tok.text and tok.value) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
                 if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
@@ -321,7 +323,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
             continue
-        if tok.text and is_value_text(tok.text):
+        if tok.text and tok.value:
             current.values.append(tok)
             res.used_lines.add(tok.line)
         elif not tok.text:
