@@ -39,10 +39,12 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
         blanks = [k for k, v in ctx.cells.items() if v is None and k.startswith(p) and k not in ctx.rec.raw]
         if not blanks:
             continue
+        every = len(blanks) == sum(1 for k in ctx.cells if k.startswith(p))
+        listed = "全部单元格都是空白" if every else _list(ctx, blanks)
         yield ctx.finding(
             "XG201",
             blanks,
-            f"{t.number} 有 {len(blanks)} 个空白单元格（没有数据应填 0）：{_list(ctx, blanks)}",
+            f"{t.number} 有 {len(blanks)} 个空白单元格（没有数据应填 0）：{listed}",
             f"{t.number} (Table {t.key[1]}) has {len(blanks)} blank cell(s); write 0 where there is nothing to report",
         )
 

@@ -205,7 +205,8 @@ def fee_statement(ctx: Context) -> Iterator[Finding]:
     sec = next((s for s in ctx.rec.sections if s.no == 6), None)
     if sec is None:
         return
-    if "处理费" in sec.text or "收费" in sec.text:
+    text = sec.title + sec.text
+    if "处理费" in text or "收费" in text:
         return
     yield ctx.finding(
         "XG511",

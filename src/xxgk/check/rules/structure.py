@@ -89,7 +89,7 @@ _STANDARD_BODIES = {s.no: [_body(s.title), *(_body(v) for v in s.variants)] for 
     "Section title, order or extra section departs from the format",
     layouts=("2019", "2021", None),
     doc="""
-检查：六个部分的标题是否沿用格式的表述、编号是否连贯、顺序是否为一至六，以及是否另加了格式没有的部分（如“工作计划”“工作成效”）。一个字的笔误不计。
+检查：六个部分的标题是否沿用格式的表述、编号是否连贯、顺序是否为一至六，以及是否另加了格式没有的部分（如“工作计划”“工作成效”）。一个字的笔误不计；标题以标准表述开头、后面接着正文的，也不计。
 依据：统一格式的目的在于各机关年报可比、可汇总；格式规定了六个部分及其标题，增设或改名会让读者和汇总工具找不到对应内容。
 修改：按格式使用标准标题和编号；格式外的内容并入最接近的部分（如下一年工作计划写入“五、存在的主要问题及改进情况”）。
 
@@ -117,7 +117,7 @@ def section_titles(ctx: Context) -> Iterator[Finding]:
         std = next(x for x in SECTIONS if x.no == s.no)
         reasons, reasons_en = [], []
         body = _body(title)
-        if not any(_distance_le1(body, b) or body == b for b in _STANDARD_BODIES[s.no]):
+        if not any(_distance_le1(body[: len(b)], b) or _distance_le1(body, b) for b in _STANDARD_BODIES[s.no]):
             reasons.append(f"标题应为“{std.title}”")
             reasons_en.append(f"the title should be “{std.title}”")
         if s.printed is not None and s.printed != s.no:
@@ -263,7 +263,7 @@ def layout_year(ctx: Context) -> Iterator[Finding]:
         return
     where = ["meta.template", "meta.year"]
     if want == "2021" and have in ("2019", "pre2019"):
-        name = "2019 年试行格式" if have == "2019" else "非标准格式"
+        name = " 2019 年试行格式" if have == "2019" else "非标准格式"
         yield ctx.finding(
             "XG105",
             where,
@@ -338,7 +338,8 @@ def mixed_layout(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_EXTRA_NOTE = re.compile(r"^(t[234])(?:\.(\w+))?:\s*(.*(?:多出|分组行|未知|格式没有).*)$")
+# extractor notes about rows the layout lacks (not "多出 N 个数字": extra figures are often the reader's doing)
+_EXTRA_NOTE = re.compile(r"^(t[234])(?:\.(\w+))?:\s*(.*(?:分组行|未知|格式没有).*)$")
 
 
 @rule(

@@ -120,10 +120,15 @@ def _sum(ctx: Context, keys: list[str]) -> int | float:
     return sum(ctx.n(k) for k in keys)
 
 
-def _culprit_text(ctx: Context, key: str | None) -> tuple[str, str]:
-    if not key:
-        return "", ""
-    return f"，可能有误的是 {ctx.cell_label(key)}", f"; the likely culprit is {key}"
+def _culprit_text(ctx: Context, key: str | None, keys: list[str] | None = None) -> tuple[str, str]:
+    zh = en = ""
+    if key:
+        zh, en = f"，可能有误的是 {ctx.cell_label(key)}", f"; the likely culprit is {key}"
+    unsure = [k for k in keys or [] if k in ctx.rec.uncertain]
+    if unsure:
+        zh += f"（{'、'.join(ctx.cell_label(k) for k in unsure)} 的读数不确定）"
+        en += f" ({', '.join(unsure)} uncertain)"
+    return zh, en
 
 
 @rule(
@@ -146,7 +151,7 @@ def balance(ctx: Context) -> Iterator[Finding]:
     for rel in arithmetic(ctx).failing_of("balance"):
         c = rel.name
         a, b = _sum(ctx, rel.plus), _sum(ctx, rel.minus)
-        zh, en = _culprit_text(ctx, rel.culprit)
+        zh, en = _culprit_text(ctx, rel.culprit, rel.keys)
         yield ctx.finding(
             "XG301",
             rel.keys,
@@ -181,7 +186,7 @@ def row_sum(ctx: Context) -> Iterator[Finding]:
         nonzero = [f"{ctx.col_label('t3', k.split('.')[2])} {fmt(ctx.v(k))}" for k in rel.plus if ctx.n(k)]
         what = "各类申请人之和" if rel.kind == "row" else "五类法人或其他组织之和"
         head = ctx.col_label("t3", tk.split(".")[2])
-        zh, en = _culprit_text(ctx, rel.culprit)
+        zh, en = _culprit_text(ctx, rel.culprit, rel.keys)
         yield ctx.finding(
             "XG302",
             rel.keys,
@@ -212,7 +217,7 @@ def results_sum(ctx: Context) -> Iterator[Finding]:
         c = rel.name
         s, t = _sum(ctx, rel.plus), ctx.v(rel.minus[0])
         nonzero = [f"{ctx.row_label('t3', k.split('.')[1])} {fmt(ctx.v(k))}" for k in rel.plus if ctx.n(k)]
-        zh, en = _culprit_text(ctx, rel.culprit)
+        zh, en = _culprit_text(ctx, rel.culprit, rel.keys)
         yield ctx.finding(
             "XG303",
             rel.keys,
