@@ -77,7 +77,7 @@ class T3Arithmetic:
                 by_key.setdefault(k, []).append(rel)
         # 1. a row whose 总计 is 0 or blank beside non-zero applicant cells
         for rel in self.failing:
-            if rel.kind == "row":
+            if rel.kind in ("row", "orgs"):
                 tk = rel.minus[0]
                 if not self.ctx.n(tk) and any(self.ctx.n(k) for k in rel.plus):
                     rel.culprit = tk
