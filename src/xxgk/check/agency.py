@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["government", "township", "department"]
@@ -54,6 +55,7 @@ def _level(name: str) -> Level | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def agency_kind(name: str | None) -> AgencyKind:
     if not name:
         return AgencyKind(None, None)

@@ -8,9 +8,9 @@ whether the document has the cell at all.  Labels always come from
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 
-from ..layouts import T3_COLUMNS, T3_OTHER_SINGLE, T4, Layout, Row, Table, layout_for
+from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, T4, Layout, Row, Table, all_cell_keys, layout_for
 from ..model import Finding, Record
 from .agency import AgencyKind, agency_kind
 from .registry import RULES, Severity
@@ -19,6 +19,23 @@ T3_HEAD = ("new", "carried_in")
 T3_TAIL = ("total", "carried_out")
 T3_APPLICANTS = tuple(c.key for c in T3_COLUMNS if c.key not in ("total", "org_subtotal"))
 T3_ORGS = T3_APPLICANTS[1:]
+
+
+_TABLE_KEYS = {t: frozenset(k for k in all_cell_keys() if k.startswith(t + ".")) for t in ("t2", "t3", "t4")}
+_T3_OTHER_KEYS = frozenset(f"t3.other.{c.key}" for c in T3_COLUMNS)
+_T3_OTHER_SUB_KEYS = frozenset(
+    f"t3.{r.key}.{c.key}" for r in LAYOUT_2021.table("t3").rows if r.group == "other_group" for c in T3_COLUMNS
+)
+_T3_SUBTOTAL_KEYS = frozenset(k for k in all_cell_keys() if k.startswith("t3.") and k.endswith(".org_subtotal"))
+
+
+@lru_cache(maxsize=8)
+def _t3_rows(template: str, single_other: bool) -> tuple[Row, ...]:
+    rows = list(layout_for(template).table("t3").rows)
+    if single_other:
+        sub = [i for i, r in enumerate(rows) if r.group == "other_group"]
+        rows[sub[0] : sub[-1] + 1] = [T3_OTHER_SINGLE]
+    return tuple(rows)
 
 
 def fmt(v: int | float | None) -> str:
@@ -53,9 +70,13 @@ class Context:
         v = self.cells.get(key)
         return 0 if v is None else v
 
+    @cached_property
+    def tables_present(self) -> frozenset[str]:
+        keys = self.cells.keys()
+        return frozenset(t for t, ks in _TABLE_KEYS.items() if not keys.isdisjoint(ks))
+
     def has_table(self, tkey: str) -> bool:
-        p = tkey + "."
-        return any(k.startswith(p) for k in self.cells)
+        return tkey in self.tables_present
 
     def table(self, tkey: str) -> Table:
         return self.layout.table(tkey)
@@ -65,22 +86,26 @@ class Context:
     def t3_rows(self) -> list[Row]:
         """表三's rows in the layout the document uses; a 2021 report that keeps
         the single （六） row has ``other`` in place of the three sub-rows."""
-        rows = list(self.table("t3").rows)
-        if self.layout.template == "2021" and any(k.startswith("t3.other.") for k in self.cells):
-            sub = [i for i, r in enumerate(rows) if r.group == "other_group"]
-            if not any(f"t3.{rows[i].key}.total" in self.cells or f"t3.{rows[i].key}.natural" in self.cells for i in sub):
-                rows[sub[0] : sub[-1] + 1] = [T3_OTHER_SINGLE]
-        return rows
+        return list(_t3_rows(self.layout.template, self.t3_single_other))
+
+    @cached_property
+    def t3_single_other(self) -> bool:
+        """A 2021-layout 表三 that keeps the 2019 single （六） row instead of its sub-rows."""
+        keys = self.cells.keys()
+        return self.layout.template == "2021" and not keys.isdisjoint(_T3_OTHER_KEYS) and keys.isdisjoint(_T3_OTHER_SUB_KEYS)
 
     @cached_property
     def t3_result_rows(self) -> list[str]:
         return [r.key for r in self.t3_rows if r.key not in T3_HEAD + T3_TAIL]
 
     @cached_property
+    def t3_subtotal(self) -> bool:
+        return not self.cells.keys().isdisjoint(_T3_SUBTOTAL_KEYS)
+
+    @cached_property
     def t3_columns(self) -> list[str]:
         """Column keys of 表三 the document has (the optional 小计 only when present)."""
-        sub = any(k.startswith("t3.") and k.endswith(".org_subtotal") for k in self.cells)
-        return [c.key for c in T3_COLUMNS if c.key != "org_subtotal" or sub]
+        return [c.key for c in T3_COLUMNS if c.key != "org_subtotal" or self.t3_subtotal]
 
     # ------------------------------------------------------------ labels
     def row_label(self, tkey: str, rkey: str) -> str:

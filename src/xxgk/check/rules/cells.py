@@ -34,11 +34,18 @@ says nothing was reported. Fix: write 0 or the real figure in every cell.
 """,
 )
 def blank_cells(ctx: Context) -> Iterator[Finding]:
+    raw = ctx.rec.raw
+    by_table: dict[str, list[str]] = {}
+    for k, v in ctx.cells.items():
+        if v is None and k not in raw:
+            by_table.setdefault(k[:2], []).append(k)
+    if not by_table:
+        return
     for t in ctx.layout.tables:
-        p = t.key + "."
-        blanks = [k for k, v in ctx.cells.items() if v is None and k.startswith(p) and k not in ctx.rec.raw]
+        blanks = by_table.get(t.key)
         if not blanks:
             continue
+        p = t.key + "."
         every = len(blanks) == sum(1 for k in ctx.cells if k.startswith(p))
         listed = "全部单元格都是空白" if every else _list(ctx, blanks)
         yield ctx.finding(
@@ -92,9 +99,9 @@ fractional count means a wrong column or unit. Fix: enter the correct whole numb
 )
 def bad_counts(ctx: Context) -> Iterator[Finding]:
     for key, v in ctx.cells.items():
-        if v is None or cell_kind(key) != "count":
+        if v is None or not (v < 0 or (isinstance(v, float) and not v.is_integer())):
             continue
-        if v < 0 or (isinstance(v, float) and not v.is_integer()):
+        if cell_kind(key) == "count":
             tkey = key.split(".")[0]
             yield ctx.finding(
                 "XG203",

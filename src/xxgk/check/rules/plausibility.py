@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 
+from ...layouts import all_cell_keys
 from ...model import Finding
 from ..context import Context, fmt
 from ..registry import rule
@@ -100,6 +101,9 @@ def negative_items(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_RULES_KEYS = tuple(k for k in all_cell_keys() if k.startswith("t2.rules."))
+
+
 @rule(
     "XG504",
     "warning",
@@ -122,7 +126,7 @@ def rules_power(ctx: Context) -> Iterator[Finding]:
     cannot = a.kind == "township" or (a.level == "county") or (a.kind == "department" and a.level == "city")
     if not cannot:
         return
-    keys = [k for k in ctx.cells if k.startswith("t2.rules.") and ctx.n(k) > 0]
+    keys = [k for k in _RULES_KEYS if ctx.n(k) > 0]
     if not keys:
         return
     figures = "，".join(f"{ctx.col_label('t2', k.split('.')[2])} {fmt(ctx.v(k))}" for k in keys)
@@ -141,6 +145,7 @@ _NEW_TEXT = (
     re.compile(r"有\s*" + _NUM + r"\s*(?:申请公开政府信息|政府信息公开申请|依申请公开)"),
 )
 _SECTION_1_3 = (1, 3)
+_DIGIT = re.compile(r"\d")
 
 
 def _text_of(ctx: Context, nos: tuple[int, ...]) -> str:
@@ -167,7 +172,16 @@ def text_vs_tables(ctx: Context) -> Iterator[Finding]:
     new = ctx.v(nk)
     if new is None:
         return
-    text = _text_of(ctx, _SECTION_1_3)
+    # only the sentences that speak of requests and give a figure
+    text = "。".join(
+        re.sub(r"\s+", "", seg)
+        for s in ctx.rec.sections
+        if s.no in _SECTION_1_3 and "申请" in s.text
+        for seg in s.text.split("。")
+        if "申请" in seg and _DIGIT.search(seg)
+    )
+    if not text:
+        return
     said = []
     for rx in _NEW_TEXT:
         said.extend(int(m.group(1)) for m in rx.finditer(text))
@@ -236,6 +250,8 @@ year's problems and the measures taken.
 def empty_problems(ctx: Context) -> Iterator[Finding]:
     sec = next((s for s in ctx.rec.sections if s.no == 5), None)
     if sec is None:
+        return
+    if len(sec.text) > 40:
         return
     body = re.sub(r"[\s。.，,；;：:、]", "", sec.text)
     if body in _EMPTY:

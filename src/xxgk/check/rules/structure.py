@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ...layouts import LAYOUTS, SECTIONS, template_for_year
 from ...model import Finding
@@ -58,6 +59,7 @@ def missing_section(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@lru_cache(maxsize=1024)
 def _body(title: str) -> str:
     return strip_numbering(norm_label(title)).rstrip(":：。.")
 
@@ -117,7 +119,8 @@ def section_titles(ctx: Context) -> Iterator[Finding]:
         std = next(x for x in SECTIONS if x.no == s.no)
         reasons, reasons_en = [], []
         body = _body(title)
-        if not any(_distance_le1(body[: len(b)], b) or _distance_le1(body, b) for b in _STANDARD_BODIES[s.no]):
+        bodies = _STANDARD_BODIES[s.no]
+        if body not in bodies and not any(_distance_le1(body[: len(b)], b) or _distance_le1(body, b) for b in bodies):
             reasons.append(f"标题应为“{std.title}”")
             reasons_en.append(f"the title should be “{std.title}”")
         if s.printed is not None and s.printed != s.no:
@@ -165,6 +168,22 @@ def missing_table(ctx: Context) -> Iterator[Finding]:
             )
 
 
+_SHAPES: dict[tuple, tuple[tuple, frozenset[str]]] = {}
+
+
+def _table_shape(template: str, tkey: str, variant: bool, rows: tuple) -> tuple[tuple, frozenset[str]]:
+    """(row, its non-optional cell keys) for every row, and all those keys (built once per shape)."""
+    got = _SHAPES.get((template, tkey, variant))
+    if got is None:
+        got = _SHAPES[(template, tkey, variant)] = _build_shape(LAYOUTS[template].table(tkey), rows)
+    return got
+
+
+def _build_shape(t, rows: tuple) -> tuple[tuple, frozenset[str]]:
+    per_row = tuple((r, tuple(f"{t.key}.{r.key}.{c.key}" for c in t.columns_of(r) if not c.optional)) for r in rows)
+    return per_row, frozenset(k for _, keys in per_row for k in keys)
+
+
 def _runs(labels: list[str]) -> str:
     if len(labels) <= 4:
         return "、".join(labels)
@@ -191,25 +210,30 @@ def missing_rows(ctx: Context) -> Iterator[Finding]:
     for t in ctx.layout.tables:
         if not ctx.has_table(t.key):
             continue
-        rows = ctx.t3_rows if t.key == "t3" else list(t.rows)
+        rows = ctx.t3_rows if t.key == "t3" else t.rows
+        cells = ctx.cells
+        present = cells.keys()
+        shape = _table_shape(ctx.layout.template, t.key, ctx.t3_single_other if t.key == "t3" else False, tuple(rows))
+        if present >= shape[1]:
+            continue
         missing_rows: list[str] = []
         missing_keys: list[str] = []
-        for r in rows:
-            cols = [c for c in t.columns_of(r) if not c.optional]
-            keys = [f"{t.key}.{r.key}.{c.key}" for c in cols]
-            absent = [k for k in keys if k not in ctx]
+        partial: list[str] = []
+        for r, keys in shape[0]:
+            absent = [k for k in keys if k not in cells]
             if not absent:
                 continue
             missing_keys.extend(absent)
             if len(absent) == len(keys):
-                missing_rows.append(r.full_label if t.key == "t3" else r.label)
+                missing_rows.append(ctx.row_label(t.key, r.key))
+            else:
+                partial.extend(absent)
         if not missing_keys:
             continue
         parts, parts_en = [], []
         if missing_rows:
             parts.append(f"缺少 {_runs(missing_rows)}")
             parts_en.append(f"{len(missing_rows)} row(s) missing")
-        partial = [k for k in missing_keys if k.split(".")[1] not in {_row_key(t, lab) for lab in missing_rows}]
         if partial:
             parts.append(f"缺少单元格 {'、'.join(ctx.cell_label(k) for k in partial[:6])}{'等' if len(partial) > 6 else ''}")
             parts_en.append(f"{len(partial)} cell(s) missing")
@@ -230,13 +254,6 @@ def missing_rows(ctx: Context) -> Iterator[Finding]:
             "表三不完整：（六）其他处理 沿用了 2019 年格式的单行，缺少 2021 年格式的三个子项",
             "Table 3 is incomplete: （六） is the single row of the 2019 layout, the three sub-rows of the 2021 layout are missing",
         )
-
-
-def _row_key(t, label: str) -> str:
-    for r in t.rows:
-        if r.full_label == label or r.label == label:
-            return r.key
-    return ""
 
 
 @rule(

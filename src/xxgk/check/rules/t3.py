@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ...model import Finding
-from ..context import T3_APPLICANTS, T3_ORGS, Context, fmt
+from ..context import T3_APPLICANTS, T3_ORGS, Context, _t3_rows, fmt
+from ...layouts import T3_COLUMNS
 from ..registry import rule
 
 
@@ -27,18 +29,44 @@ from ..registry import rule
 class Relation:
     kind: str  # balance / row / orgs / results
     name: str  # column key or row key
-    plus: list[str]
-    minus: list[str]
+    plus: tuple[str, ...]
+    minus: tuple[str, ...]
     residual: float = 0  # Σplus − Σminus
     culprit: str | None = None
     implied: dict[str, float] = field(default_factory=dict)
 
     @property
     def keys(self) -> list[str]:
-        return self.plus + self.minus
+        return [*self.plus, *self.minus]
 
     def coeff(self, key: str) -> int:
         return 1 if key in self.plus else -1
+
+
+# (kind, name, plus keys, minus keys, all keys as a frozenset)
+Shape = tuple[str, str, tuple[str, ...], tuple[str, ...], frozenset[str]]
+
+
+@lru_cache(maxsize=16)
+def _shape(template: str, single_other: bool, subtotal: bool) -> tuple[Shape, ...]:
+    """Every relation of a 表三 of this layout and variant (built once per shape)."""
+    out: list[Shape] = []
+    rows = [r.key for r in _t3_rows(template, single_other)]
+    results = [r for r in rows if r not in ("new", "carried_in", "total", "carried_out")]
+    cols = [c.key for c in T3_COLUMNS if c.key != "org_subtotal" or subtotal]
+
+    def add(kind: str, name: str, plus: list[str], minus: list[str]) -> None:
+        out.append((kind, name, tuple(plus), tuple(minus), frozenset(plus + minus)))
+
+    for c in cols:
+        add("balance", c, [f"t3.new.{c}", f"t3.carried_in.{c}"], [f"t3.total.{c}", f"t3.carried_out.{c}"])
+    for r in rows:
+        add("row", r, [f"t3.{r}.{c}" for c in T3_APPLICANTS], [f"t3.{r}.total"])
+        if "org_subtotal" in cols:
+            add("orgs", r, [f"t3.{r}.{c}" for c in T3_ORGS], [f"t3.{r}.org_subtotal"])
+    for c in cols:
+        add("results", c, [f"t3.{r}.{c}" for r in results], [f"t3.total.{c}"])
+    return tuple(out)
 
 
 class T3Arithmetic:
@@ -46,61 +74,54 @@ class T3Arithmetic:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-        self.rels: list[Relation] = []
-        cols = ctx.t3_columns
-        rows = [r.key for r in ctx.t3_rows]
-        results = ctx.t3_result_rows
-        present = ctx.cells
-
-        def add(kind: str, name: str, plus: list[str], minus: list[str]) -> None:
-            if all(k in present for k in plus + minus):
-                rel = Relation(kind, name, plus, minus)
-                rel.residual = sum(ctx.n(k) for k in plus) - sum(ctx.n(k) for k in minus)
-                self.rels.append(rel)
-
-        for c in cols:
-            add("balance", c, [f"t3.new.{c}", f"t3.carried_in.{c}"], [f"t3.total.{c}", f"t3.carried_out.{c}"])
-        for r in rows:
-            app = [f"t3.{r}.{c}" for c in T3_APPLICANTS]
-            add("row", r, app, [f"t3.{r}.total"])
-            if "org_subtotal" in cols:
-                add("orgs", r, [f"t3.{r}.{c}" for c in T3_ORGS], [f"t3.{r}.org_subtotal"])
-        for c in cols:
-            add("results", c, [f"t3.{r}.{c}" for r in results], [f"t3.total.{c}"])
-        self.failing = [r for r in self.rels if r.residual != 0]
-        self._culprits()
+        cells = ctx.cells
+        present = cells.keys()
+        get = cells.get
+        shape = _shape(ctx.layout.template, ctx.t3_single_other, ctx.t3_subtotal)
+        # relations whose cells are all present; only failing ones become objects
+        self.present: list[tuple[Shape, float]] = []
+        self.failing: list[Relation] = []
+        for sh in shape:
+            if not present >= sh[4]:
+                continue
+            res = sum(get(k) or 0 for k in sh[2]) - sum(get(k) or 0 for k in sh[3])
+            self.present.append((sh, res))
+            if res != 0:
+                self.failing.append(Relation(sh[0], sh[1], sh[2], sh[3], res))
+        if self.failing:
+            self._culprits()
 
     def _culprits(self) -> None:
-        by_key: dict[str, list[Relation]] = {}
-        for rel in self.rels:
-            for k in rel.keys:
-                by_key.setdefault(k, []).append(rel)
-        # 1. a row whose 总计 is 0 or blank beside non-zero applicant cells
+        n = self.ctx.n
+        # 1. a row whose 总计 (or 小计) is 0 or blank beside non-zero applicant cells
         for rel in self.failing:
             if rel.kind in ("row", "orgs"):
                 tk = rel.minus[0]
-                if not self.ctx.n(tk) and any(self.ctx.n(k) for k in rel.plus):
+                if not n(tk) and any(n(k) for k in rel.plus):
                     rel.culprit = tk
-                    rel.implied[tk] = self.ctx.n(tk) + rel.residual
-        # 2. the one cell whose correction repairs every failing relation of 表三
-        if self.failing and not any(r.culprit for r in self.failing):
+                    rel.implied[tk] = n(tk) + rel.residual
+        # 2. the one cell whose correction repairs every failing relation of 表三:
+        #    it lies in all of them, and every relation it is in fails by the same amount
+        if not any(r.culprit for r in self.failing):
+            common = set(self.failing[0].keys).intersection(*(r.keys for r in self.failing[1:]))
             found = []
-            for k in {k for r in self.failing for k in r.keys}:
-                rels = by_key[k]
-                deltas = {r.residual * r.coeff(k) * -1 for r in rels}
-                if len(deltas) == 1 and {id(r) for r in self.failing} <= {id(r) for r in rels}:
-                    found.append((k, deltas.pop()))
+            for k in common:
+                rels = [(res, 1 if k in sh[2] else -1) for sh, res in self.present if k in sh[4]]
+                if len(rels) == len(self.failing) and all(res for res, _ in rels):
+                    deltas = {-res * c for res, c in rels}
+                    if len(deltas) == 1:
+                        found.append((k, deltas.pop()))
             if len(found) == 1:
                 k, d = found[0]
                 for rel in self.failing:
                     rel.culprit = k
-                    rel.implied[k] = self.ctx.n(k) + d
+                    rel.implied[k] = n(k) + d
         # 3. a balance / results failure repaired by a row's singled-out 总计
         singled = {r.culprit: r.implied[r.culprit] for r in self.failing if r.kind == "row" and r.culprit}
         for rel in self.failing:
             if rel.culprit or rel.kind not in ("balance", "results"):
                 continue
-            fits = [k for k in rel.keys if k in singled and rel.residual + rel.coeff(k) * (singled[k] - self.ctx.n(k)) == 0]
+            fits = [k for k in rel.keys if k in singled and rel.residual + rel.coeff(k) * (singled[k] - n(k)) == 0]
             if len(fits) == 1:
                 rel.culprit = fits[0]
 

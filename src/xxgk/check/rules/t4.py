@@ -10,6 +10,7 @@ from ..context import Context, fmt
 from ..registry import rule
 
 _PARTS = [c.key for c in T4.columns if c.key != "total"]
+_GROUPS = [(r, [f"t4.{r.key}.{c}" for c in _PARTS], f"t4.{r.key}.total") for r in T4.rows]
 
 
 @rule(
@@ -28,10 +29,10 @@ the wrong part.
 """,
 )
 def group_total(ctx: Context) -> Iterator[Finding]:
-    for r in T4.rows:
-        keys = [f"t4.{r.key}.{c}" for c in _PARTS]
-        tk = f"t4.{r.key}.total"
-        if not all(k in ctx for k in keys + [tk]):
+    if not ctx.has_table("t4"):
+        return
+    for r, keys, tk in _GROUPS:
+        if tk not in ctx.cells or not all(k in ctx.cells for k in keys):
             continue
         s = sum(ctx.n(k) for k in keys)
         t = ctx.n(tk)
