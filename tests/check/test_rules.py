@@ -333,3 +333,11 @@ def test_rule_documentation_is_complete():
 def test_sections_of_layout_are_used():
     assert [s.no for s in R21.sections] == [s.no for s in SECTIONS]
     assert LAYOUT_2021.table("t3").rows
+
+
+def test_structure_rules_only_from_2019_on():
+    """A 2018 report predates the standard format: no section or table is required of it."""
+    rec = without_section(drop(_collapsed_t3(R19), "t4."), 4)
+    assert {f.rule for f in check_record(rec, select=["XG1"])} == {"XG101", "XG103", "XG104"}
+    old = meta(rec, year=2018, published="2019-03-01", title="某某市人民政府办公室2018年政府信息公开工作年度报告")
+    assert check_record(old, select=["XG1"]) == []

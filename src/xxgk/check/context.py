@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 
-from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, T4, Layout, Row, Table, all_cell_keys, layout_for
+from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, Layout, Row, Table, all_cell_keys, layout_for
 from ..model import Finding, Record
 from .agency import AgencyKind, agency_kind
 from .registry import RULES, Severity
@@ -21,7 +21,7 @@ T3_APPLICANTS = tuple(c.key for c in T3_COLUMNS if c.key not in ("total", "org_s
 T3_ORGS = T3_APPLICANTS[1:]
 
 
-_TABLE_KEYS = {t: frozenset(k for k in all_cell_keys() if k.startswith(t + ".")) for t in ("t2", "t3", "t4")}
+TABLE_KEYS = {t: frozenset(k for k in all_cell_keys() if k.startswith(t + ".")) for t in ("t2", "t3", "t4")}
 _T3_OTHER_KEYS = frozenset(f"t3.other.{c.key}" for c in T3_COLUMNS)
 _T3_OTHER_SUB_KEYS = frozenset(
     f"t3.{r.key}.{c.key}" for r in LAYOUT_2021.table("t3").rows if r.group == "other_group" for c in T3_COLUMNS
@@ -44,10 +44,6 @@ def fmt(v: int | float | None) -> str:
     if isinstance(v, float):
         return f"{v:g}" if not v.is_integer() else str(int(v))
     return str(v)
-
-
-def fmt_en(v: int | float | None) -> str:
-    return "blank" if v is None else fmt(v)
 
 
 class Context:
@@ -73,7 +69,7 @@ class Context:
     @cached_property
     def tables_present(self) -> frozenset[str]:
         keys = self.cells.keys()
-        return frozenset(t for t, ks in _TABLE_KEYS.items() if not keys.isdisjoint(ks))
+        return frozenset(t for t, ks in TABLE_KEYS.items() if not keys.isdisjoint(ks))
 
     def has_table(self, tkey: str) -> bool:
         return tkey in self.tables_present
@@ -136,10 +132,6 @@ class Context:
         """``规章·本年新制作数量`` — row and column of a cell, without the table."""
         tkey, rkey, ckey = key.split(".")
         return f"{self.row_label(tkey, rkey)}·{self.col_label(tkey, ckey)}"
-
-    @staticmethod
-    def t4_number() -> str:
-        return T4.number
 
     def number(self, tkey: str) -> str:
         return self.table(tkey).number

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
+from operator import is_not
 
 from ...layouts import cell_kind
 from ...model import Finding
-from ..context import Context, fmt
+from ..context import TABLE_KEYS, Context, fmt
 from ..registry import rule
 
 _SHOWN = 6
+_NOT_NONE = partial(is_not, None)
 
 
 def _list(ctx: Context, keys: list[str]) -> str:
@@ -34,6 +37,8 @@ says nothing was reported. Fix: write 0 or the real figure in every cell.
 """,
 )
 def blank_cells(ctx: Context) -> Iterator[Finding]:
+    if None not in ctx.cells.values():
+        return
     raw = ctx.rec.raw
     by_table: dict[str, list[str]] = {}
     for k, v in ctx.cells.items():
@@ -45,8 +50,7 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
         blanks = by_table.get(t.key)
         if not blanks:
             continue
-        p = t.key + "."
-        every = len(blanks) == sum(1 for k in ctx.cells if k.startswith(p))
+        every = len(blanks) == len(ctx.cells.keys() & TABLE_KEYS[t.key])
         listed = "全部单元格都是空白" if every else _list(ctx, blanks)
         yield ctx.finding(
             "XG201",
@@ -98,6 +102,9 @@ fractional count means a wrong column or unit. Fix: enter the correct whole numb
 """,
 )
 def bad_counts(ctx: Context) -> Iterator[Finding]:
+    values = ctx.cells.values()
+    if float not in set(map(type, values)) and min(filter(_NOT_NONE, values), default=0) >= 0:
+        return  # whole numbers ≥ 0 only
     for key, v in ctx.cells.items():
         if v is None or not (v < 0 or (isinstance(v, float) and not v.is_integer())):
             continue

@@ -148,10 +148,6 @@ _SECTION_1_3 = (1, 3)
 _DIGIT = re.compile(r"\d")
 
 
-def _text_of(ctx: Context, nos: tuple[int, ...]) -> str:
-    return "\n".join(re.sub(r"\s+", "", s.text) for s in ctx.rec.sections if s.no in nos)
-
-
 @rule(
     "XG510",
     "warning",

@@ -23,10 +23,12 @@ def cn(n: int | None) -> str:
 
 
 def _standard_format_applies(ctx: Context) -> bool:
-    """The report should follow one of the two official layouts."""
+    """The report should follow one of the two official layouts (reports on 2019 and later)."""
+    if ctx.year is not None and ctx.year < 2019:
+        return False
     if ctx.template in STANDARD:
         return True
-    return ctx.template is None and ctx.year is not None and ctx.year >= 2019
+    return ctx.template is None and ctx.year is not None
 
 
 @rule(
@@ -207,6 +209,8 @@ Fix: restore every row and column and fill them in (0 where nothing happened).
 """,
 )
 def missing_rows(ctx: Context) -> Iterator[Finding]:
+    if not _standard_format_applies(ctx):
+        return
     for t in ctx.layout.tables:
         if not ctx.has_table(t.key):
             continue

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ...layouts import T3_COLUMNS
 from ...model import Finding
 from ..context import T3_APPLICANTS, T3_ORGS, Context, _t3_rows, fmt
-from ...layouts import T3_COLUMNS
 from ..registry import rule
 
 
@@ -84,7 +84,8 @@ class T3Arithmetic:
         for sh in shape:
             if not present >= sh[4]:
                 continue
-            res = sum(get(k) or 0 for k in sh[2]) - sum(get(k) or 0 for k in sh[3])
+            # blank (None) counts as 0: filter(None, …) drops blanks and zeros alike
+            res = sum(filter(None, map(get, sh[2]))) - sum(filter(None, map(get, sh[3])))
             self.present.append((sh, res))
             if res != 0:
                 self.failing.append(Relation(sh[0], sh[1], sh[2], sh[3], res))
