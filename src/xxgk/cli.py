@@ -156,7 +156,7 @@ def rules(
         r = RULES[rule.strip().upper()]
         zh, en = doc_parts(r.doc)
         sev = r.severity if lang == "en" else SEVERITY_ZH[r.severity]
-        lays = "、".join(x or tr(lang, "未知", "unknown") for x in r.layouts)
+        lays = tr(lang, "、", ", ").join(x or tr(lang, "未知", "unknown") for x in r.layouts)
         out.print(f"[bold]{r.id}[/bold] [{STYLE[r.severity]}]{sev}[/{STYLE[r.severity]}]  [bold]{tr(lang, r.title, r.title_en)}[/bold]")
         out.print(tr(lang, f"适用格式：{lays}", f"layouts: {lays}") + (tr(lang, "（需要上一年度年报 --previous）", " (needs --previous)") if r.needs_previous else ""))
         out.print()

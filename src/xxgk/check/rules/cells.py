@@ -156,7 +156,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG204",
             [key],
-            f"表二 收费金额 {fmt(v)} 万元与正文中的 {fmt(v)} 元相同，疑似按元填报",
+            f"表二 {ctx.cell_label(key)} = {fmt(v)}，与正文中的 {fmt(v)} 元相同，疑似按元填报",
             f"the fee amount {fmt(v)} (10,000 yuan) equals the {fmt(v)} yuan quoted in the text; probably entered in yuan",
             culprit=key,
         )
@@ -164,7 +164,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG204",
             [key],
-            f"表二 收费金额 {fmt(v)} 万元（{fmt(v / 10000)} 亿元）对本机关而言过大，疑似按元填报",
+            f"表二 {ctx.cell_label(key)} = {fmt(v)}（即 {fmt(v / 10000)} 亿元），对本机关而言过大，疑似按元填报",
             f"the fee amount {fmt(v)} (10,000 yuan) is implausibly large for this body; probably entered in yuan",
             culprit=key,
         )

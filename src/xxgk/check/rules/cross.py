@@ -47,7 +47,8 @@ def carried(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "XG601",
                 [ik],
-                f"表三 {ctx.col_label('t3', c)}列：本年上年结转 {fmt(now)}，上年报告的结转下年度 {fmt(then)}",
+                f"表三 {ctx.col_label('t3', c)}列：本年“{ctx.row_label('t3', 'carried_in')}” = {fmt(now)}，"
+                f"上年报告“{ctx.row_label('t3', 'carried_out')}” = {fmt(then)}",
                 f"Table 3, column {c}: carried in {fmt(now)}, last year's report carried over {fmt(then)}",
                 culprit=ik,
             )
@@ -120,7 +121,8 @@ def in_force(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "XG603",
                 [fk, ik, rk],
-                f"表二 {ctx.row_label('t2', r)}：现行有效 {fmt(ctx.v(fk))}，上年 {fmt(prev[fk])} + 制发 {fmt(ctx.n(ik))} − 废止 {fmt(ctx.n(rk))} = {fmt(want)}",
+                f"表二 {ctx.row_label('t2', r)}：{ctx.col_label('t2', 'in_force')} {fmt(ctx.v(fk))}，而上年 {fmt(prev[fk])} + "
+                f"{ctx.col_label('t2', 'issued')} {fmt(ctx.n(ik))} − {ctx.col_label('t2', 'repealed')} {fmt(ctx.n(rk))} = {fmt(want)}",
                 f"Table 2, {r}: in force {fmt(ctx.v(fk))}, but last year's {fmt(prev[fk])} + issued − repealed = {fmt(want)}",
             )
 
@@ -154,7 +156,8 @@ def items_roll(ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 "XG604",
                 [pk],
-                f"表二 {ctx.row_label('t2', r)}：上一年项目数量 {fmt(ctx.v(pk))}，上年报告 {fmt(prev[pk])} + 增减 {fmt(prev[ck])} = {fmt(want)}",
+                f"表二 {ctx.row_label('t2', r)}：{ctx.col_label('t2', 'prev')} {fmt(ctx.v(pk))}，而上年报告 {fmt(prev[pk])} + "
+                f"{ctx.col_label('t2', 'change')} {fmt(prev[ck])} = {fmt(want)}",
                 f"Table 2, {r}: previous count {fmt(ctx.v(pk))}, last year's report gives {fmt(prev[pk])} + {fmt(prev[ck])} = {fmt(want)}",
                 culprit=pk,
             )

@@ -133,7 +133,7 @@ def rules_power(ctx: Context) -> Iterator[Finding]:
     yield ctx.finding(
         "XG504",
         keys,
-        f"表二 规章 一行有数字（{figures}），而{ctx.rec.meta.agency}无权制定规章",
+        f"表二 {ctx.row_label('t2', 'rules')} 一行有数字（{figures}），而{ctx.rec.meta.agency}无权制定规章",
         f"Table 2: 规章 has figures ({', '.join(f'{k} = {fmt(ctx.v(k))}' for k in keys)}) but {ctx.rec.meta.agency} cannot make 规章",
     )
 
@@ -189,7 +189,7 @@ def text_vs_tables(ctx: Context) -> Iterator[Finding]:
     yield ctx.finding(
         "XG510",
         [nk],
-        f"正文写本年收到申请 {said[0]} 件，表三 一、本年新收 总计为 {fmt(new)} 件",
+        f"正文写本年收到申请 {said[0]} 件，表三 {ctx.cell_label(nk)} 为 {fmt(new)}",
         f"the text says {said[0]} requests were received, Table 3 new (total) says {fmt(new)}",
     )
 

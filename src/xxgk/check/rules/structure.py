@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ...layouts import LAYOUTS, SECTIONS, template_for_year
+from ...layouts import LAYOUTS, SECTIONS, T3_2021_OTHER_GROUP, template_for_year
 from ...model import Finding
 from ...text import norm_label, strip_numbering
 from ..context import Context
@@ -255,7 +255,7 @@ def missing_rows(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG104",
             keys,
-            "表三不完整：（六）其他处理 沿用了 2019 年格式的单行，缺少 2021 年格式的三个子项",
+            f"表三不完整：{T3_2021_OTHER_GROUP.full_label} 沿用了 2019 年格式的单行，缺少 2021 年格式的三个子项",
             "Table 3 is incomplete: （六） is the single row of the 2019 layout, the three sub-rows of the 2021 layout are missing",
         )
 

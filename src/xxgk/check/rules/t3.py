@@ -243,7 +243,8 @@ def results_sum(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG303",
             rel.keys,
-            f"表三 {ctx.col_label('t3', c)}列：（一）至（六）之和 = {fmt(s)}（{'，'.join(nonzero) or '全为 0'}），（七）总计 = {fmt(t)}{zh}",
+            f"表三 {ctx.col_label('t3', c)}列：（一）至（六）之和 = {fmt(s)}（{'，'.join(nonzero) or '全为 0'}），"
+            f"{ctx.row_label('t3', 'total')} = {fmt(t)}{zh}",
             f"Table 3, column {c}: result rows add up to {fmt(s)}, results total = {fmt(t) if t is not None else 'blank'}{en}",
             culprit=rel.culprit,
         )
@@ -277,13 +278,14 @@ def carried_over(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG304",
             [ok, nk],
-            f"表三 结转下年度继续办理 {fmt(out)} 件，多于本年新收 {fmt(new)} 件，请核对是否超期未办",
+            f"表三 {ctx.row_label('t3', 'carried_out')} {fmt(out)} 件，多于{ctx.row_label('t3', 'new')} {fmt(new)} 件，请核对是否超期未办",
             f"Table 3: {fmt(out)} requests carried over, more than the {fmt(new)} received this year",
         )
     elif new >= CARRY_MIN_NEW and out / new > CARRY_SHARE:
         yield ctx.finding(
             "XG304",
             [ok, nk],
-            f"表三 结转下年度 {fmt(out)} 件，占本年新收 {fmt(new)} 件的 {out / new:.0%}，比例偏高（法定答复期限最长 20+20 个工作日）",
+            f"表三 {ctx.row_label('t3', 'carried_out')} {fmt(out)} 件，占{ctx.row_label('t3', 'new')} {fmt(new)} 件的 {out / new:.0%}，"
+            "比例偏高（法定答复期限最长 20+20 个工作日）",
             f"Table 3: {fmt(out)} of {fmt(new)} requests ({out / new:.0%}) carried over; the legal limit is 20 (+20) working days",
         )
