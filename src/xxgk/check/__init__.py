@@ -10,6 +10,13 @@ Interface used by the CLI and the store::
 Every rule lives in :mod:`xxgk.check.rules` (one module per family) and is
 registered in :data:`xxgk.check.registry.RULES` with its id, severity,
 layouts, titles and documentation.
+
+A finding's ``where`` names its place with the keys of report-json.md:
+cell keys (``t3.new.total``), a whole table (``t4``) when the table is
+missing, ``section:N`` for standard section N (``section:extra:N`` for an
+added section printed with numeral N), and ``meta.year`` /
+``meta.template`` / ``meta.agency`` / ``meta.published`` / ``meta.title``.
+``culprit`` is the one cell the arithmetic singles out, when it does.
 """
 
 from __future__ import annotations

@@ -145,9 +145,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         return
     text = "\n".join(s.text for s in ctx.rec.sections)
     quoted = set()
-    for m in _YUAN.finditer(text):
-        if text[max(0, m.start(1) - 1) : m.start(1)] == "万" or text[m.end(1) : m.end()].startswith("万"):
-            continue
+    for m in _YUAN.finditer(text):  # "N元" only: "N万元" does not match
         try:
             quoted.add(float(m.group(1).replace(",", "").replace("，", "")))
         except ValueError:
