@@ -12,6 +12,7 @@ from collections.abc import Callable
 import msgspec
 import pytest
 from check_helpers import clean_record, run
+from check_helpers import seed as seed_record
 
 from xxgk.check import RULES, check_record
 from xxgk.layouts import LAYOUT_2021, SECTIONS
@@ -341,3 +342,16 @@ def test_structure_rules_only_from_2019_on():
     assert {f.rule for f in check_record(rec, select=["XG1"])} == {"XG101", "XG103", "XG104"}
     old = meta(rec, year=2018, published="2019-03-01", title="某某市人民政府办公室2018年政府信息公开工作年度报告")
     assert check_record(old, select=["XG1"]) == []
+
+
+def test_xg602_near_copy_with_a_new_year_and_one_sentence_changed():
+    last = seed_record("001")
+    this = copy(last)
+    this.meta.year = last.meta.year + 1
+    for s in this.sections:
+        if s.no == 5:
+            s.text = s.text.replace("宣传和引导工作需要进一步加强", "信息发布的时效性需要提高")
+    fs = run(this, "XG602", last)
+    assert fs and "%" in fs[0].message
+    other = seed_record("002")
+    assert run(this, "XG602", other) == []
