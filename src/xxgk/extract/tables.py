@@ -67,9 +67,13 @@ def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...]
 def match_row(tok: Token, row: Row | Group) -> bool:
     """Does this token name this row (or group)?  Matching is by meaning:
     distinctive key phrases, tolerant of numbering, spaces and typos."""
+    return _matches(tok, _match_spec(row))
+
+
+def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
     if not tok.norm or tok.value:
         return False
-    exact, forms, keys, label_len = _match_spec(row)
+    exact, forms, keys, label_len = spec
     if exact:
         return strip_numbering(tok.norm) in forms
     n = tok.norm
@@ -88,6 +92,8 @@ class _TableReader:
         self.layout = layout
         self.rows = list(table.rows)
         self.groups = list(table.groups)
+        self.specs = [_match_spec(r) for r in self.rows]
+        self.group_specs = [_match_spec(g) for g in self.groups]
         self.hits: list[RowHit] = []
         self.last_index = -1
         self.current: RowHit | None = None
@@ -98,17 +104,19 @@ class _TableReader:
         # rows at or after the last matched one; a short exact label only
         # where it can stand (its numbering printed, or right after its
         # neighbours)
+        if tok.value or not tok.norm:
+            return None
         for idx in range(self.last_index + 1, len(self.rows)):
             row = self.rows[idx]
-            if not match_row(tok, row):
+            if not _matches(tok, self.specs[idx]):
                 continue
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or idx - self.last_index > 3:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
-        for g in self.groups:
-            if match_row(tok, g):
+        for g, spec in zip(self.groups, self.group_specs):
+            if _matches(tok, spec):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
                 if first is not None and first > self.last_index:
