@@ -374,7 +374,10 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 close_row()
         if state == "t3" and current is not None and current.row is not None and current.row.key == "carried_out":
             cols = _columns(t3, current.row, readers["t3"].org_subtotal)
-            if len(current.values) >= len(cols):
+            # blank cells before the first figure may be the covered cells of
+            # a label merged over several columns: they do not count
+            first = next((i for i, v in enumerate(current.values) if v.text), len(current.values))
+            if len(current.values) - first >= len(cols):
                 close_row()
                 t3_done = True
                 state = None
