@@ -9,14 +9,21 @@ is downloaded).  A page goes through these steps:
    enclosed by them is a cell, and the cells' edges give the grid's rows and
    columns (a merged cell spans several; the table's outline is closed even
    where the scan lost its last rule);
-3. the page is OCR'd once; each text box goes to the cell that holds it
-   (a box that runs over a cell border is cut at the border and each piece
-   read again), the rest become lines of text;
+3. the page is OCR'd once (text detection on a reduced copy, recognition
+   on full-resolution crops; a long line is read in pieces cut at a blank
+   column); each text box goes to the cell that holds it (a box that runs
+   over a cell border is cut at the border and each piece read again), the
+   rest become lines of text; a row that is one cell across the table (a
+   caption) is text too;
 4. a cell with ink but no text box (a faint or small figure the detector
    missed) is read on its own, so that a figure is never taken for a blank;
    a cell without ink is a blank cell;
-5. lines and grids go through the same page assembly as PDF text
-   (:mod:`xxgk.read.geometry`): headers, page numbers, tables across pages.
+5. a box read as letters that only look like digits (``o``, ``l``, ``。``)
+   is read again choosing among the model's digit readings only, and keeps
+   that reading's own confidence;
+6. lines and grids go through the same page assembly as PDF text
+   (:mod:`xxgk.read.geometry`): headers, page numbers, tables across pages,
+   rows of whitespace-aligned figures.
 
 Every grid carries the OCR confidence of each cell (``Table.confidence``);
 the extractor reports a cell whose confidence is low as uncertain.  Text is
@@ -53,6 +60,8 @@ def _engine():
         intra_op_num_threads=threads,
         inter_op_num_threads=threads,
         text_score=0.0,  # keep every box: a low score is reported, never dropped
+        # short boxes (a table's figures) are padded to this width, not 320
+        rec_img_shape=[3, 48, 160],
     )
 
 
@@ -208,8 +217,8 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
         for (c, *_), box in zip(rereads, pieces):
             if box.text:
                 c.boxes.append(box)
-    for (tx0, ty0, tx1, ty1), cells, _ in tables:
-        page.items.append((ty0 * pt_per_px, _grid(cells, (tx0, ty0, tx1, ty1), index, pt_per_px)))
+    for _, cells, _ in tables:
+        page.items.extend(_grid_items(cells, index, pt_per_px))
     for x0, x1, top, bottom, text, bxs in _lines(free):
         pieces = [b.text for b in bxs] if len(bxs) > 1 else None
         scores = [b.score for b in bxs] if len(bxs) > 1 else None
@@ -234,8 +243,48 @@ def _ocr(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
         return []
     boxes = [np.asarray(b, dtype=np.float32) / f for b in eng.sorted_boxes(boxes)]
     crops = eng.get_crop_img_list(img, boxes)
-    rec, _ = eng.text_rec(crops)
-    return [(b, r[0], float(r[1])) for b, r in zip(boxes, rec)]
+    # a long line is read in pieces cut at a gap between characters: the
+    # recogniser's cost grows faster than the line's length
+    pieces: list[np.ndarray] = []
+    owner: list[int] = []
+    for i, crop in enumerate(crops):
+        for piece in _split_line(crop):
+            pieces.append(piece)
+            owner.append(i)
+    rec, _ = eng.text_rec(pieces)
+    texts = [""] * len(crops)
+    scores = [1.0] * len(crops)
+    for i, (text, score) in zip(owner, rec):
+        if text and texts[i] and not (CJK.match(texts[i][-1]) or CJK.match(text[0])):
+            texts[i] += " "
+        texts[i] += text
+        scores[i] = min(scores[i], float(score))
+    return [(b, t, sc) for b, t, sc in zip(boxes, texts, scores)]
+
+
+_MAX_PIECE_RATIO = 16.0  # width / height of the longest piece read at once
+
+
+def _split_line(crop: np.ndarray) -> list[np.ndarray]:
+    """Cut a long text line at the widest blank column near its middle."""
+    h, w = crop.shape[:2]
+    if w <= _MAX_PIECE_RATIO * h or h < 8:
+        return [crop]
+    gray = crop[..., 0] if crop.ndim == 3 else crop
+    ink = (gray < min(160, int(gray.mean()) - 30)).any(axis=0)
+    lo, hi = int(w * 0.35), int(w * 0.65)
+    best, best_len, run_start = -1, 0, None
+    for x in range(lo, hi + 1):
+        blank = x < hi and not ink[x]
+        if blank and run_start is None:
+            run_start = x
+        elif not blank and run_start is not None:
+            if x - run_start > best_len:
+                best, best_len = (run_start + x) // 2, x - run_start
+            run_start = None
+    if best < 0 or best_len < 2:
+        return [crop]
+    return _split_line(crop[:, :best]) + _split_line(crop[:, best:])
 
 
 # what OCR makes of a lone figure it misreads: 0 → o O 。 D, 1 → l I |
@@ -403,28 +452,52 @@ def _cell_text(boxes: list[_Box]) -> tuple[str, float]:
     return text, min(b.score for b in boxes)
 
 
-def _grid(cells: list[_Cell], bbox, index: int, pt: float) -> Grid:
+def _grid_items(cells: list[_Cell], index: int, pt: float) -> list[tuple[float, Line | Grid]]:
+    """A ruled table's cells → grid rows; a row that is one cell across the
+    whole table (a caption such as 第二十条第（一）项) is a line of text, as
+    in the PDF reader."""
     n_rows = max(c._row1 for c in cells)  # type: ignore[attr-defined]
     n_cols = max(c._col1 for c in cells)  # type: ignore[attr-defined]
-    rows = [[""] * n_cols for _ in range(n_rows)]
-    conf = [[1.0] * n_cols for _ in range(n_rows)]
-    # rows that start no cell (an artefact of the clustering) are dropped below
-    starts = set()
-    for c in sorted(cells, key=lambda c: (c.row, c.col)):
-        text, score = _cell_text(c.boxes or [])
-        if rows[c.row][c.col]:
-            rows[c.row][c.col] += text
-            conf[c.row][c.col] = min(conf[c.row][c.col], score)
-        else:
-            rows[c.row][c.col] = text
-            conf[c.row][c.col] = score
-        starts.add(c.row)
-    keep = [r for r in range(n_rows) if r in starts]
-    rows = [rows[r] for r in keep]
-    conf = [conf[r] for r in keep]
+    by_row: dict[int, list[_Cell]] = {}
+    for c in cells:
+        by_row.setdefault(c.row, []).append(c)
     edges = sorted({c.x0 * pt for c in cells} | {c.x1 * pt for c in cells})
-    x0, y0, x1, y1 = bbox
-    return Grid(rows, (x0 * pt, y0 * pt, x1 * pt, y1 * pt), edges, index, reliable=True, conf=conf)
+    x0 = min(c.x0 for c in cells) * pt
+    x1 = max(c.x1 for c in cells) * pt
+    items: list[tuple[float, Line | Grid]] = []
+    rows: list[list[str]] = []
+    conf: list[list[float]] = []
+    top = bottom = 0.0
+
+    def flush() -> None:
+        if rows:
+            items.append((top, Grid(list(rows), (x0, top, x1, bottom), edges, index, reliable=True, conf=list(conf))))
+        rows.clear()
+        conf.clear()
+
+    for r in range(n_rows):
+        row_cells = sorted(by_row.get(r, []), key=lambda c: c.col)
+        if not row_cells:
+            continue  # a row that starts no cell (an artefact of the clustering)
+        if len(row_cells) == 1 and row_cells[0].col == 0 and row_cells[0]._col1 == n_cols:  # type: ignore[attr-defined]
+            c = row_cells[0]
+            flush()
+            for lx0, lx1, ltop, lbottom, text, _ in _lines(c.boxes or []):
+                items.append((ltop * pt, Line(text, lx0 * pt, lx1 * pt, ltop * pt, lbottom * pt, index)))
+            continue
+        if not rows:
+            top = min(c.y0 for c in row_cells) * pt
+        bottom = max(c.y1 for c in row_cells) * pt
+        texts = [""] * n_cols
+        scores = [1.0] * n_cols
+        for c in row_cells:
+            text, score = _cell_text(c.boxes or [])
+            texts[c.col] += text
+            scores[c.col] = min(scores[c.col], score)
+        rows.append(texts)
+        conf.append(scores)
+    flush()
+    return items
 
 
 def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str, list[_Box]]]:
