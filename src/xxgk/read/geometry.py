@@ -188,7 +188,8 @@ def _heading_continues(prev: Line, ln: Line, left: float, right: float, body: fl
     """Two centred lines of a heading font, one under the other (a title
     wrapped over two lines: agency, then year and report name)."""
     h1, h2 = prev.bottom - prev.top, ln.bottom - ln.top
-    if ln.page != prev.page or min(h1, h2) < 1.15 * body or abs(h1 - h2) > 0.15 * max(h1, h2):
+    # (OCR boxes give heights a few pixels apart for the same font)
+    if ln.page != prev.page or min(h1, h2) < 1.1 * body or abs(h1 - h2) > 0.25 * max(h1, h2):
         return False
     centre = (left + right) / 2
     centred = all(abs((x.x0 + x.x1) / 2 - centre) <= body for x in (prev, ln))
