@@ -18,6 +18,7 @@ from xxgk.model import Paragraph, Table
 from xxgk.read import ReadError, read_bytes, read_path
 
 from conftest import corpus_file
+from .pdfgen import PdfMaker
 
 ROWS = [
     ["item", "new", "old", "total"],
@@ -164,3 +165,37 @@ def test_ocr_of_a_chinese_table_is_mapped_by_labels():
     for i, row in enumerate(rows, 1):
         keys = [f"t2.{row.key}.{c.key}" for c in row.columns]
         assert [rec.cells.get(k, "missing") for k in keys] == [10 * i, 10 * i + 1, None]
+
+
+@pytest.mark.slow
+def test_pdf_with_a_text_page_and_a_scanned_page():
+    """Each page is read its own way, in page order; the document is an OCR'd one."""
+    import pypdfium2 as pdfium
+
+
+    m = PdfMaker()
+    p = m.page()
+    m.text(p, 72, 80, "Page one has a text layer.")
+    text_pdf = pdfium.PdfDocument(m.save())
+    img = Image.open(io.BytesIO(_table_image(skew=0.3)))
+    buf = io.BytesIO()
+    img.save(buf, "PDF", resolution=150)
+    text_pdf.import_pages(pdfium.PdfDocument(buf.getvalue()))
+    out = io.BytesIO()
+    text_pdf.save(out)
+    doc = read_bytes(out.getvalue(), "mixed.pdf")
+    assert doc.source.format == "image"
+    assert isinstance(doc.blocks[0], Paragraph) and doc.blocks[0].text == "Page one has a text layer."
+    assert [[c.replace(" ", "") for c in r] for r in _grid_texts(doc)[0]] == ROWS
+
+
+def test_undecodable_text_layer_is_sent_to_ocr():
+    from xxgk.read.pdf import unreadable_text
+
+    def chars(texts):
+        return [{"text": t} for t in texts]
+
+    assert unreadable_text(chars(["(cid:12)"] * 40 + ["a"] * 10))
+    assert unreadable_text(chars(["\ue012"] * 20 + ["年"] * 5))
+    assert not unreadable_text(chars(list("淮安市人民政府2024年政府信息公开工作年度报告")))
+    assert not unreadable_text(chars(["(cid:1)"] * 3))  # too few characters to judge

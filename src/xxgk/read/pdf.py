@@ -21,7 +21,8 @@ Pages with a text layer are read from their geometry with pdfplumber:
 
 A cell's text is kept as the PDF shows it: two figures that the geometry
 does not separate stay in one cell, for the extractor to report as
-uncertain.  Pages with no text but an image (scans) are OCR'd by
+uncertain.  Pages with no text but an image (scans), and pages whose text
+cannot be decoded (fonts without a Unicode map), are OCR'd by
 :mod:`xxgk.read.image`; such a document's format is ``image``.
 """
 
@@ -72,7 +73,7 @@ def read_pdf(data: bytes, source: Source) -> Document:
             raise ReadError(source.path, "PDF 文件没有页面", "请确认文件完整", "the PDF has no pages", "check that the file is complete")
         parsed: list[Page | None] = []  # None: a page to OCR
         for i, page in enumerate(pages):
-            if len(page.chars) < _SCAN_MAX_CHARS and page.images:
+            if (len(page.chars) < _SCAN_MAX_CHARS and page.images) or unreadable_text(page.chars):
                 parsed.append(None)
             else:
                 parsed.append(_read_page(page, i))
@@ -94,6 +95,16 @@ def read_pdf(data: bytes, source: Source) -> Document:
     if not any(isinstance(b, Table) or (isinstance(b, Paragraph) and b.text.strip()) for b in blocks):
         raise ReadError(source.path, "PDF 中没有可读取的文字", "请确认文件不是空白页", "the PDF holds no text to read", "check that the pages are not blank")
     return Document(source=source, blocks=blocks)
+
+
+def unreadable_text(chars: list[dict]) -> bool:
+    """A text layer whose characters cannot be decoded (fonts without a
+    Unicode map give ``(cid:123)`` or private-use code points): the page is
+    read from its image instead."""
+    if len(chars) < _SCAN_MAX_CHARS:
+        return False
+    bad = sum(1 for c in chars if c["text"].startswith("(cid:") or any("\ue000" <= ch <= "\uf8ff" for ch in c["text"]))
+    return bad > 0.3 * len(chars)
 
 
 def _encrypted(path: str) -> ReadError:
