@@ -134,7 +134,9 @@ def main() -> int:
     s = results["scan"]
     ok = "ok" if s["s_per_page"] <= TARGET_SCAN_S else "OVER TARGET"
     print(f"Scanned pages (OCR on one core): {s['file']}, {s['pages']} pages")
-    print(f"  {s['s_per_page']:.2f} s/page (slowest {s['max_s_page']:.2f}; wall {s['wall_s_per_page']:.2f})   target {TARGET_SCAN_S:.0f} s  {ok}")
+    print(
+        f"  {s['s_per_page']:.2f} s/page (slowest {s['max_s_page']:.2f}; wall {s['wall_s_per_page']:.2f})   target {TARGET_SCAN_S:.0f} s  {ok}"
+    )
     return 0
 
 

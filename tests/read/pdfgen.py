@@ -38,7 +38,16 @@ class PdfMaker:
         raw.FPDFPageObj_SetStrokeWidth(path, ctypes.c_float(0.8))
         raw.FPDFPage_InsertObject(page.raw, path)
 
-    def grid(self, page, x0: float, top: float, widths: list[float], rows: list[list[str]], height: float = 20, close_bottom: bool = True) -> float:
+    def grid(
+        self,
+        page,
+        x0: float,
+        top: float,
+        widths: list[float],
+        rows: list[list[str]],
+        height: float = 20,
+        close_bottom: bool = True,
+    ) -> float:
         """A ruled table; returns the y of its bottom."""
         xs = [x0]
         for w in widths:

@@ -5,7 +5,6 @@ and broken images."""
 from __future__ import annotations
 
 import io
-import json
 import shutil
 import subprocess
 
@@ -132,7 +131,10 @@ def _cjk_font() -> str | None:
     """A font file with Chinese glyphs (a sans one when there is), or None."""
     if shutil.which("fc-list") is None:
         return None
-    files = [ln.split(":")[0].strip() for ln in subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout.splitlines()]
+    files = [
+        ln.split(":")[0].strip()
+        for ln in subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout.splitlines()
+    ]
     files = sorted((f for f in files if f), key=lambda f: ("Sans" not in f, "Bold" in f, f))
     return files[0] if files else None
 
@@ -150,7 +152,9 @@ def test_ocr_of_a_chinese_table_is_mapped_by_labels():
     d.text((200, 50), "某某县人民政府2023年政府信息公开工作年度报告", font=font, fill=0)
     d.text((120, 120), "二、主动公开政府信息情况", font=font, fill=0)
     xs, y0, h = [120, 470, 670, 870, 1070], 200, 70
-    grid = [["信息内容"] + [c.label for c in rows[0].columns]] + [[r.label, str(10 * i), str(10 * i + 1), ""] for i, r in enumerate(rows, 1)]
+    grid = [["信息内容"] + [c.label for c in rows[0].columns]] + [
+        [r.label, str(10 * i), str(10 * i + 1), ""] for i, r in enumerate(rows, 1)
+    ]
     for r in range(len(grid) + 1):
         d.line([(xs[0], y0 + r * h), (xs[-1], y0 + r * h)], fill=0, width=3)
     for x in xs:
@@ -171,7 +175,6 @@ def test_ocr_of_a_chinese_table_is_mapped_by_labels():
 def test_pdf_with_a_text_page_and_a_scanned_page():
     """Each page is read its own way, in page order; the document is an OCR'd one."""
     import pypdfium2 as pdfium
-
 
     m = PdfMaker()
     p = m.page()

@@ -27,7 +27,9 @@ def _cjk_font() -> bool:
 def _score(rec, gold: dict) -> tuple[float, list, list]:
     unc = set(gold.get("uncertain", []))
     keys = [k for k in gold["cells"] if k not in unc]
-    wrong = [(k, gold["cells"][k], rec.cells.get(k, "MISSING")) for k in keys if k not in rec.cells or rec.cells[k] != gold["cells"][k]]
+    wrong = [
+        (k, gold["cells"][k], rec.cells.get(k, "MISSING")) for k in keys if k not in rec.cells or rec.cells[k] != gold["cells"][k]
+    ]
     extra = [k for k in rec.cells if k not in gold["cells"]]
     return 1 - len(wrong) / len(keys), wrong, extra
 
@@ -61,7 +63,7 @@ def test_table_across_pages_is_one_grid_and_page_numbers_are_gone():
     # the title wrapped over two centred lines is one paragraph
     assert texts[0].replace(" ", "") == "淮安市人民政府2024年政府信息公开工作年度报告"
     # a paragraph broken by the page break is read as one
-    assert any("建设'四最'一流营商环境" in t.replace(" ", "") or "建设\"四最\"" in t for t in texts) or any(
+    assert any("建设'四最'一流营商环境" in t.replace(" ", "") or '建设"四最"' in t for t in texts) or any(
         "一流营商环境" in t for t in texts
     )
 
@@ -149,7 +151,12 @@ def _encrypted_pdf() -> bytes:
     for o in offsets:
         out += b"%010d 00000 n \n" % o
     ident = b"<00112233445566778899aabbccddeeff>"
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, ident, ident, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [%s %s] >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1,
+        ident,
+        ident,
+        xref,
+    )
     return bytes(out)
 
 
@@ -202,7 +209,12 @@ def test_pdf_made_by_libreoffice_from_docx(tmp_path):
             table.cell(r, c + 1).text = str(r * 10 + c)
     src = tmp_path / "made.docx"
     d.save(src)
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     rec = xxgk.parse_path(tmp_path / "made.pdf")
     assert rec.meta.year == 2023
     for r, row in enumerate(rows, 1):

@@ -78,7 +78,9 @@ def _drop_headers_footers(pages: list[Page]) -> None:
         p.items = [
             (y, it)
             for y, it in p.items
-            if not (isinstance(it, Line) and in_margin(it, p) and (_PAGE_NUMBER.match(clean(it.text).strip()) or key(it) in repeated))
+            if not (
+                isinstance(it, Line) and in_margin(it, p) and (_PAGE_NUMBER.match(clean(it.text).strip()) or key(it) in repeated)
+            )
         ]
 
 
@@ -99,7 +101,12 @@ def _join(a: Grid, b: Grid) -> None:
     rows = b.rows
     # a header repeated at the top of the new page
     k = 0
-    while k < len(rows) and k < len(a.rows) and norm_label("".join(rows[k])) == norm_label("".join(a.rows[k])) and not _has_figure(rows[k]):
+    while (
+        k < len(rows)
+        and k < len(a.rows)
+        and norm_label("".join(rows[k])) == norm_label("".join(a.rows[k]))
+        and not _has_figure(rows[k])
+    ):
         k += 1
     rows = rows[k:]
     width = max(max(len(r) for r in a.rows), max((len(r) for r in rows), default=0))
@@ -126,7 +133,13 @@ def _page_items(pages: list[Page]) -> list[Line | Grid]:
     for p in pages:
         for i, (_, it) in enumerate(p.items):
             prev = items[-1] if items else None
-            if i == 0 and isinstance(it, Grid) and isinstance(prev, Grid) and prev.page == it.page - 1 and _same_columns(prev, it):
+            if (
+                i == 0
+                and isinstance(it, Grid)
+                and isinstance(prev, Grid)
+                and prev.page == it.page - 1
+                and _same_columns(prev, it)
+            ):
                 _join(prev, it)
                 continue
             items.append(it)
@@ -144,7 +157,9 @@ def _measure(lines: list[Line]) -> tuple[float, float, float]:
 
 
 # a line that starts a heading or a numbered item never continues the line above
-_NEW_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|第[一二三四五六七八九十]+[章节条部分])")
+_NEW_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|第[一二三四五六七八九十]+[章节条部分])"
+)
 # below this many lines of body text the measure (left/right edges) is not known
 _MIN_LINES_FOR_MEASURE = 5
 _FIGURE = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?%?$")
@@ -214,7 +229,9 @@ def assemble(pages: list[Page]) -> list:
     def flush_rows() -> None:
         if rows:
             conf = [ln.scores or [1.0] * len(ln.pieces or []) for ln in rows] if any(ln.scores for ln in rows) else None
-            blocks.append(Table(rows=[[clean(p) for p in ln.pieces or []] for ln in rows], confidence=conf, reliable_blanks=False))
+            blocks.append(
+                Table(rows=[[clean(p) for p in ln.pieces or []] for ln in rows], confidence=conf, reliable_blanks=False)
+            )
         rows.clear()
 
     for it in items:

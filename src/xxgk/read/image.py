@@ -88,9 +88,21 @@ def _decode(data: bytes, path: str) -> np.ndarray:
             with Image.open(BytesIO(data)) as im:
                 img = np.asarray(im.convert("L"))
         except Exception as e:  # noqa: BLE001 - any decoder failure means a bad image
-            raise ReadError(path, "图片已损坏，无法解码", "请重新下载或另存为 PNG/JPG", "the image is corrupt", "download it again or save it as PNG/JPG") from e
+            raise ReadError(
+                path,
+                "图片已损坏，无法解码",
+                "请重新下载或另存为 PNG/JPG",
+                "the image is corrupt",
+                "download it again or save it as PNG/JPG",
+            ) from e
     if img.shape[0] < 16 or img.shape[1] < 16:
-        raise ReadError(path, "图片太小，无法识别", "请提供清晰的扫描件（至少 150 dpi）", "the image is too small to read", "scan at 150 dpi or more")
+        raise ReadError(
+            path,
+            "图片太小，无法识别",
+            "请提供清晰的扫描件（至少 150 dpi）",
+            "the image is too small to read",
+            "scan at 150 dpi or more",
+        )
     return img
 
 
@@ -101,7 +113,9 @@ def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
-        raise ReadError(path, "PDF 文件无法渲染", "请重新下载或另存为 PDF", "cannot render the PDF", "download it again or re-save it") from e
+        raise ReadError(
+            path, "PDF 文件无法渲染", "请重新下载或另存为 PDF", "cannot render the PDF", "download it again or re-save it"
+        ) from e
     out: dict[int, Page] = {}
     try:
         for i in pages:
@@ -222,7 +236,9 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
     for x0, x1, top, bottom, text, bxs in _lines(free):
         pieces = [b.text for b in bxs] if len(bxs) > 1 else None
         scores = [b.score for b in bxs] if len(bxs) > 1 else None
-        line = Line(text, x0 * pt_per_px, x1 * pt_per_px, top * pt_per_px, bottom * pt_per_px, index, pieces=pieces, scores=scores)
+        line = Line(
+            text, x0 * pt_per_px, x1 * pt_per_px, top * pt_per_px, bottom * pt_per_px, index, pieces=pieces, scores=scores
+        )
         page.items.append((top * pt_per_px, line))
     page.items.sort(key=lambda it: it[0])
     return page
@@ -298,7 +314,9 @@ def _read_as_figures(gray: np.ndarray, boxes: list[_Box]) -> None:
     digit readings only (CTC decoding restricted to 0–9).  The text and the
     confidence become that reading's, so a figure the model hardly believes
     in is reported as uncertain, never passed off as certain."""
-    todo = [b for b in boxes if _FIGURE_LIKE.match(b.text) and not b.text.replace(",", "").replace(".", "").replace("-", "").isdigit()]
+    todo = [
+        b for b in boxes if _FIGURE_LIKE.match(b.text) and not b.text.replace(",", "").replace(".", "").replace("-", "").isdigit()
+    ]
     if not todo:
         return
     crops = [_crop(gray, int(b.x0), int(b.y0), int(b.x1), int(b.y1)) for b in todo]
@@ -520,7 +538,12 @@ def _lines(boxes: list[_Box]) -> list[tuple[float, float, float, float, str, lis
             if text and not (CJK.match(text[-1]) and CJK.match(b.text[0])):
                 text += " "
             text += b.text
-        box = (float(min(b.x0 for b in ln)), float(max(b.x1 for b in ln)), float(min(b.y0 for b in ln)), float(max(b.y1 for b in ln)))
+        box = (
+            float(min(b.x0 for b in ln)),
+            float(max(b.x1 for b in ln)),
+            float(min(b.y0 for b in ln)),
+            float(max(b.y1 for b in ln)),
+        )
         out.append((*box, text, ln))
     out.sort(key=lambda t: t[2])
     return out

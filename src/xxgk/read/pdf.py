@@ -70,7 +70,9 @@ def read_pdf(data: bytes, source: Source) -> Document:
         raise _corrupt(source.path, e) from e
     try:
         if not pages:
-            raise ReadError(source.path, "PDF 文件没有页面", "请确认文件完整", "the PDF has no pages", "check that the file is complete")
+            raise ReadError(
+                source.path, "PDF 文件没有页面", "请确认文件完整", "the PDF has no pages", "check that the file is complete"
+            )
         parsed: list[Page | None] = []  # None: a page to OCR
         for i, page in enumerate(pages):
             if (len(page.chars) < _SCAN_MAX_CHARS and page.images) or unreadable_text(page.chars):
@@ -93,7 +95,13 @@ def read_pdf(data: bytes, source: Source) -> Document:
         source = Source(path=source.path, sha256=source.sha256, format="image")
     blocks = assemble([p for p in parsed if p is not None])
     if not any(isinstance(b, Table) or (isinstance(b, Paragraph) and b.text.strip()) for b in blocks):
-        raise ReadError(source.path, "PDF 中没有可读取的文字", "请确认文件不是空白页", "the PDF holds no text to read", "check that the pages are not blank")
+        raise ReadError(
+            source.path,
+            "PDF 中没有可读取的文字",
+            "请确认文件不是空白页",
+            "the PDF holds no text to read",
+            "check that the pages are not blank",
+        )
     return Document(source=source, blocks=blocks)
 
 
@@ -108,11 +116,23 @@ def unreadable_text(chars: list[dict]) -> bool:
 
 
 def _encrypted(path: str) -> ReadError:
-    return ReadError(path, "PDF 已加密（需要密码）", "请先用密码打开并另存为未加密的 PDF", "the PDF is encrypted (password protected)", "open it with its password and save an unencrypted copy")
+    return ReadError(
+        path,
+        "PDF 已加密（需要密码）",
+        "请先用密码打开并另存为未加密的 PDF",
+        "the PDF is encrypted (password protected)",
+        "open it with its password and save an unencrypted copy",
+    )
 
 
 def _corrupt(path: str, e: object) -> ReadError:
-    return ReadError(path, f"PDF 文件已损坏，无法解析（{type(e).__name__}）", "请重新下载或用其他软件另存为 PDF", f"the PDF is corrupt ({type(e).__name__})", "download it again or re-save it as PDF")
+    return ReadError(
+        path,
+        f"PDF 文件已损坏，无法解析（{type(e).__name__}）",
+        "请重新下载或用其他软件另存为 PDF",
+        f"the PDF is corrupt ({type(e).__name__})",
+        "download it again or re-save it as PDF",
+    )
 
 
 # ---------------------------------------------------------------- one page
@@ -129,7 +149,9 @@ def _read_page(page, index: int) -> Page:
     for ln in text_page.extract_text_lines(return_chars=True):
         text = ln["text"].strip()
         if text:
-            out.items.append((ln["top"], Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], index, pieces=_pieces(ln["chars"]))))
+            out.items.append(
+                (ln["top"], Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], index, pieces=_pieces(ln["chars"])))
+            )
     out.items.sort(key=lambda it: it[0])
     return out
 
@@ -152,7 +174,18 @@ def _closing_rules(page) -> list[dict]:
             x0, x1 = min(e["x0"] for e in es), max(e["x1"] for e in es)
             if any(abs(e["top"] - y) <= 3 and e["x0"] <= x0 + 3 and e["x1"] >= x1 - 3 for e in h):
                 continue
-            out.append({"x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0, "orientation": "h", "object_type": "line"})
+            out.append(
+                {
+                    "x0": x0,
+                    "x1": x1,
+                    "top": y,
+                    "bottom": y,
+                    "width": x1 - x0,
+                    "height": 0,
+                    "orientation": "h",
+                    "object_type": "line",
+                }
+            )
     return out
 
 
@@ -169,7 +202,9 @@ def _pieces(chars: list[dict]) -> list[str] | None:
         if c["x0"] - prev["x1"] > 2 * size:
             pieces.append(c["text"])
         else:
-            pieces[-1] += (" " if c["x0"] - prev["x1"] > 0.3 * size and not (CJK.match(prev["text"]) or CJK.match(c["text"])) else "") + c["text"]
+            pieces[-1] += (
+                " " if c["x0"] - prev["x1"] > 0.3 * size and not (CJK.match(prev["text"]) or CJK.match(c["text"])) else ""
+            ) + c["text"]
     return pieces if len(pieces) > 1 else None
 
 
@@ -193,7 +228,9 @@ def _table_items(page, table, index: int) -> list[tuple[float, Line | Grid]]:
     x0, top, x1, bottom = table.bbox
     texts = table.extract()
     items: list[tuple[float, Line | Grid]] = []
-    edges = sorted({round(c[0], 1) for r in table.rows for c in r.cells if c} | {round(c[2], 1) for r in table.rows for c in r.cells if c})
+    edges = sorted(
+        {round(c[0], 1) for r in table.rows for c in r.cells if c} | {round(c[2], 1) for r in table.rows for c in r.cells if c}
+    )
     grid_rows: list[list[str]] = []
     grid_top = None
     grid_bottom = top
@@ -222,5 +259,3 @@ def _table_items(page, table, index: int) -> list[tuple[float, Line | Grid]]:
         grid_rows.append([_cell_text(t) for t in row_texts])
     flush()
     return items
-
-
