@@ -1,17 +1,33 @@
 """Decode figures run together without separators (``690000069``).
 
 Crawled page text loses the cell borders of a table, so a 表三 row of
-``69 0 0 0 0 0 69`` arrives as ``690000069``.  The layout fixes how many cells
-the row has; published figures have no leading zeros; and a row's 总计 is the
-sum of its applicant columns (表三) or of its four results (表四).  Every
-split of the digits into the right number of figures is tried, the
-constraints keep the readings that fit, and:
+``69 0 0 0 0 0 69`` arrives as ``690000069``, a 表四 row of fifteen figures as
+``10 0 1 200 0 0 0 0 0 0 00`` (spaces that fall between some cells only) and
+a 表二 row as ``2433``.  What the layout fixes decides between the readings:
 
-* one reading fits → it is used, and the cells are certain;
-* several fit → the most likely one is used and the cells on which the
-  readings disagree are reported as uncertain;
-* none fits → the reading that breaks the arithmetic least is used and every
-  cell of the row is uncertain (the checker will report the arithmetic).
+* the number of cells of the row (from the layout's columns);
+* published figures have no leading zeros; white space, a sign (``-18``,
+  ``减``) and a unit (``1个``, ``246900元``) always end or start a figure;
+  a sign only stands in a signed column (本年增/减), a decimal only in an
+  amount column; a run too short for the cells leaves a cell blank only
+  where the text has a gap;
+* the sums: a 表三 row's 总计 is the sum of its applicant columns (and the
+  法人或其他组织小计 of its five organisation columns), a 表四 group's 总计
+  the sum of its four results;
+* plausibility (the XG5xx rules): 现行有效 ≥ 制发 − 废止, 对外公开总数 ≥
+  新公开, 上一年项目数量 + 增/减 ≥ 0;
+* across the rows of 表三 (see :func:`balance_t3`): 一 + 二 = （七） + 四 per
+  column and （七） = the sum of the result rows, used only to choose between
+  readings a row leaves open.
+
+Every reading of the text is tried.  The readings that break nothing
+"fit"; when exactly one fits, the row is certain.  When several fit, the most
+likely one is kept (the one that keeps zeros as figures of their own and
+figures of balanced length — how tables are filled) and every cell on which
+the fitting readings disagree is reported uncertain.  When none fits, the one
+that breaks the least is kept and the cells that differ between the closest
+readings are uncertain; a row whose text allows only one reading is certain
+whatever its arithmetic (the checker reports the arithmetic).
 
 Nothing here repairs a published figure: the constraints choose between
 readings of the text, they never change a digit.
@@ -20,150 +36,399 @@ readings of the text, they never change a digit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from itertools import combinations
+from dataclasses import dataclass, field
+from itertools import product
 
 from ..layouts import Column
 
-_ATOM = re.compile(r"[-+]?\d+(?:\.\d+)?")
-_MAX_SPLITS = 20000
+_PIECE = re.compile(
+    r"(?P<sign>减少|增加|减|增|加|[-+−－])?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|亿元|元|万|个|件|项|条|次|宗|家)?"
+)
+_MAX_READINGS = 5000
+_MAX_COMBOS = 4096
+
+
+@dataclass
+class Run:
+    """Digits that no separator cuts: one or more figures."""
+
+    digits: str  # with the decimal point, if any
+    sign: str = ""  # a sign written before the run: belongs to its first figure
+    unit: str = ""  # a unit written after the run: belongs to its last figure
+    gap_before: bool = False  # white space (or a unit) separates it from the run before
 
 
 @dataclass
 class Decoded:
     texts: list[str | None]
     uncertain: set[int]
+    # every reading that fits as well as the chosen one (for choices across rows)
+    fitting: list[tuple[str | None, ...]] = field(default_factory=list)
+    readings: int = 0  # how many readings the text allows at all
+    violations: int = 0  # constraints the chosen reading breaks
 
 
 def digits_of(text: str | None) -> str:
     return "".join(ch for ch in (text or "") if ch.isdigit())
 
 
-def _runs(texts: list[str | None]) -> list[str] | None:
-    """The value texts cut at white space; None if anything but figures is there."""
-    runs: list[str] = []
+def runs_of(texts: list[str | None]) -> list[Run] | None:
+    """The value texts cut into runs; None if anything but figures is there."""
+    runs: list[Run] = []
+    gap = False
     for t in texts:
-        if not t:
+        if t is None or not t.strip():
+            gap = True
             continue
-        for piece in t.split():
-            if not _ATOM.fullmatch(piece):
+        pos = 0
+        s = t.strip()
+        while pos < len(s):
+            if s[pos].isspace():
+                gap = True
+                pos += 1
+                continue
+            m = _PIECE.match(s, pos)
+            if not m:
                 return None
-            runs.append(piece)
+            sign = m.group("sign") or ""
+            runs.append(Run(m.group("num"), sign, m.group("unit") or "", gap or bool(runs and runs[-1].unit) or bool(sign)))
+            gap = False
+            pos = m.end()
+        gap = True  # the next text is another token
     return runs
 
 
+def _valid(p: str) -> bool:
+    whole = p.split(".")[0]
+    return bool(whole) and (whole == "0" or not whole.startswith("0"))
+
+
 def _splits(run: str, k: int):
-    """Every way to cut one run of digits into k figures without leading zeros."""
+    """Every way to cut one run into k figures without leading zeros; a
+    decimal part stays with the last figure."""
+    n = len(run)
+    dot = run.find(".")
+    last_start_max = dot if dot >= 0 else n  # the last figure must hold the decimal point
     if k == 1:
         if _valid(run):
             yield (run,)
         return
-    sign = ""
-    if run[0] in "+-":
-        sign, run = run[0], run[1:]
-    n = len(run)
-    if k > n:
-        return
-    for cuts in combinations(range(1, n), k - 1):
-        parts = []
-        prev = 0
-        for c in (*cuts, n):
-            parts.append(run[prev:c])
-            prev = c
-        if all(_valid(p) for p in parts):
-            if sign:
-                parts[0] = sign + parts[0]
-            yield tuple(parts)
+
+    def rec(start: int, left: int, acc: tuple[str, ...]):
+        if left == 1:
+            part = run[start:]
+            if start <= last_start_max and _valid(part):
+                yield acc + (part,)
+            return
+        # leave at least one character for each remaining figure
+        for end in range(start + 1, min(n, last_start_max) - left + 2):
+            part = run[start:end]
+            if not _valid(part):
+                if part[0] == "0":
+                    return  # a zero can only stand alone: longer cuts are invalid too
+                continue
+            yield from rec(end, left - 1, acc + (part,))
+
+    yield from rec(0, k, ())
 
 
-def _valid(p: str) -> bool:
-    body = p.lstrip("+-")
-    if "." in body:
-        whole = body.split(".")[0]
-        return bool(whole) and (whole == "0" or not whole.startswith("0"))
-    return body == "0" or not body.startswith("0")
+def _readings(runs: list[Run], n: int, allow_blanks: bool):
+    """Every reading of the runs as exactly n cells (figures keep their order).
 
-
-def _readings(runs: list[str], n: int):
-    """Every reading of the runs as exactly n figures (runs keep their order)."""
+    A reading is a tuple of cell texts (None for a blank).  With
+    ``allow_blanks`` a gap between two runs may stand for one empty cell.
+    """
     count = 0
 
-    def rec(i: int, left: int, acc: tuple[str, ...]):
+    def rec(i: int, left: int, acc: tuple):
         nonlocal count
-        if count > _MAX_SPLITS:
+        if count >= _MAX_READINGS:
             return
         if i == len(runs):
             if left == 0:
                 count += 1
                 yield acc
             return
-        remaining_runs = len(runs) - i - 1
-        for k in range(1, left - remaining_runs + 1):
-            for parts in _splits(runs[i], k):
-                yield from rec(i + 1, left - k, acc + parts)
+        run = runs[i]
+        blanks = (0, 1) if allow_blanks and i > 0 and run.gap_before else (0,)
+        for b in blanks:
+            rest = left - b
+            remaining = len(runs) - i - 1
+            for k in range(1, rest - remaining + 1):
+                for parts in _splits(run.digits, k):
+                    cells = list(parts)
+                    if run.sign:
+                        cells[0] = run.sign + cells[0]
+                    if run.unit:
+                        cells[-1] = cells[-1] + run.unit
+                    yield from rec(i + 1, rest - k, acc + (None,) * b + tuple(cells))
 
     yield from rec(0, n, ())
 
 
-def _num(s: str) -> float:
-    return float(s)
+def _value(text: str | None) -> float:
+    if not text:
+        return 0.0
+    m = _PIECE.fullmatch(text)
+    if not m:
+        return 0.0
+    v = float(m.group("num"))
+    if (m.group("sign") or "") in ("减", "减少", "-", "−", "－"):
+        v = -v
+    return v
 
 
-def _violations(values: list[float], groups: list[tuple[list[int], int]]) -> float:
-    return sum(abs(sum(values[i] for i in parts) - values[total]) for parts, total in groups)
+@dataclass(frozen=True)
+class Constraints:
+    """What the layout says about one row's cells (by position)."""
+
+    sums: tuple[tuple[tuple[int, ...], int], ...] = ()  # (parts, total)
+    at_least: tuple[tuple[int, tuple[int, ...], tuple[int, ...]], ...] = ()  # cell ≥ Σ plus − Σ minus
+    non_negative: tuple[tuple[int, ...], ...] = ()  # Σ cells ≥ 0
+    signed: frozenset[int] = frozenset()  # cells that may carry a sign
+    amounts: frozenset[int] = frozenset()  # cells that may carry a decimal / money unit
 
 
-def _choose(candidates: list[tuple[str, ...]], groups: list[tuple[list[int], int]]) -> Decoded | None:
-    if not candidates:
-        return None
-    scored = [(_violations([_num(x) for x in c], groups), c) for c in candidates]
-    best_score = min(s for s, _ in scored)
-    fitting = [c for s, c in scored if s == best_score]
-    # most likely first: the one whose figures are most alike in length from
-    # the right (totals are the longest), then the first found
-    fitting.sort(key=lambda c: tuple(-len(x) for x in reversed(c)))
-    chosen = fitting[0]
-    if best_score > 0:
-        uncertain = set(range(len(chosen)))
-    else:
-        uncertain = {i for i in range(len(chosen)) if len({c[i] for c in fitting}) > 1}
-    return Decoded(list(chosen), uncertain)
+_ORG = ("commercial", "research", "social", "legal", "other")
+_APPLICANTS = ("natural", *_ORG)
 
 
-def _t3_groups(cols: list[Column]) -> list[tuple[list[int], int]]:
+def constraints_for(cols: list[Column]) -> Constraints:
+    """The constraints of a row with these columns (any table)."""
     keys = [c.key for c in cols]
-    if "total" not in keys:
-        return []
-    total = keys.index("total")
-    applicants = [i for i, k in enumerate(keys) if k in ("natural", "commercial", "research", "social", "legal", "other")]
-    groups = [(applicants, total)]
-    if "org_subtotal" in keys:
-        orgs = [i for i, k in enumerate(keys) if k in ("commercial", "research", "social", "legal", "other")]
-        groups.append((orgs, keys.index("org_subtotal")))
-    return groups
+    ix = {k: i for i, k in enumerate(keys)}
+    sums: list[tuple[tuple[int, ...], int]] = []
+    at_least: list = []
+    non_neg: list = []
+    if "total" in ix and "natural" in ix:  # 表三
+        sums.append((tuple(ix[k] for k in _APPLICANTS if k in ix), ix["total"]))
+        if "org_subtotal" in ix:
+            sums.append((tuple(ix[k] for k in _ORG if k in ix), ix["org_subtotal"]))
+    elif "total" in ix and "pending" in ix:  # a 表四 group
+        sums.append((tuple(ix[k] for k in ("upheld", "corrected", "other", "pending")), ix["total"]))
+    if {"issued", "repealed", "in_force"} <= ix.keys():
+        at_least.append((ix["in_force"], (ix["issued"],), (ix["repealed"],)))
+    if {"published", "total"} <= ix.keys() and "made" in ix:
+        at_least.append((ix["total"], (ix["published"],), ()))
+    if {"prev", "change"} <= ix.keys():
+        non_neg.append((ix["prev"], ix["change"]))
+    signed = frozenset(i for i, c in enumerate(cols) if c.kind == "signed")
+    amounts = frozenset(i for i, c in enumerate(cols) if c.kind == "amount")
+    return Constraints(tuple(sums), tuple(at_least), tuple(non_neg), signed, amounts)
 
 
-def decode_row(table: str, row: str, texts: list[str | None], cols: list[Column]) -> Decoded | None:
-    runs = _runs(texts)
+def _admissible(reading: tuple, cons: Constraints) -> bool:
+    """Signs only in signed columns, decimals and money units only in amount columns."""
+    for i, t in enumerate(reading):
+        if t is None:
+            continue
+        if t[0] in "减增加-+−－" and i not in cons.signed:
+            return False
+        if ("." in t or t.endswith(("元", "万"))) and i not in cons.amounts:
+            return False
+    return True
+
+
+def _violations(values: list[float], cons: Constraints) -> tuple[int, int]:
+    """(broken sums, broken plausibility rules)."""
+    hard = sum(1 for parts, total in cons.sums if abs(sum(values[i] for i in parts) - values[total]) > 1e-9)
+    soft = sum(1 for cell, plus, minus in cons.at_least if values[cell] < sum(values[i] for i in plus) - sum(values[i] for i in minus))
+    soft += sum(1 for cells in cons.non_negative if sum(values[i] for i in cells) < 0)
+    return hard, soft
+
+
+def _likelihood(reading: tuple) -> tuple:
+    """Smaller is likelier: figures of balanced length, no figure ending in a
+    zero, zeros as figures of their own, the longest at the end (totals)."""
+    lens = [len(digits_of(t)) for t in reading if t is not None]
+    zeros = sum(1 for t in reading if t is not None and digits_of(t) == "0")
+    trailing = sum(1 for t in reading if t is not None and len(digits_of(t.split(".")[0])) > 1 and digits_of(t.split(".")[0]).endswith("0"))
+    spread = (max(lens) - min(lens)) if lens else 0
+    return (spread, trailing, -zeros, tuple(-x for x in reversed(lens)))
+
+
+def _differing(readings: list[tuple]) -> set[int]:
+    if len(readings) < 2:
+        return set()
+    return {i for i in range(len(readings[0])) if len({r[i] for r in readings}) > 1}
+
+
+def decode(texts: list[str | None], cols: list[Column], cons: Constraints | None = None) -> Decoded | None:
+    """Read the value texts of one row as ``len(cols)`` cells.
+
+    None when the texts are not glued figures (anything but figures, or
+    more figures than cells: the caller reports those).
+    """
+    runs = runs_of(texts)
     if not runs:
         return None
     n = len(cols)
-    if len(runs) >= n:
+    if len(runs) > n:
         return None
-    groups = _t3_groups(cols) if table == "t3" else []
-    candidates = list(_readings(runs, n))
-    return _choose(candidates, groups)
-
-
-T4_GROUPS = [([0, 1, 2, 3], 4), ([5, 6, 7, 8], 9), ([10, 11, 12, 13], 14)]
-
-
-def decode_t4(texts: list[str | None]) -> Decoded | None:
-    runs = _runs(texts)
-    if not runs or len(runs) >= 15:
+    cons = cons or constraints_for(cols)
+    cands = [r for r in _readings(runs, n, False) if _admissible(r, cons)]
+    if not cands:
+        cands = [r for r in _readings(runs, n, True) if _admissible(r, cons)]
+    if not cands:
         return None
-    candidates = list(_readings(runs, 15))
-    if not candidates:
-        # spaces in crawled text can fall inside a figure: read the digits as one run
-        candidates = list(_readings(["".join(r.lstrip("+-") for r in runs)], 15))
-    return _choose(candidates, T4_GROUPS)
+    return choose(cands, cons)
+
+
+def choose(cands: list[tuple], cons: Constraints) -> Decoded:
+    scored = []
+    for c in cands:
+        vals = [_value(t) for t in c]
+        hard, soft = _violations(vals, cons)
+        blanks = sum(1 for t in c if t is None)
+        scored.append(((hard, soft, blanks), c))
+    best = min(s for s, _ in scored)
+    fitting = [c for s, c in scored if s == best]
+    fitting.sort(key=_likelihood)
+    chosen = fitting[0]
+    if len(cands) == 1:
+        uncertain: set[int] = set()
+    elif best[0] or best[1]:
+        # nothing fits: every cell the readings leave open is uncertain
+        uncertain = _differing(fitting) or _differing(cands)
+    else:
+        uncertain = _differing(fitting)
+    return Decoded(list(chosen), uncertain, fitting, len(cands), best[0] + best[1])
+
+
+# ---------------------------------------------------------------- 表四
+
+
+def decode_groups(texts: list[str | None], cols: list[Column], group: int) -> Decoded | None:
+    """A row of several groups of ``group`` cells (表四's 15 figures): each group
+    has its own sum.  Searched group by group, so that long rows stay fast."""
+    runs = runs_of(texts)
+    if not runs:
+        return None
+    n = len(cols)
+    if len(runs) > n:
+        return None
+    cons = Constraints(
+        sums=tuple(
+            (tuple(range(g, g + group - 1)), g + group - 1) for g in range(0, n, group)
+        )
+    )
+    # a flat search is small when the digits are few (the usual case)
+    total_digits = sum(len(r.digits) for r in runs)
+    if total_digits - n <= 6 or len(runs) == n:
+        cands = list(_readings(runs, n, False))
+        if not cands:
+            cands = list(_readings(runs, n, True))
+        if not cands:
+            return None
+        return choose(cands, cons)
+    return _decode_groups_dp(runs, n, group, cons)
+
+
+def _decode_groups_dp(runs: list[Run], n: int, group: int, cons: Constraints) -> Decoded | None:
+    """Depth-first over the digit stream, checking each group's sum as soon as
+    it is complete; readings that fit are collected (capped)."""
+    # flatten to a single stream of characters with the positions where a cut is forced
+    stream = ""
+    forced: set[int] = set()
+    for r in runs:
+        if stream:
+            forced.add(len(stream))
+        stream += r.digits
+    fitting: list[tuple] = []
+    total = [0]
+
+    def rec(pos: int, acc: list[str]):
+        if len(fitting) >= _MAX_READINGS or total[0] > 200000:
+            return
+        total[0] += 1
+        k = len(acc)
+        if k and k % group == 0:
+            vals = [float(x) for x in acc[k - group :]]
+            if abs(sum(vals[:-1]) - vals[-1]) > 1e-9:
+                return
+        if k == n:
+            if pos == len(stream):
+                fitting.append(tuple(acc))
+            return
+        if pos >= len(stream):
+            return
+        left_cells = n - k
+        for end in range(pos + 1, len(stream) - left_cells + 2):
+            if any(f in forced for f in range(pos + 1, end)):
+                break  # a separator inside the figure
+            part = stream[pos:end]
+            if not _valid(part):
+                if part[0] == "0":
+                    break
+                continue
+            acc.append(part)
+            rec(end, acc)
+            acc.pop()
+
+    rec(0, [])
+    if not fitting:
+        # nothing fits: fall back to a capped flat search
+        cands = list(_readings(runs, n, False))
+        return choose(cands, cons) if cands else None
+    fitting.sort(key=_likelihood)
+    return Decoded(list(fitting[0]), _differing(fitting), fitting, len(fitting), 0)
+
+
+# ---------------------------------------------------------------- across 表三's rows
+
+
+def balance_t3(rows: dict[str, tuple[list[str], Decoded]]) -> dict[str, Decoded]:
+    """Choose between the readings of the 表三 rows that several readings fit,
+    with the column balance: 一 + 二 = （七） + 四 and （七） = Σ result rows.
+
+    ``rows`` maps a row key to (its column keys, its decoding).  Returns the
+    rows whose choice changed.  A row is made certain only when exactly one
+    combination of readings balances every column.
+    """
+    open_rows = [k for k, (_, d) in rows.items() if len(d.fitting) > 1 and not d.violations]
+    if not open_rows:
+        return {}
+    options = [rows[k][1].fitting for k in open_rows]
+    n_combos = 1
+    for o in options:
+        n_combos *= len(o)
+    if n_combos > _MAX_COMBOS:
+        return {}
+    cols = rows[open_rows[0]][0]
+    results = [k for k in rows if k not in ("new", "carried_in", "total", "carried_out")]
+
+    def value(key: str, chosen: dict[str, tuple], ci: int) -> float | None:
+        if key not in rows:
+            return None
+        ckeys, d = rows[key]
+        if cols[ci] not in ckeys:
+            return None
+        r = chosen.get(key, d.texts)
+        return _value(r[ckeys.index(cols[ci])])
+
+    scored = []
+    for combo in product(*options):
+        chosen = dict(zip(open_rows, combo))
+        bad = 0
+        for ci in range(len(cols)):
+            a = [value(k, chosen, ci) for k in ("new", "carried_in", "total", "carried_out")]
+            if None not in a and abs(a[0] + a[1] - a[2] - a[3]) > 1e-9:
+                bad += 1
+            tot = a[2]
+            parts = [value(k, chosen, ci) for k in results]
+            if tot is not None and parts and None not in parts and abs(sum(parts) - tot) > 1e-9:
+                bad += 1
+        scored.append((bad, combo))
+    best = min(b for b, _ in scored)
+    winners = [c for b, c in scored if b == best]
+    if len(winners) == len(scored):
+        return {}  # the balance does not tell the readings apart
+    changed: dict[str, Decoded] = {}
+    for i, key in enumerate(open_rows):
+        ckeys, d = rows[key]
+        choices = [w[i] for w in winners]
+        choices_sorted = sorted(set(choices), key=_likelihood)
+        chosen = choices_sorted[0]
+        unc = _differing(choices_sorted) if best == 0 else _differing(d.fitting)
+        changed[key] = Decoded(list(chosen), unc, choices_sorted, d.readings, 0)
+    return changed

@@ -21,6 +21,7 @@ and says when more than one reading fits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..layouts import Column, Group, Layout, Row, Table
@@ -52,8 +53,11 @@ class TableResult:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
-def _is_label_like(tok: Token, key: str) -> bool:
-    return key in tok.norm and len(tok.norm) <= len(key) + _LABEL_SLACK
+def _is_label_like(tok: Token, key: str, label: str = "") -> bool:
+    return key in tok.norm and len(tok.norm) <= max(len(key), len(label)) + _LABEL_SLACK
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def match_row(tok: Token, row: Row | Group) -> bool:
@@ -62,12 +66,15 @@ def match_row(tok: Token, row: Row | Group) -> bool:
     if not tok.norm or is_value_text(tok.text):
         return False
     body = strip_numbering(tok.norm)
+    if _DIGIT.search(body):
+        return False  # labels hold no figures: this is prose (规范性文件类信息68条)
     if getattr(row, "exact", False):
         label = norm_label(row.label)
         if body in {norm_label(k) for k in row.match_keys()}:
             return True
         return body == label
-    return any(_is_label_like(tok, norm_label(k)) for k in row.match_keys())
+    label = norm_label(row.full_label)
+    return any(_is_label_like(tok, norm_label(k), label) for k in row.match_keys())
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -110,19 +117,35 @@ class _TableReader:
         return None
 
 
+def _is_figures(text: str) -> bool:
+    """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
+    return is_value_text(text) or glued.runs_of([text]) is not None
+
+
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
     return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
 
 
-def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, layout: Layout) -> None:
+@dataclass
+class _RowRead:
+    row: Row
+    cols: list[Column]
+    values: list[Token]
+    texts: list[str | None]
+    uncertain: set[int]
+    decoded: glued.Decoded | None = None
+    empty: bool = False  # the row is shown with nothing in it
+
+
+def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -> _RowRead | None:
     row = hit.row
     if row is None and hit.group is not None:
         if not hit.values or all(not v.text for v in hit.values):
-            return
+            return None
         target = hit.group.collapses_to
         if target is None:
             res.notes.append(f"{table.key}: 分组行“{hit.group.label}”后出现了数字")
-            return
+            return None
         try:
             row = table.row(target)
         except KeyError:
@@ -138,29 +161,45 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
+    decoded = None
     if len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
-        decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
+        decoded = glued.decode(texts, cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    if not texts:
-        texts = [None] * len(cols)  # the row is shown with nothing in it
-    for i, col in enumerate(cols):
-        key = f"{table.key}.{row.key}.{col.key}"
+    empty = not texts and not hit.values
+    return _RowRead(row, cols, values, texts, uncertain, decoded, empty)
+
+
+def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
+    texts = rr.texts or [None] * len(rr.cols)
+    for i, col in enumerate(rr.cols):
+        key = f"{table.key}.{rr.row.key}.{col.key}"
         if i >= len(texts):
-            if not hit.values:
-                res.cells[key] = None
             continue
         cv: CellValue = parse_cell(texts[i], col.kind)
         res.cells[key] = cv.value
         if cv.raw is not None:
             res.raw[key] = cv.raw
-        if i in uncertain:
+        if i in rr.uncertain:
             res.uncertain.append(key)
-        if i < len(values) and values[i].conf is not None:
-            res.confidence[key] = values[i].conf
+        if i < len(rr.values) and rr.values[i].conf is not None:
+            res.confidence[key] = rr.values[i].conf
+
+
+def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult) -> None:
+    reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
+    if table.key == "t3":
+        # readings a row leaves open are chosen with the column balance
+        rows = {rr.row.key: ([c.key for c in rr.cols], rr.decoded or glued.Decoded(rr.texts, set())) for rr in reads}
+        for key, d in glued.balance_t3(rows).items():
+            for rr in reads:
+                if rr.row.key == key:
+                    rr.texts, rr.uncertain = d.texts, d.uncertain
+    for rr in reads:
+        _write(table, rr, res)
 
 
 _T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉", "维持", "纠正", "其他", "结果", "审结", "尚未")
@@ -205,7 +244,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             current_table.hits.append(current)
         current = None
 
-    for tok in tokens:
+    for ti, tok in enumerate(tokens):
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
             close_row()
@@ -220,7 +259,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             state = "t2"
             current_table = readers["t2"]
         if state == "t4":
-            if tok.text and is_value_text(tok.text) or (not tok.text and tok.grid and tok.reliable and t4_values):
+            if tok.text and _is_figures(tok.text) or (not tok.text and tok.grid and tok.reliable and t4_values):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
                 if sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15 and len(t4_values) >= 15:
@@ -236,7 +275,10 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             # a row label without a header (some reports drop 第二十条…)
             for key in ("t2",):
                 rd = readers[key]
-                hit = rd.find_label(tok) if len(tok.norm) <= 40 else None
+                nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
+                if len(tok.norm) > 40 or nxt is None or not nxt.text or not is_value_text(nxt.text):
+                    continue
+                hit = rd.find_label(tok)
                 if hit is not None:
                     state = key
                     current_table = rd
@@ -262,7 +304,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
             continue
-        if tok.text and is_value_text(tok.text):
+        if tok.text and _is_figures(tok.text):
             current.values.append(tok)
             res.used_lines.add(tok.line)
         elif not tok.text:
@@ -297,8 +339,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         if not rd.hits:
             continue
         res.tables_found.append(key)
-        for hit in rd.hits:
-            _assign(table, hit, rd.org_subtotal, res, layout)
+        _assign_table(table, rd.hits, rd.org_subtotal, res)
     if t4_values:
         res.tables_found.append("t4")
         _assign_t4(t4, t4_values, res)
@@ -306,11 +347,11 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
 
 
 def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
-    texts = [v.text for v in values]
+    texts: list[str | None] = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
     if len([t for t in texts if t]) < len(cols):
-        decoded = glued.decode_t4(texts)
+        decoded = glued.decode_groups(texts, [c for _, c in cols], len(t4.columns))
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
     for i, (r, c) in enumerate(cols):
