@@ -132,7 +132,48 @@ def find_year(title: str | None, tokens: list[Token], published: str | None) -> 
     return None
 
 
+# what may follow a 落款 date: nothing, or the page's attachments and footers
+_AFTER_SIGNATURE = ("附件", "附表", "来源", "抄送", "(此件", "（此件", "打印", "关闭")
+_SENTENCE_END = "。；;!！?？)）\n"
+
+
+def _signature_date(text: str) -> str | None:
+    """The 落款 date of a (possibly glued) text: the last date that ends the
+    text or is followed only by attachments/footers, preceded by the end of a
+    sentence or by the signing agency (``…情况。 平潭综合实验区某局2025年1月27日``)."""
+    found = None
+    for m in list(_DATE.finditer(text)) + list(_CN_DATE.finditer(text)):
+        after = text[m.end() :].lstrip()
+        if after and not after.startswith(_AFTER_SIGNATURE):
+            continue
+        before = text[: m.start()].rstrip()
+        sig = re.search(r"([^\s。；;，,:：]{2,40})$", before)
+        if sig and _AGENCY_END.search(sig.group(1)):
+            before = before[: sig.start()]
+            # the agency stands on its own (after white space or a sentence end)
+            tail_ok = not before.strip() or before != before.rstrip() or before.rstrip()[-1] in _SENTENCE_END
+        else:
+            tail_ok = not before or before[-1] in _SENTENCE_END or text[m.start() - 1 : m.start()].isspace()
+        if not tail_ok:
+            continue
+        if found is None or m.start() > found[0]:
+            found = (m.start(), m.group(0))
+    return parse_date(re.sub(r"\s+", "", found[1])) if found else None
+
+
 def find_published(tokens: list[Token], doc_published: str | None) -> str | None:
+    """The date the document states: its 落款 first, then a 发布时间 of the page."""
+    # 落款: the last short line that ends with a date …
+    for t in reversed(tokens[-12:]):
+        if not t.grid and _is_date_line(t.text):
+            return parse_date(re.sub(r"\s+", "", t.text))
+    # … or a date that closes a paragraph (glued page text, a 落款 before the 附件)
+    for t in [t for t in tokens if not t.grid][-12:][::-1]:
+        if len(t.text) < 8:
+            continue
+        d = _signature_date(t.text)
+        if d:
+            return d
     if doc_published:
         d = parse_date(doc_published)
         if d:
@@ -143,10 +184,6 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
             d = parse_date(m.group(1))
             if d:
                 return d
-    # 落款: the last short line that ends with a date
-    for t in reversed(tokens[-12:]):
-        if not t.grid and _is_date_line(t.text):
-            return parse_date(re.sub(r"\s+", "", t.text))
     # a date line right under the title (cover page)
     for t in tokens[:8]:
         if not t.grid and _is_date_line(t.text) and len(t.norm) <= 14:

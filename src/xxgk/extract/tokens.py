@@ -102,7 +102,10 @@ def split_glued(text: str) -> list[str]:
     for m in _heading_pattern().finditer(text):
         cuts.add(m.start())
         if m.group("title"):
-            cuts.add(m.end())
+            end = m.end()
+            while end < n and text[end] in ":：. 　":
+                end += 1  # the title keeps its colon
+            cuts.add(end)
     cuts.discard(0)
     cuts.discard(n)
     if not cuts:
