@@ -95,17 +95,30 @@ class _TableReader:
         self.current: RowHit | None = None
         self.org_subtotal = False
         self.label_lines: dict[int, int] = {}
+        self.valued: set[int] = set()  # rows that received figures
 
-    def find_label(self, tok: Token) -> RowHit | None:
-        # rows at or after the last matched one; a short exact label only
-        # where it can stand (its numbering printed, or right after its
-        # neighbours)
-        for idx in range(self.last_index + 1, len(self.rows)):
+    def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
+        """The row (or group) this token labels, searched in layout order.
+
+        The search starts after the last row that received figures: a label
+        printed without figures (a converter that moved the figures away, a
+        row left empty) does not hide the rows before it.  A short exact
+        label only counts where it can stand (its numbering printed, or
+        right after its neighbours).  表二's blocks may come in any order.
+        """
+        valued = set(self.valued)
+        if pending is not None and pending.row is not None and pending.values:
+            valued.add(self.rows.index(pending.row) if pending.row in self.rows else -1)
+        start = max(valued, default=-1) + 1
+        # then the earlier rows still without figures (表二's blocks in
+        # another order, a converter's displaced labels)
+        order = list(range(start, len(self.rows))) + [i for i in range(start) if i not in valued]
+        for idx in order:
             row = self.rows[idx]
-            if not match_row(tok, row):
+            if idx in valued or not match_row(tok, row):
                 continue
             if row.exact and row.numbering and not _numbering_matches(tok, row):
-                if self.last_index < 0 or idx - self.last_index > 3:
+                if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
@@ -113,9 +126,31 @@ class _TableReader:
             if match_row(tok, g):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
-                if first is not None and first > self.last_index:
+                if first is not None and first > min(self.last_index, start - 1):
                     return RowHit(None, g, line=tok.line)
         return None
+
+    def close(self, hit: RowHit) -> None:
+        self.hits.append(hit)
+        if hit.row is not None and hit.values and hit.row in self.rows:
+            self.valued.add(self.rows.index(hit.row))
+
+
+def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
+    """Whether a row already holds all its figures and ``tok`` starts a new line."""
+    if not hit.values or tok.line == hit.values[-1].line:
+        return False
+    cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
+    return len([v for v in hit.values if v.text]) >= len(cols) and all(
+        glued.runs_of([v.text]) is not None and len(glued.runs_of([v.text])) == 1 for v in hit.values if v.text
+    )
+
+
+def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
+    """A grid line that starts with figures (its label cell elsewhere)."""
+    if not tok.grid or tok.line == hit.line:
+        return False
+    return not hit.values or hit.values[-1].line != tok.line
 
 
 def _is_figures(text: str) -> bool:
@@ -190,8 +225,110 @@ def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
             res.confidence[key] = rr.values[i].conf
 
 
+def _increasing(seq: list[int], ids: list[int]) -> list[int]:
+    """The ids of a longest strictly increasing subsequence of seq."""
+    import bisect
+
+    tails: list[int] = []
+    tails_at: list[int] = []
+    parent = [-1] * len(seq)
+    for i, v in enumerate(seq):
+        j = bisect.bisect_left(tails, v)
+        if j == len(tails):
+            tails.append(v)
+            tails_at.append(i)
+        else:
+            tails[j] = v
+            tails_at[j] = i
+        parent[i] = tails_at[j - 1] if j else -1
+    out = []
+    i = tails_at[-1] if tails_at else -1
+    while i >= 0:
+        out.append(ids[i])
+        i = parent[i]
+    return out[::-1]
+
+
+def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[list[RowHit], set[str]]:
+    """Give rows of figures printed without their label (RowHit with no row)
+    the rows of the layout that have no figures, in order.
+
+    Between two rows that have both label and figures, the free rows of the
+    layout take the orphan rows in document order.  When the counts differ
+    the rows are placed in order as far as they go and reported uncertain.
+    Labels printed without figures only keep their (blank) row when no
+    figures come for it.
+    """
+    rows = list(table.rows)
+    index = {r.key: i for i, r in enumerate(rows)}
+    if table.columns:
+        # a stray figure after a label (less than half a row) is not its row
+        ncols = len([c for c in table.columns if not c.optional])
+        for h in hits:
+            if h.row is not None and h.values and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
+                res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
+                h.values = []
+    # rows whose label stands out of the layout's order are figures without a
+    # (trustworthy) label: keep the longest run of labelled rows in order
+    # (表二's blocks may come in any order)
+    valued = [k for k, h in enumerate(hits) if h.row is not None and h.values and h.row.key in index]
+    keep = set(_increasing([index[hits[k].row.key] for k in valued], valued)) if not table.blocks else set(valued)
+    hits = [h if (h.row is None or not h.values or h.row.key not in index or k in keep) else RowHit(None, None, h.values, h.line) for k, h in enumerate(hits)]
+    if not any(h.row is None and h.group is None for h in hits):
+        return hits, set()
+    anchored = {index[h.row.key] for h in hits if h.row is not None and h.values and h.row.key in index}
+    out: list[RowHit] = []
+    uncertain_rows: set[str] = set()
+    pending: list[RowHit] = []
+    prev_anchor = -1
+
+    def flush(next_anchor: int) -> None:
+        free = [rows[i] for i in range(prev_anchor + 1, next_anchor) if i not in anchored]
+        ncols = len([c for c in table.columns if not c.optional]) or 1
+        # a stray figure that cannot fill a row is not a row
+        for o in [o for o in pending if sum(len(glued.digits_of(v.text)) or 1 for v in o.values) < ncols]:
+            res.notes.append(f"{table.key}: 孤立的数字“{' '.join(v.text for v in o.values)}”不属于任何一行，已忽略")
+            pending.remove(o)
+        for k, orphan in enumerate(pending):
+            if k >= len(free):
+                res.notes.append(f"{table.key}: 一行数字找不到所属的行，已忽略")
+                continue
+            out.append(RowHit(free[k], None, orphan.values, orphan.line))
+            anchored.add(index[free[k].key])
+            if len(pending) != len(free):
+                uncertain_rows.add(free[k].key)
+        pending.clear()
+
+    for h in hits:
+        if h.row is None and h.group is None:
+            pending.append(h)
+            continue
+        if h.row is not None and h.values and h.row.key in index:
+            flush(index[h.row.key])
+            prev_anchor = index[h.row.key]
+        out.append(h)
+    flush(len(rows))
+    # a label without figures gives way to figures placed for its row
+    valued = {h.row.key for h in out if h.row is not None and h.values}
+    out = [h for h in out if h.row is None or h.values or h.row.key not in valued]
+    # one hit per row: the first with figures
+    seen: set[str] = set()
+    final = []
+    for h in out:
+        if h.row is not None:
+            if h.row.key in seen:
+                continue
+            seen.add(h.row.key)
+        final.append(h)
+    return final, uncertain_rows
+
+
 def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult) -> None:
+    hits, uncertain_rows = _align_orphans(table, hits, res)
     reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
+    for rr in reads:
+        if rr.row.key in uncertain_rows:
+            rr.uncertain = set(range(len(rr.cols)))
     if table.key == "t3":
         # readings a row leaves open are chosen with the column balance
         rows = {rr.row.key: ([c.key for c in rr.cols], rr.decoded or glued.Decoded(rr.texts, set())) for rr in reads}
@@ -243,7 +380,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     def close_row() -> None:
         nonlocal current
         if current is not None and current_table is not None:
-            current_table.hits.append(current)
+            current_table.close(current)
         current = None
 
     for ti, tok in enumerate(tokens):
@@ -292,7 +429,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         rd = readers[state]
         if tok.norm and "小计" in tok.norm and state == "t3" and rd.last_index < 0:
             rd.org_subtotal = True
-        hit = rd.find_label(tok) if (tok.norm and len(tok.norm) <= 80) else None
+        hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80) else None
         if hit is not None:
             close_row()
             current_table = rd
@@ -308,13 +445,22 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 t3_done = True
             state = None
             continue
+        figures = bool(tok.text) and _is_figures(tok.text)
+        if state == "t3" and figures and rd.hits and (
+            current is None or _full(t3, current, rd.org_subtotal, tok) or _starts_grid_line(tok, current)
+        ):
+            # a row of figures without its label (a converter moved the label
+            # away): placed by the layout's row order, see _align_orphans
+            close_row()
+            current_table = rd
+            current = RowHit(None, None, line=tok.line)
         if current is None:
             if tok.norm and len(tok.norm) <= 60:
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
             continue
-        if tok.text and _is_figures(tok.text):
+        if figures:
             current.values.append(tok)
             res.used_lines.add(tok.line)
         elif not tok.text:

@@ -65,7 +65,10 @@ def _heading_pattern() -> re.Pattern[str]:
     titles = sorted({norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)}, key=len, reverse=True)
     title_alt = "|".join(_spaced(t) for t in titles)
     key_alt = "|".join(re.escape(k) for k in keys)
-    return re.compile(rf"(?P<title>{title_alt})|[一二三四五六七八九十]{{1,2}}\s*、(?=[^。；，,]{{0,20}}?(?:{key_alt}))")
+    return re.compile(
+        rf"(?P<title>{title_alt})|[一二三四五六七八九十]{{1,2}}\s*、(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
+        r"|(?<=\d)[一二三四五六七八九十]{1,2}、"  # a heading right after a table's last figure
+    )
 
 
 # a figure with its counting word inside a sentence (行政规范性文件698件，动态…)
