@@ -51,6 +51,9 @@ def _is_date_line(text: str) -> bool:
     return bool(m) and len(t) - (m.end() - m.start()) <= 30 and (m.end() >= len(t) - 1)
 
 
+_TITLE_TAILS = ("年度报告", "工作年度报告", "工作报告", "报告", "政府信息公开", "信息公开", "政务公开")
+
+
 def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, int]:
     """The report title and the index of its token (-1 if it came from the container)."""
     for i, t in enumerate(tokens[:60]):
@@ -58,6 +61,12 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
             continue
         if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
             title = t.norm
+            # a title broken over two lines (…政府信息公开工作 / 年度报告)
+            if i > 0 and title.startswith(_TITLE_TAILS):
+                prev = tokens[i - 1]
+                if not prev.grid and prev.norm and len(prev.norm) <= 40 and not re.search(r"[。;；:：,，]$", prev.norm):
+                    if re.search(r"(19|20)\d{2}年|政府信息公开|政务公开|" + _AGENCY_END.pattern[:-1], prev.norm):
+                        title = prev.norm + title
             # the agency on the line above a title that starts without one
             if i > 0 and title.startswith(("政府信息公开", "信息公开", "政务公开")):
                 prev = tokens[i - 1].norm
