@@ -68,8 +68,11 @@ class Decoded:
     violations: int = 0  # constraints the chosen reading breaks
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def digits_of(text: str | None) -> str:
-    return "".join(ch for ch in (text or "") if ch.isdigit())
+    return _NON_DIGIT.sub("", text) if text else ""
 
 
 def runs_of(texts: list[str | None]) -> list[Run] | None:
@@ -103,67 +106,73 @@ def _valid(p: str) -> bool:
     return bool(whole) and (whole == "0" or not whole.startswith("0"))
 
 
-def _splits(run: str, k: int):
-    """Every way to cut one run into k figures without leading zeros; a
-    decimal part stays with the last figure."""
-    n = len(run)
-    dot = run.find(".")
-    last_start_max = dot if dot >= 0 else n  # the last figure must hold the decimal point
-    if k == 1:
-        if _valid(run):
-            yield (run,)
-        return
-
-    def rec(start: int, left: int, acc: tuple[str, ...]):
-        if left == 1:
-            part = run[start:]
-            if start <= last_start_max and _valid(part):
-                yield acc + (part,)
-            return
-        # leave at least one character for each remaining figure
-        for end in range(start + 1, min(n, last_start_max) - left + 2):
-            part = run[start:end]
-            if not _valid(part):
-                if part[0] == "0":
-                    return  # a zero can only stand alone: longer cuts are invalid too
-                continue
-            yield from rec(end, left - 1, acc + (part,))
-
-    yield from rec(0, k, ())
-
-
-def _readings(runs: list[Run], n: int, allow_blanks: bool):
+def _readings(runs: list[Run], n: int, allow_blanks: bool, prune=None, budget: int = 200_000):
     """Every reading of the runs as exactly n cells (figures keep their order).
 
-    A reading is a tuple of cell texts (None for a blank).  With
-    ``allow_blanks`` a gap between two runs may stand for one empty cell.
+    A reading is a tuple of cell texts (None for a blank).  A figure never
+    starts with 0 (unless it is 0 or 0.x), never spans two runs, and a
+    decimal part stays at the end of its run.  With ``allow_blanks`` a gap
+    between two runs may stand for one empty cell.  ``prune(cells)`` may
+    reject a partial reading early (表四's group sums).  The search is a
+    depth-first walk over the digits, bounded by ``budget`` steps.
     """
-    count = 0
+    out: list[tuple] = []
+    tail = [0] * (len(runs) + 1)  # digits in the runs after run i
+    gaps = [0] * (len(runs) + 1)  # gaps that may hold a blank after run i
+    for i in range(len(runs) - 1, -1, -1):
+        tail[i] = tail[i + 1] + len(runs[i].digits.replace(".", ""))
+        gaps[i] = gaps[i + 1] + (1 if allow_blanks and i + 1 < len(runs) and runs[i + 1].gap_before else 0)
+    steps = 0
+    acc: list[str | None] = []
 
-    def rec(i: int, left: int, acc: tuple):
-        nonlocal count
-        if count >= _MAX_READINGS:
+    def rec(ri: int, pos: int) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > budget or len(out) >= _MAX_READINGS:
             return
-        if i == len(runs):
-            if left == 0:
-                count += 1
-                yield acc
+        run = runs[ri]
+        s = run.digits
+        left = n - len(acc)
+        if pos == len(s):
+            if ri + 1 == len(runs):
+                if left == 0:
+                    out.append(tuple(acc))
+                return
+            rec(ri + 1, 0)
+            if allow_blanks and runs[ri + 1].gap_before and left > len(runs) - ri - 1:
+                acc.append(None)
+                if prune is None or prune(acc):
+                    rec(ri + 1, 0)
+                acc.pop()
             return
-        run = runs[i]
-        blanks = (0, 1) if allow_blanks and i > 0 and run.gap_before else (0,)
-        for b in blanks:
-            rest = left - b
-            remaining = len(runs) - i - 1
-            for k in range(1, rest - remaining + 1):
-                for parts in _splits(run.digits, k):
-                    cells = list(parts)
-                    if run.sign:
-                        cells[0] = run.sign + cells[0]
-                    if run.unit:
-                        cells[-1] = cells[-1] + run.unit
-                    yield from rec(i + 1, rest - k, acc + (None,) * b + tuple(cells))
+        # every later run needs a figure; the digits left must fill the cells left
+        rest_digits = len(s) - pos - s.count(".", pos) + tail[ri + 1]
+        if left < len(runs) - ri or rest_digits + gaps[ri] < left:
+            return
+        dot = s.find(".")
+        if dot >= 0 and pos > dot:
+            return
+        if s[pos] == "0" and not (pos + 1 < len(s) and s[pos + 1] == "."):
+            ends: range | tuple = (pos + 1,)
+        else:
+            ends = range(pos + 1, len(s) + 1)
+        for end in ends:
+            if dot >= 0 and end > dot and end != len(s):
+                continue  # a decimal figure ends its run
+            if s[end - 1] == ".":
+                continue
+            cell = s[pos:end]
+            if pos == 0 and run.sign:
+                cell = run.sign + cell
+            if end == len(s) and run.unit:
+                cell += run.unit
+            acc.append(cell)
+            if prune is None or prune(acc):
+                rec(ri, end)
+            acc.pop()
 
-    yield from rec(0, n, ())
+    rec(0, 0)
+    return out
 
 
 def _value(text: str | None) -> float:
@@ -299,79 +308,37 @@ def choose(cands: list[tuple], cons: Constraints) -> Decoded:
 
 
 def decode_groups(texts: list[str | None], cols: list[Column], group: int) -> Decoded | None:
-    """A row of several groups of ``group`` cells (表四's 15 figures): each group
-    has its own sum.  Searched group by group, so that long rows stay fast."""
+    """A row of several groups of ``group`` cells (表四's 15 figures), each
+    group with its own sum: the search checks a group's sum as soon as the
+    group is read, so that long rows stay fast."""
     runs = runs_of(texts)
     if not runs:
         return None
     n = len(cols)
     if len(runs) > n:
         return None
-    cons = Constraints(
-        sums=tuple(
-            (tuple(range(g, g + group - 1)), g + group - 1) for g in range(0, n, group)
-        )
-    )
-    # a flat search is small when the digits are few (the usual case)
-    total_digits = sum(len(r.digits) for r in runs)
-    if total_digits - n <= 6 or len(runs) == n:
-        cands = list(_readings(runs, n, False))
-        if not cands:
-            cands = list(_readings(runs, n, True))
-        if not cands:
-            return None
-        return choose(cands, cons)
-    return _decode_groups_dp(runs, n, group, cons)
+    cons = Constraints(sums=tuple((tuple(range(g, g + group - 1)), g + group - 1) for g in range(0, n, group)))
 
-
-def _decode_groups_dp(runs: list[Run], n: int, group: int, cons: Constraints) -> Decoded | None:
-    """Depth-first over the digit stream, checking each group's sum as soon as
-    it is complete; readings that fit are collected (capped)."""
-    # flatten to a single stream of characters with the positions where a cut is forced
-    stream = ""
-    forced: set[int] = set()
-    for r in runs:
-        if stream:
-            forced.add(len(stream))
-        stream += r.digits
-    fitting: list[tuple] = []
-    total = [0]
-
-    def rec(pos: int, acc: list[str]):
-        if len(fitting) >= _MAX_READINGS or total[0] > 200000:
-            return
-        total[0] += 1
+    def prune(acc: list) -> bool:
         k = len(acc)
-        if k and k % group == 0:
-            vals = [float(x) for x in acc[k - group :]]
-            if abs(sum(vals[:-1]) - vals[-1]) > 1e-9:
-                return
-        if k == n:
-            if pos == len(stream):
-                fitting.append(tuple(acc))
-            return
-        if pos >= len(stream):
-            return
-        left_cells = n - k
-        for end in range(pos + 1, len(stream) - left_cells + 2):
-            if any(f in forced for f in range(pos + 1, end)):
-                break  # a separator inside the figure
-            part = stream[pos:end]
-            if not _valid(part):
-                if part[0] == "0":
-                    break
-                continue
-            acc.append(part)
-            rec(end, acc)
-            acc.pop()
+        if k % group:
+            return True
+        vals = [_value(t) for t in acc[k - group :]]
+        return abs(sum(vals[:-1]) - vals[-1]) <= 1e-9
 
-    rec(0, [])
-    if not fitting:
-        # nothing fits: fall back to a capped flat search
-        cands = list(_readings(runs, n, False))
-        return choose(cands, cons) if cands else None
-    fitting.sort(key=_likelihood)
-    return Decoded(list(fitting[0]), _differing(fitting), fitting, len(fitting), 0)
+    for blanks in (False, True):
+        fitting = _readings(runs, n, blanks, prune)
+        if fitting:
+            # the text's readings that break no sum (how many readings there
+            # are at all only matters when exactly one fits)
+            fitting.sort(key=_likelihood)
+            return Decoded(list(fitting[0]), _differing(fitting), fitting, len(fitting), 0)
+    # nothing fits: the reading that breaks the fewest sums (the checker reports it)
+    for blanks in (False, True):
+        cands = _readings(runs, n, blanks, None, budget=50_000)
+        if cands:
+            return choose(cands, cons)
+    return None
 
 
 # ---------------------------------------------------------------- across 表三's rows

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
@@ -66,16 +67,35 @@ def match_row(tok: Token, row: Row | Group) -> bool:
     distinctive key phrases, tolerant of numbering, spaces and typos."""
     if not tok.norm or is_value_text(tok.text):
         return False
-    body = strip_numbering(tok.norm)
+    body = _body(tok.norm)
     if _DIGIT.search(body):
         return False  # labels hold no figures: this is prose (规范性文件类信息68条)
+    label, keys = _label_keys(row)
     if getattr(row, "exact", False):
-        label = norm_label(row.label)
-        if body in {norm_label(k) for k in row.match_keys()}:
-            return True
-        return body == label
-    label = norm_label(row.full_label)
-    return any(_is_label_like(tok, norm_label(k), label) for k in row.match_keys())
+        return body in keys or body == label
+    full = _full_label(row)
+    return any(_is_label_like(tok, k, full) for k in keys)
+
+
+@lru_cache(maxsize=4096)
+def _body(norm: str) -> str:
+    return strip_numbering(norm)
+
+
+_LABEL_CACHE: dict[int, tuple[str, frozenset[str], str]] = {}
+
+
+def _label_keys(row: Row | Group) -> tuple[str, frozenset[str]]:
+    got = _LABEL_CACHE.get(id(row))
+    if got is None:
+        got = (norm_label(row.label), frozenset(norm_label(k) for k in row.match_keys()), norm_label(row.full_label))
+        _LABEL_CACHE[id(row)] = got
+    return got[0], got[1]
+
+
+def _full_label(row: Row | Group) -> str:
+    _label_keys(row)
+    return _LABEL_CACHE[id(row)][2]
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
