@@ -262,12 +262,28 @@ def _differing(readings: list[tuple]) -> set[int]:
     return {i for i in range(len(readings[0])) if len({r[i] for r in readings}) > 1}
 
 
+_DECODED: dict[tuple, Decoded | None] = {}
+
+
 def decode(texts: list[str | None], cols: list[Column], cons: Constraints | None = None) -> Decoded | None:
     """Read the value texts of one row as ``len(cols)`` cells.
 
     None when the texts are not glued figures (anything but figures, or
-    more figures than cells: the caller reports those).
+    more figures than cells: the caller reports those).  Results are
+    remembered (a report repeats ``0000000`` for most rows).
     """
+    key = (tuple(texts), tuple(id(c) for c in cols), cons)
+    if key in _DECODED:
+        d = _DECODED[key]
+        return None if d is None else Decoded(list(d.texts), set(d.uncertain), list(d.fitting), d.readings, d.violations)
+    d = _decode(texts, cols, cons)
+    if len(_DECODED) > 4096:
+        _DECODED.clear()
+    _DECODED[key] = d
+    return None if d is None else Decoded(list(d.texts), set(d.uncertain), list(d.fitting), d.readings, d.violations)
+
+
+def _decode(texts: list[str | None], cols: list[Column], cons: Constraints | None = None) -> Decoded | None:
     runs = runs_of(texts)
     if not runs:
         return None

@@ -116,6 +116,7 @@ class _TableReader:
         self.org_subtotal = False
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
+        self.row_index = {id(r): i for i, r in enumerate(self.rows)}
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -128,7 +129,7 @@ class _TableReader:
         """
         valued = set(self.valued)
         if pending is not None and pending.row is not None and pending.values:
-            valued.add(self.rows.index(pending.row) if pending.row in self.rows else -1)
+            valued.add(self.row_index.get(id(pending.row), -1))
         start = max(valued, default=-1) + 1
         # then the earlier rows still without figures (表二's blocks in
         # another order, a converter's displaced labels)
@@ -152,8 +153,8 @@ class _TableReader:
 
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
-        if hit.row is not None and hit.values and hit.row in self.rows:
-            self.valued.add(self.rows.index(hit.row))
+        if hit.row is not None and hit.values and id(hit.row) in self.row_index:
+            self.valued.add(self.row_index[id(hit.row)])
 
 
 def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
@@ -162,7 +163,7 @@ def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
         return False
     cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
     return len([v for v in hit.values if v.text]) >= len(cols) and all(
-        glued.runs_of([v.text]) is not None and len(glued.runs_of([v.text])) == 1 for v in hit.values if v.text
+        (runs := glued.runs_of([v.text])) is not None and len(runs) == 1 for v in hit.values if v.text
     )
 
 
