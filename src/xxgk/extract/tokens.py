@@ -66,13 +66,17 @@ def _heading_pattern() -> re.Pattern[str]:
     title_alt = "|".join(_spaced(t) for t in titles)
     key_alt = "|".join(re.escape(k) for k in keys)
     return re.compile(
-        rf"(?P<title>{title_alt})|[一二三四五六七八九十]{{1,2}}\s*、(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
+        rf"(?P<title>{title_alt})|(?P<head>[一二三四五六七八九十]{{1,2}}\s*、)(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
         r"|(?<=\d)[一二三四五六七八九十]{1,2}、"  # a heading right after a table's last figure
     )
 
 
 # a figure with its counting word inside a sentence (行政规范性文件698件，动态…)
 _PROSE_COUNT = re.compile(r"^\d+(?:\.\d+)?\s*(?:件|条|项|次|篇|人|家|宗|余|多)[^\d\s]")
+
+
+_TITLE_WORD_END = re.compile(r"(?:情况|措施|事项)(?![及和与、])")
+_TITLE_STOP = re.compile(r"[(（\d。；;:：，,]|\s")
 
 
 def _adjacent(text: str, a: int, b: int) -> bool:
@@ -104,6 +108,16 @@ def split_glued(text: str) -> list[str]:
             cuts.update((m.start(), m.end()))
     for m in _heading_pattern().finditer(text):
         cuts.add(m.start())
+        if m.group("head"):
+            # the heading's own words end at a figure, a bracket or a stop
+            # (五、存在的主要问题及改进措施（一）…, …诉讼情况2023年，…)
+            body = text[m.end() : m.end() + 40]
+            lead = len(body) - len(body.lstrip())
+            stop = _TITLE_STOP.search(body, lead)
+            word = _TITLE_WORD_END.search(body, lead)
+            end = min(x for x in (stop.start() if stop else 99, word.end() if word else 99))
+            if 4 <= end - lead <= 30 and end < len(body):
+                cuts.add(m.end() + end)
         if m.group("title"):
             end = m.end()
             while end < n and text[end] in ":：. 　":
