@@ -35,6 +35,7 @@ readings of the text, they never change a digit.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from itertools import product
@@ -157,8 +158,8 @@ def _readings(runs: list[Run], n: int, allow_blanks: bool, prune=None, budget: i
         else:
             ends = range(pos + 1, len(s) + 1)
         for end in ends:
-            if dot >= 0 and end > dot and end != len(s):
-                continue  # a decimal figure ends its run
+            if dot >= 0 and (end == dot or (end > dot and end != len(s))):
+                continue  # a decimal figure ends its run, and the point is inside it
             if s[end - 1] == ".":
                 continue
             cell = s[pos:end]
@@ -196,6 +197,7 @@ class Constraints:
     non_negative: tuple[tuple[int, ...], ...] = ()  # Σ cells ≥ 0
     signed: frozenset[int] = frozenset()  # cells that may carry a sign
     amounts: frozenset[int] = frozenset()  # cells that may carry a decimal / money unit
+    per_item: tuple[int, int] | None = None  # (count, amount) of one row: 采购项目数量 / 采购总金额
 
 
 _ORG = ("commercial", "research", "social", "legal", "other")
@@ -223,7 +225,9 @@ def constraints_for(cols: list[Column]) -> Constraints:
         non_neg.append((ix["prev"], ix["change"]))
     signed = frozenset(i for i, c in enumerate(cols) if c.kind == "signed")
     amounts = frozenset(i for i, c in enumerate(cols) if c.kind == "amount")
-    return Constraints(tuple(sums), tuple(at_least), tuple(non_neg), signed, amounts)
+    counts = [i for i, c in enumerate(cols) if c.kind == "count"]
+    per_item = (counts[0], next(iter(amounts))) if len(counts) == 1 and len(amounts) == 1 else None
+    return Constraints(tuple(sums), tuple(at_least), tuple(non_neg), signed, amounts, per_item)
 
 
 def _admissible(reading: tuple, cons: Constraints) -> bool:
@@ -246,9 +250,29 @@ def _violations(values: list[float], cons: Constraints) -> tuple[int, int]:
     return hard, soft
 
 
-def _likelihood(reading: tuple) -> tuple:
-    """Smaller is likelier: figures of balanced length, no figure ending in a
-    zero, zeros as figures of their own, the longest at the end (totals)."""
+# a purchase of government procurement averages 10万–100万元 (log10 of 元)
+_TYPICAL_PER_ITEM = 5.5
+
+
+def _per_item(reading: tuple, cons: Constraints | None) -> float:
+    """How far a (count, amount) pair is from a typical amount per item."""
+    if cons is None or cons.per_item is None:
+        return 0.0
+    c, a = (reading[i] for i in cons.per_item)
+    count, amount = _value(c), _value(a)
+    if not count or not amount:
+        return 3.0  # possible, but not typical
+    yuan = amount * (1 if a.endswith("元") and not a.endswith("万元") else (10000 if a.endswith(("万元", "万")) else 1))
+    return round(abs(math.log10(yuan / count) - _TYPICAL_PER_ITEM), 1)
+
+
+def _likelihood(reading: tuple, cons: Constraints | None = None) -> tuple:
+    """Smaller is likelier: a typical amount per purchase, figures of balanced
+    length, no figure ending in a zero, zeros as figures of their own, the
+    longest at the end (totals)."""
+    if cons is not None and cons.per_item is not None:
+        rest = tuple(t for i, t in enumerate(reading) if i not in cons.amounts)
+        return (_per_item(reading, cons), *_likelihood(rest))
     lens = [len(digits_of(t)) for t in reading if t is not None]
     zeros = sum(1 for t in reading if t is not None and digits_of(t) == "0")
     trailing = sum(1 for t in reading if t is not None and len(digits_of(t.split(".")[0])) > 1 and digits_of(t.split(".")[0]).endswith("0"))
@@ -308,7 +332,7 @@ def choose(cands: list[tuple], cons: Constraints) -> Decoded:
         scored.append(((hard, soft, blanks), c))
     best = min(s for s, _ in scored)
     fitting = [c for s, c in scored if s == best]
-    fitting.sort(key=_likelihood)
+    fitting.sort(key=lambda r: _likelihood(r, cons))
     chosen = fitting[0]
     if len(cands) == 1:
         uncertain: set[int] = set()
