@@ -122,3 +122,19 @@ def test_006_markdown_title_over_two_lines():
 def test_038_heading_glued_to_the_last_t4_figure():
     r = parse("038.txt")
     assert row(r, "t4", "review", ("upheld", "corrected", "other", "pending", "total")) == [0] * 5
+
+
+def test_the_reports_own_words_pin_a_reading_and_nothing_more():
+    # 011: '6233440', the text says 制发行政规范性文件62件: issued certain, the rest open
+    r = parse("011.txt")
+    assert [k for k in r.uncertain if k.startswith("t2.")] == ["t2.normative.repealed", "t2.normative.in_force"]
+    # 008: 现行有效…698件 and 制发的规范性文件88件 pin all three
+    r = parse("008.txt")
+    assert not any(k.startswith("t2.") for k in r.uncertain)
+    # 035: 作出行政处罚决定305起 pins decisions; prev/change stay open
+    r = parse("035.txt")
+    assert r.cells["t2.penalty.decisions"] == 305
+    assert "t2.penalty.decisions" not in r.uncertain and {"t2.penalty.prev", "t2.penalty.change"} <= set(r.uncertain)
+    # 015: the text's 现行有效…393件 contradicts the table's 470: the table is read as published
+    r = parse("015.txt")
+    assert r.cells["t2.normative.in_force"] == 470 and "t2.normative.in_force" in r.uncertain

@@ -18,7 +18,10 @@ a 表二 row as ``2433``.  What the layout fixes decides between the readings:
   新公开, 上一年项目数量 + 增/减 ≥ 0;
 * across the rows of 表三 (see :func:`balance_t3`): 一 + 二 = （七） + 四 per
   column and （七） = the sum of the result rows, used only to choose between
-  readings a row leaves open.
+  readings a row leaves open;
+* the report's own words (see :func:`with_evidence`): a clause that names the
+  row and the column and states the figure (制发行政规范性文件62件) keeps the
+  readings that agree with it, when one does.
 
 Every reading of the text is tried.  The readings that break nothing
 "fit"; when exactly one fits, the row is certain.  When several fit, the most
@@ -40,7 +43,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import product
 
-from ..layouts import Column
+from ..layouts import Column, Row
+from ..text import norm_label
 
 _PIECE = re.compile(
     r"(?P<sign>减少|增加|减|增|加|[-+−－])?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|亿元|元|万|个|件|项|条|次|宗|家)?"
@@ -439,3 +443,56 @@ def balance_t3(rows: dict[str, tuple[list[str], Decoded]]) -> dict[str, Decoded]
         unc = _differing(choices_sorted) if best == 0 else _differing(d.fitting)
         changed[key] = Decoded(list(chosen), unc, choices_sorted, d.readings, 0)
     return changed
+
+
+# ---------------------------------------------------------------- the report's own words
+
+_CLAUSE = re.compile(r"[。；;，,！!？?\n]")
+_PROSE_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:件|条|起|个|项|宗)")
+_STEM_NOISE = re.compile(r"本年度?|件数|数量|处理|\(.*?\)|（.*?）")
+
+
+def _stems(col: Column) -> set[str]:
+    """The words of a column's label that a sentence would use (制发, 废止, 现行有效, 决定)."""
+    out = set()
+    for k in (*col.match_keys(), col.label):
+        st = _STEM_NOISE.sub("", norm_label(k))
+        if len(st) >= 2:
+            out.add(st)
+    return out
+
+
+def stated_values(prose: list[str], row: Row, col: Column) -> set[float]:
+    """Figures the narrative states for one cell: a clause naming the row and
+    the column, ending in the figure and its counting word
+    (动态更新本年度制发的规范性文件88件, 作出行政处罚决定305起)."""
+    row_keys = {norm_label(k) for k in row.match_keys()}
+    stems = _stems(col)
+    found: set[float] = set()
+    for text in prose:
+        if not any(k in text for k in row_keys):
+            continue
+        for m in _PROSE_FIGURE.finditer(text):
+            start = max((c.end() for c in _CLAUSE.finditer(text, 0, m.start())), default=0)
+            clause = norm_label(text[start : m.start()])
+            if clause and any(k in clause for k in row_keys) and any(st in clause for st in stems):
+                found.add(float(m.group(1)))
+    return found
+
+
+def with_evidence(d: Decoded, row: Row, cols: list[Column], prose: list[str]) -> Decoded:
+    """Keep the readings whose figures the report's text states, column by
+    column (a stated figure that no reading has is a contradiction for the
+    checker, not a choice); the cells still open stay uncertain."""
+    current = list(d.fitting)
+    for i, col in enumerate(cols):
+        stated = stated_values(prose, row, col)
+        if not stated:
+            continue
+        sub = [r for r in current if _value(r[i]) in stated]
+        if sub:
+            current = sub
+    if len(current) == len(d.fitting):
+        return d
+    current.sort(key=_likelihood)
+    return Decoded(list(current[0]), _differing(current), current, d.readings, d.violations)

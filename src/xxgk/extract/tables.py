@@ -344,7 +344,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     return final, uncertain_rows
 
 
-def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult) -> None:
+def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult, prose: list[str] = ()) -> None:
     hits, uncertain_rows = _align_orphans(table, hits, res)
     reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
     for rr in reads:
@@ -357,6 +357,13 @@ def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: Tab
             for rr in reads:
                 if rr.row.key == key:
                     rr.texts, rr.uncertain = d.texts, d.uncertain
+    else:
+        # a row the layout leaves open may be pinned by the report's own words
+        # (制发行政规范性文件62件): only readings the text allows are kept
+        for rr in reads:
+            if rr.decoded is not None and len(rr.decoded.fitting) > 1 and not rr.decoded.violations:
+                d = glued.with_evidence(rr.decoded, rr.row, rr.cols, prose)
+                rr.texts, rr.uncertain = d.texts, d.uncertain
     for rr in reads:
         _write(table, rr, res)
 
@@ -516,7 +523,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         if not rd.hits:
             continue
         res.tables_found.append(key)
-        _assign_table(table, rd.hits, rd.org_subtotal, res)
+        prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
+        _assign_table(table, rd.hits, rd.org_subtotal, res, prose)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
