@@ -472,11 +472,13 @@ def stated_values(prose: list[str], row: Row, col: Column) -> set[float]:
     for text in prose:
         if not any(k in text for k in row_keys):
             continue
-        for m in _PROSE_FIGURE.finditer(text):
-            start = max((c.end() for c in _CLAUSE.finditer(text, 0, m.start())), default=0)
-            clause = norm_label(text[start : m.start()])
-            if clause and any(k in clause for k in row_keys) and any(st in clause for st in stems):
-                found.add(float(m.group(1)))
+        for clause in _CLAUSE.split(text):
+            if not any(k in clause for k in row_keys):
+                continue
+            for m in _PROSE_FIGURE.finditer(clause):
+                head = norm_label(clause[: m.start()])
+                if any(k in head for k in row_keys) and any(st in head for st in stems):
+                    found.add(float(m.group(1)))
     return found
 
 
