@@ -39,6 +39,7 @@ def print_report(rep: Report, show_uncertain: bool = False) -> None:
         print(
             f"{fmt:8s} {t.docs:4d} {t.scored:6d} {t.correct:6d} {t.scored - t.correct:6d} {t.spurious:6d} {_pct(t.accuracy):>9s} {t.meta_wrong:6d} {t.errors:6d}"
         )
+    print("by file type: " + "  ".join(f"{ext} {_pct(t.accuracy).strip()} ({t.correct}/{t.scored + t.spurious}, {t.docs} docs)" for ext, t in rep.by_extension().items()))
     print()
     print("per table (all formats; then per format)")
     for fmt in [None, *rep.by_format()]:

@@ -205,6 +205,13 @@ class Report:
             out.setdefault(d.format, Totals()).add(d)
         return dict(sorted(out.items()))
 
+    def by_extension(self) -> dict[str, Totals]:
+        """Per file type (txt and md are both read as ``text``)."""
+        out: dict[str, Totals] = {}
+        for d in self.docs:
+            out.setdefault(d.file.rsplit(".", 1)[-1], Totals()).add(d)
+        return dict(sorted(out.items()))
+
     def by_table(self, fmt: str | None = None) -> dict[str, Totals]:
         out = {t: Totals() for t in TABLES}
         for d in self.docs:
@@ -223,6 +230,7 @@ class Report:
         return {
             "total": self.total().to_dict(),
             "by_format": {k: v.to_dict() for k, v in self.by_format().items()},
+            "by_extension": {k: v.to_dict() for k, v in self.by_extension().items()},
             "by_table": {k: v.to_dict() for k, v in self.by_table().items()},
             "by_format_table": {f: {k: v.to_dict() for k, v in self.by_table(f).items()} for f in self.by_format()},
             "documents": [d.to_dict() for d in self.docs],
