@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
@@ -219,7 +219,8 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
     decoded = None
-    if len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
+    # fewer cells than columns and some text holds several figures: glued
+    if len(texts) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
         decoded = glued.decode(texts, cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
@@ -378,6 +379,40 @@ def _is_t4_header(tok: Token) -> bool:
     return any(w in n for w in _T4_HEADER_WORDS) and len(n) <= 40
 
 
+_HEADER_PUNCT = re.compile(r"[()（）:：,，、。/]")
+
+
+@cache
+def _header_vocabulary(template: str) -> tuple[str, ...]:
+    """Every header phrase of a layout's tables (normalised), from the layout."""
+    from ..layouts import LAYOUTS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP
+
+    lay = LAYOUTS[template]
+    words = {"信息内容", T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, "勾稽关系"}
+    for t in lay.tables:
+        words.update(c.label for c in t.columns)
+        for c in t.columns:
+            words.update(c.match_keys())
+        for b in t.blocks:
+            words.add(b.label)
+            words.update(c.label for c in b.columns)
+        if t.key == "t4":
+            words.update(r.label for r in t.rows)
+    return tuple(sorted({_HEADER_PUNCT.sub("", norm_label(w)) for w in words}, key=len, reverse=True))
+
+
+def _is_header_text(tok: Token, layout: Layout) -> bool:
+    """A header cell (or a piece of one broken over lines) of the layout's tables."""
+    n = tok.norm
+    if len(n) < 2:
+        return bool(n)
+    n = _HEADER_PUNCT.sub("", n)
+    for w in _header_vocabulary(layout.template):
+        if w in n or (n in w and len(n) >= 2):
+            return True
+    return "勾稽" in n or "第二十条" in n
+
+
 def _t2_header(tok: Token) -> bool:
     n = tok.norm
     return "第二十条" in n and len(n) <= 30 or n == "信息内容"
@@ -405,6 +440,12 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     current_table: _TableReader | None = None
     header_seen_line = -1
 
+    # grid lines whose non-empty cells are all figures (a row of 表四)
+    value_lines: dict[int, bool] = {}
+    for tok in tokens:
+        if tok.grid and tok.text:
+            value_lines[tok.line] = value_lines.get(tok.line, True) and is_value_text(tok.text)
+
     def close_row() -> None:
         nonlocal current
         if current is not None and current_table is not None:
@@ -426,10 +467,15 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             state = "t2"
             current_table = readers["t2"]
         if state == "t4":
-            if tok.text and _is_figures(tok.text) or (not tok.text and tok.grid and tok.reliable and t4_values):
+            if tok.norm and is_section_heading(tok):
+                t4_done = bool(t4_values or t4_header)
+                state = None
+                continue
+            in_value_row = tok.grid and value_lines.get(tok.line, False)
+            if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
-                if sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15 and len(t4_values) >= 15:
+                if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
                     t4_done = True
                     state = None
             elif _is_t4_header(tok):
@@ -483,7 +529,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             current_table = rd
             current = RowHit(None, None, line=tok.line)
         if current is None:
-            if tok.norm and len(tok.norm) <= 60:
+            if tok.norm and _is_header_text(tok, layout):
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
@@ -503,16 +549,15 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     t3_done = True
                     state = None
         else:
-            # header text or a label continued on the next line
-            res.used_lines.add(tok.line)
+            # header text, a label continued on the next line, or a short
+            # sentence between tables (which stays in the narrative)
+            if _is_header_text(tok, layout) or not current.values:
+                res.used_lines.add(tok.line)
             if current.values:
                 close_row()
         if state == "t3" and current is not None and current.row is not None and current.row.key == "carried_out":
             cols = _columns(t3, current.row, readers["t3"].org_subtotal)
-            if len([v for v in current.values if v.text]) >= len(cols) or (
-                current.values and sum(len(glued.digits_of(v.text)) for v in current.values if v.text) >= len(cols)
-                and not tok.grid
-            ):
+            if len(current.values) >= len(cols):
                 close_row()
                 t3_done = True
                 state = None
@@ -536,7 +581,7 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     texts: list[str | None] = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols):
+    if len(texts) < len(cols):
         decoded = glued.decode_groups(texts, [c for _, c in cols], len(t4.columns))
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
