@@ -138,3 +138,9 @@ def test_the_reports_own_words_pin_a_reading_and_nothing_more():
     # 015: the text's 现行有效…393件 contradicts the table's 470: the table is read as published
     r = parse("015.txt")
     assert r.cells["t2.normative.in_force"] == 470 and "t2.normative.in_force" in r.uncertain
+
+
+def test_032_title_from_the_body_not_the_page():
+    r = parse("032.txt")
+    # the page calls it 平潭市场监督管理局; the report's own first line names the agency in full
+    assert r.meta.agency == "平潭综合实验区市场监督管理局" and r.meta.year == 2016

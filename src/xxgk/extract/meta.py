@@ -73,9 +73,21 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
                 if prev and len(prev) <= 30 and AGENCY_END.search(prev):
                     title = prev + title
             return title, i
+    # a body run into one paragraph starts with its title (岚市监综〔2017〕13号
+    # 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 根据…)
+    for i, t in enumerate([t for t in tokens[:5] if not t.grid]):
+        m = _TITLE_IN_TEXT.search(t.text[:160])
+        if m and len(t.norm) > 80:
+            return norm_label(m.group(0)), tokens.index(t)
     if doc_title:
         return norm_label(doc_title), -1
     return None, -1
+
+
+_TITLE_IN_TEXT = re.compile(
+    r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*(?:(?:19|20)\d{2}\s*年度?)\s*"
+    r"(?:政府信息公开工作年度报告|政府信息公开年度报告|信息公开工作年度报告|政府信息公开工作报告|政务公开工作年度报告)"
+)
 
 
 def agency_from_title(title: str | None) -> str | None:
