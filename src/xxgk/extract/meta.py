@@ -51,6 +51,8 @@ def is_date_line(text: str) -> bool:
     return bool(m) and len(t) - (m.end() - m.start()) <= 30 and (m.end() >= len(t) - 1)
 
 
+# a field name in front of a title (a crawler's or a CMS's "标题：…" line)
+_TITLE_FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)[:：]")
 _TITLE_TAILS = ("年度报告", "工作年度报告", "工作报告", "报告", "政府信息公开", "信息公开", "政务公开")
 
 
@@ -60,7 +62,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
         if t.grid or len(t.norm) > 80:
             continue
         if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
-            title = t.norm
+            title = _TITLE_FIELD.sub("", t.norm)
             # a title broken over two lines (…政府信息公开工作 / 年度报告)
             if i > 0 and title.startswith(_TITLE_TAILS):
                 prev = tokens[i - 1]

@@ -453,6 +453,20 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         current = None
 
     for ti, tok in enumerate(tokens):
+        # ----- 表三 ends with the line of 四、结转下年度继续办理: the first
+        # token after its figures that is not a figure of the same line
+        if (
+            state == "t3"
+            and current is not None
+            and current.row is not None
+            and current.row.key == "carried_out"
+            and current.values
+            and tok.line != current.values[-1].line
+            and not (tok.text and _is_figures(tok.text))
+        ):
+            close_row()
+            t3_done = True
+            state = None
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
             close_row()
@@ -555,12 +569,6 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 res.used_lines.add(tok.line)
             if current.values:
                 close_row()
-        if state == "t3" and current is not None and current.row is not None and current.row.key == "carried_out":
-            cols = _columns(t3, current.row, readers["t3"].org_subtotal)
-            if len(current.values) >= len(cols):
-                close_row()
-                t3_done = True
-                state = None
     close_row()
 
     for key, rd in readers.items():
