@@ -12,11 +12,19 @@ definitions give them, never by counting the numbers of a section:
 * 表四 has no row labels: its 15 figures follow its header, in the order
   复议 ×5, 直接起诉 ×5, 复议后起诉 ×5;
 * rows are matched in the layout's order, so that a short label (其他, 总计)
-  is only taken for a row where that row can stand.
+  is only taken for a row where that row can stand; a label printed without
+  figures does not hide the rows before it, and 表二's blocks may come in
+  any order;
+* rows of figures printed without their label (converters that move labels
+  away, Markdown from PDF) are placed by the layout's row order between the
+  labelled rows around them (:func:`_align_orphans`); a labelled row out of
+  that order counts as unlabelled; when the counts do not match, the rows
+  placed are uncertain.
 
 Figures run together without separators (crawled text) are handed to
 :mod:`xxgk.extract.glued`, which decodes them with the layout's constraints
-and says when more than one reading fits.
+and says when more than one reading fits; 表三's rows are then chosen between
+with the column balance, 表二's with the figures the narrative states.
 """
 
 from __future__ import annotations
@@ -191,7 +199,6 @@ class _RowRead:
     texts: list[str | None]
     uncertain: set[int]
     decoded: glued.Decoded | None = None
-    empty: bool = False  # the row is shown with nothing in it
 
 
 def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -> _RowRead | None:
@@ -227,8 +234,7 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    empty = not texts and not hit.values
-    return _RowRead(row, cols, values, texts, uncertain, decoded, empty)
+    return _RowRead(row, cols, values, texts, uncertain, decoded)
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
@@ -438,7 +444,6 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     t3_done = False
     current: RowHit | None = None
     current_table: _TableReader | None = None
-    header_seen_line = -1
 
     # grid lines whose non-empty cells are all figures (a row of 表四)
     value_lines: dict[int, bool] = {}
