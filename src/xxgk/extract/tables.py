@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
@@ -63,8 +63,13 @@ class TableResult:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
-def _is_label_like(tok: Token, key: str, label: str = "") -> bool:
-    return key in tok.norm and len(tok.norm) <= max(len(key), len(label)) + _LABEL_SLACK
+@cache
+def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
+    keys = tuple(norm_label(k) for k in row.match_keys())
+    exact = bool(getattr(row, "exact", False))
+    forms = frozenset(keys) | {norm_label(row.label)}
+    return exact, forms, keys, len(norm_label(row.full_label))
 
 
 _DIGIT = re.compile(r"\d")
@@ -73,37 +78,20 @@ _DIGIT = re.compile(r"\d")
 def match_row(tok: Token, row: Row | Group) -> bool:
     """Does this token name this row (or group)?  Matching is by meaning:
     distinctive key phrases, tolerant of numbering, spaces and typos."""
-    if not tok.norm or is_value_text(tok.text):
+    return _matches(tok, _match_spec(row))
+
+
+def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
+    if not tok.norm or tok.value:
         return False
-    body = _body(tok.norm)
+    exact, forms, keys, label_len = spec
+    body = strip_numbering(tok.norm)
     if _DIGIT.search(body):
         return False  # labels hold no figures: this is prose (规范性文件类信息68条)
-    label, keys = _label_keys(row)
-    if getattr(row, "exact", False):
-        return body in keys or body == label
-    full = _full_label(row)
-    return any(_is_label_like(tok, k, full) for k in keys)
-
-
-@lru_cache(maxsize=4096)
-def _body(norm: str) -> str:
-    return strip_numbering(norm)
-
-
-_LABEL_CACHE: dict[int, tuple[str, frozenset[str], str]] = {}
-
-
-def _label_keys(row: Row | Group) -> tuple[str, frozenset[str]]:
-    got = _LABEL_CACHE.get(id(row))
-    if got is None:
-        got = (norm_label(row.label), frozenset(norm_label(k) for k in row.match_keys()), norm_label(row.full_label))
-        _LABEL_CACHE[id(row)] = got
-    return got[0], got[1]
-
-
-def _full_label(row: Row | Group) -> str:
-    _label_keys(row)
-    return _LABEL_CACHE[id(row)][2]
+    if exact:
+        return body in forms
+    n = tok.norm
+    return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -118,6 +106,8 @@ class _TableReader:
         self.layout = layout
         self.rows = list(table.rows)
         self.groups = list(table.groups)
+        self.specs = [_match_spec(r) for r in self.rows]
+        self.group_specs = [_match_spec(g) for g in self.groups]
         self.hits: list[RowHit] = []
         self.last_index = -1
         self.current: RowHit | None = None
@@ -135,6 +125,8 @@ class _TableReader:
         label only counts where it can stand (its numbering printed, or
         right after its neighbours).  表二's blocks may come in any order.
         """
+        if tok.value or not tok.norm:
+            return None
         valued = set(self.valued)
         if pending is not None and pending.row is not None and pending.values:
             valued.add(self.row_index.get(id(pending.row), -1))
@@ -144,15 +136,15 @@ class _TableReader:
         order = list(range(start, len(self.rows))) + [i for i in range(start) if i not in valued]
         for idx in order:
             row = self.rows[idx]
-            if idx in valued or not match_row(tok, row):
+            if idx in valued or not _matches(tok, self.specs[idx]):
                 continue
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
-        for g in self.groups:
-            if match_row(tok, g):
+        for g, spec in zip(self.groups, self.group_specs):
+            if _matches(tok, spec):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
                 if first is not None and first > min(self.last_index, start - 1):
@@ -380,7 +372,7 @@ _T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠�
 
 def _is_t4_header(tok: Token) -> bool:
     n = tok.norm
-    if not n or is_value_text(tok.text):
+    if not n or tok.value:
         return False
     return any(w in n for w in _T4_HEADER_WORDS) and len(n) <= 40
 
@@ -449,7 +441,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     value_lines: dict[int, bool] = {}
     for tok in tokens:
         if tok.grid and tok.text:
-            value_lines[tok.line] = value_lines.get(tok.line, True) and is_value_text(tok.text)
+            value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
 
     def close_row() -> None:
         nonlocal current
