@@ -144,3 +144,16 @@ def test_032_title_from_the_body_not_the_page():
     r = parse("032.txt")
     # the page calls it 平潭市场监督管理局; the report's own first line names the agency in full
     assert r.meta.agency == "平潭综合实验区市场监督管理局" and r.meta.year == 2016
+
+
+def test_sections_of_a_glued_body_hold_narrative_only():
+    r = parse("039.txt")
+    secs = {s.no: s for s in r.sections}
+    assert sorted(secs) == [1, 2, 3, 4, 5, 6]
+    # the sentence before 表三's header stays, the header and the figures do not
+    assert secs[3].text == "2023年,共收到政府信息公开申请0条。"
+    assert secs[4].title == "四、政府信息公开行政复议与行政诉讼情况"
+    # the 落款 run into the last sentence is meta, the sentence stays
+    assert secs[6].text == "无。"
+    r = parse("010.txt")
+    assert r.sections[-1].text == "无其他需要报告事项。"  # 落款, 抄送 and page footer cut

@@ -160,28 +160,37 @@ _AFTER_SIGNATURE = ("附件", "附表", "来源", "抄送", "(此件", "（此�
 _SENTENCE_END = "。；;!！?？)）\n"
 
 
-def _signature_date(text: str) -> str | None:
-    """The 落款 date of a (possibly glued) text: the last date that ends the
-    text or is followed only by attachments/footers, preceded by the end of a
-    sentence or by the signing agency (``…情况。 平潭综合实验区某局2025年1月27日``)."""
+def signature(text: str) -> tuple[int, str] | None:
+    """The 落款 of a (possibly glued) text: (where it starts, its date text).
+
+    The last date that ends the text or is followed only by attachments or
+    page footers, preceded by the end of a sentence or by the signing agency
+    (``…情况。 平潭综合实验区某局2025年1月27日 附件下载``)."""
     found = None
     for m in list(_DATE.finditer(text)) + list(_CN_DATE.finditer(text)):
         after = text[m.end() :].lstrip()
         if after and not after.startswith(_AFTER_SIGNATURE):
             continue
         before = text[: m.start()].rstrip()
+        start = len(before)
         sig = re.search(r"([^\s。；;，,:：]{2,40})$", before)
         if sig and AGENCY_END.search(sig.group(1)):
             before = before[: sig.start()]
+            start = sig.start()
             # the agency stands on its own (after white space or a sentence end)
             tail_ok = not before.strip() or before != before.rstrip() or before.rstrip()[-1] in _SENTENCE_END
         else:
             tail_ok = not before or before[-1] in _SENTENCE_END or text[m.start() - 1 : m.start()].isspace()
         if not tail_ok:
             continue
-        if found is None or m.start() > found[0]:
-            found = (m.start(), m.group(0))
-    return parse_date(re.sub(r"\s+", "", found[1])) if found else None
+        if found is None or m.start() > found[2]:
+            found = (start, m.group(0), m.start())
+    return (found[0], found[1]) if found else None
+
+
+def _signature_date(text: str) -> str | None:
+    sig = signature(text)
+    return parse_date(re.sub(r"\s+", "", sig[1])) if sig else None
 
 
 def find_published(tokens: list[Token], doc_published: str | None) -> str | None:

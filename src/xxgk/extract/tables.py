@@ -151,6 +151,10 @@ class _TableReader:
                     return RowHit(None, g, line=tok.line)
         return None
 
+    def names_a_row(self, tok: Token) -> bool:
+        """Whether the token is one of the table's labels (a repeated group label)."""
+        return any(_matches(tok, spec) for spec in (*self.specs, *self.group_specs))
+
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
         if hit.row is not None and hit.values and id(hit.row) in self.row_index:
@@ -562,7 +566,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         else:
             # header text, a label continued on the next line, or a short
             # sentence between tables (which stays in the narrative)
-            if _is_header_text(tok, layout) or not current.values:
+            if _is_header_text(tok, layout) or not current.values or rd.names_a_row(tok):
                 res.used_lines.add(tok.line)
             if current.values:
                 close_row()

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..layouts import LAYOUTS, SECTIONS, T4_SUIT_GROUP
+from ..layouts import LAYOUTS, SECTIONS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
 from ..text import clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
@@ -45,12 +45,13 @@ def _split_pattern() -> re.Pattern[str]:
             for b in t.blocks:
                 labels.add(b.label)
                 labels.update(c.label for c in b.columns)
-            if t.key == "t4":
-                labels.update(c.label for c in t.columns)
+            # header cells: 表四's, and 表三's applicant columns (not the
+            # short 其他/总计, which only stand as whole cells)
+            labels.update(c.label for c in t.columns if t.key == "t4" or not c.exact)
     for s in SECTIONS:
         labels.add(s.title)
         labels.update(s.variants)
-    labels.update(("信息内容", "申请人情况", T4_SUIT_GROUP))
+    labels.update(("信息内容", T3_HEADER_GROUP, T3_APPLICANT_GROUP, T3_NOTE, T4_SUIT_GROUP))
     return re.compile("|".join(_spaced(lab) for lab in sorted(labels, key=len, reverse=True)))
 
 
