@@ -161,3 +161,9 @@ def test_balance_leaves_rows_open_when_it_cannot_tell():
     granted = glued.decode(["220000022"], T3)
     rows = {"granted": (keys, granted)}  # no 总计 row: nothing to balance with
     assert glued.balance_t3(rows) == {}
+
+
+def test_a_row_with_too_many_readings_is_uncertain_in_every_cell():
+    # 40 digits for 7 cells: thousands of readings, none can be trusted
+    d = glued.decode(["1234567891" * 4], T3)
+    assert d is None or d.uncertain == set(range(7))

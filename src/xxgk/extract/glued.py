@@ -49,7 +49,7 @@ from ..text import norm_label
 _PIECE = re.compile(
     r"(?P<sign>减少|增加|减|增|加|[-+−－])?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|亿元|元|万|个|件|项|条|次|宗|家)?"
 )
-_MAX_READINGS = 5000
+_MAX_READINGS = 600  # beyond this many readings a row is open in every cell anyway
 _MAX_COMBOS = 4096
 
 
@@ -111,7 +111,7 @@ def _valid(p: str) -> bool:
     return bool(whole) and (whole == "0" or not whole.startswith("0"))
 
 
-def _readings(runs: list[Run], n: int, allow_blanks: bool, prune=None, budget: int = 200_000):
+def _readings(runs: list[Run], n: int, allow_blanks: bool, prune=None, budget: int = 60_000):
     """Every reading of the runs as exactly n cells (figures keep their order).
 
     A reading is a tuple of cell texts (None for a blank).  A figure never
@@ -324,7 +324,10 @@ def _decode(texts: list[str | None], cols: list[Column], cons: Constraints | Non
         cands = [r for r in _readings(runs, n, True) if _admissible(r, cons)]
     if not cands:
         return None
-    return choose(cands, cons)
+    d = choose(cands, cons)
+    if len(cands) >= _MAX_READINGS:
+        d.uncertain = set(range(n))  # not every reading was seen: nothing is certain
+    return d
 
 
 def choose(cands: list[tuple], cons: Constraints) -> Decoded:
@@ -376,7 +379,8 @@ def decode_groups(texts: list[str | None], cols: list[Column], group: int) -> De
             # the text's readings that break no sum (how many readings there
             # are at all only matters when exactly one fits)
             fitting.sort(key=_likelihood)
-            return Decoded(list(fitting[0]), _differing(fitting), fitting, len(fitting), 0)
+            unc = _differing(fitting) if len(fitting) < _MAX_READINGS else set(range(n))
+            return Decoded(list(fitting[0]), unc, fitting, len(fitting), 0)
     # nothing fits: the reading that breaks the fewest sums (the checker reports it)
     for blanks in (False, True):
         cands = _readings(runs, n, blanks, None, budget=50_000)
@@ -415,7 +419,10 @@ def balance_t3(rows: dict[str, tuple[list[str], Decoded]]) -> dict[str, Decoded]
         if cols[ci] not in ckeys:
             return None
         r = chosen.get(key, d.texts)
-        return _value(r[ckeys.index(cols[ci])])
+        i = ckeys.index(cols[ci])
+        if i >= len(r) or (r[i] is not None and not _PIECE.fullmatch(r[i])):
+            return None  # a cell missing or not a figure: no balance to check
+        return _value(r[i])
 
     scored = []
     for combo in product(*options):
