@@ -157,3 +157,13 @@ def test_sections_of_a_glued_body_hold_narrative_only():
     assert secs[6].text == "无。"
     r = parse("010.txt")
     assert r.sections[-1].text == "无其他需要报告事项。"  # 落款, 抄送 and page footer cut
+
+
+@pytest.mark.parametrize("txt, html", [("029.txt", "043.html"), ("030.txt", "044.html"), ("026.txt", "045.html")])
+def test_crawled_text_reads_as_its_original_page(txt, html):
+    """043–045 are the original HTML pages of three crawled texts: the glued
+    text must give the same record (its best readings included)."""
+    pytest.importorskip("xxgk.read.html")
+    a, b = parse(txt), parse(html)
+    assert a.cells == b.cells
+    assert (a.meta.year, a.meta.template, a.meta.agency, a.meta.published) == (b.meta.year, b.meta.template, b.meta.agency, b.meta.published)
