@@ -23,14 +23,17 @@ a 表二 row as ``2433``.  What the layout fixes decides between the readings:
   row and the column and states the figure (制发行政规范性文件62件) keeps the
   readings that agree with it, when one does.
 
-Every reading of the text is tried.  The readings that break nothing
-"fit"; when exactly one fits, the row is certain.  When several fit, the most
-likely one is kept (the one that keeps zeros as figures of their own and
-figures of balanced length — how tables are filled) and every cell on which
-the fitting readings disagree is reported uncertain.  When none fits, the one
-that breaks the least is kept and the cells that differ between the closest
-readings are uncertain; a row whose text allows only one reading is certain
-whatever its arithmetic (the checker reports the arithmetic).
+Every reading of the text is tried (a depth-first walk over the digits,
+pruned by length and, for 表四, by each group's sum; bounded).  The readings
+that break nothing "fit"; when exactly one fits, the row is certain.  When
+several fit, the most likely one is kept (figures of balanced length, no
+figure ending in a zero, zeros as figures of their own, the longest last —
+how tables are filled; for 采购项目数量/采购总金额 a typical amount per
+purchase) and every cell on which the fitting readings disagree is reported
+uncertain.  When none fits, the one that breaks the least is kept and the
+cells that differ between the closest readings are uncertain; a row whose
+text allows only one reading is certain whatever its arithmetic (the checker
+reports the arithmetic).
 
 Nothing here repairs a published figure: the constraints choose between
 readings of the text, they never change a digit.
@@ -104,11 +107,6 @@ def runs_of(texts: list[str | None]) -> list[Run] | None:
             pos = m.end()
         gap = True  # the next text is another token
     return runs
-
-
-def _valid(p: str) -> bool:
-    whole = p.split(".")[0]
-    return bool(whole) and (whole == "0" or not whole.startswith("0"))
 
 
 def _readings(runs: list[Run], n: int, allow_blanks: bool, prune=None, budget: int = 60_000):
