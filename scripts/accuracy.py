@@ -74,6 +74,10 @@ def print_report(rep: Report, show_uncertain: bool = False) -> None:
         for d in rep.docs:
             if d.uncertain_missed:
                 print(f"  {d.file:10s} {', '.join(d.uncertain_missed)}")
+        print("cells the parser flags uncertain that the gold holds certain")
+        for d in rep.docs:
+            if d.uncertain_extra:
+                print(f"  {d.file:10s} {', '.join(d.uncertain_extra)}")
     if rep.layout_checks:
         bad = [c for c in rep.layout_checks if not c.ok]
         print(f"\nyear/layout of documents without gold (provenance.json): {len(rep.layout_checks) - len(bad)}/{len(rep.layout_checks)} right")

@@ -71,6 +71,7 @@ class DocScore:
     wrong: list[Wrong] = field(default_factory=list)
     meta: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # field → (gold, got), mismatches only
     uncertain_missed: list[str] = field(default_factory=list)  # gold-uncertain cells not flagged by the parser
+    uncertain_extra: list[str] = field(default_factory=list)  # cells flagged uncertain that the gold holds certain
     error: str | None = None
     ms: float = 0.0
 
@@ -94,6 +95,7 @@ class DocScore:
             "wrong": [w.to_dict() for w in self.wrong],
             "meta_mismatch": {k: {"gold": g, "got": v} for k, (g, v) in self.meta.items()},
             "uncertain_missed": self.uncertain_missed,
+            "uncertain_extra": self.uncertain_extra,
             "error": self.error,
             "ms": round(self.ms, 2),
         }
@@ -128,6 +130,8 @@ def score_record(rec: Record | None, gold: dict, file: str = "", fmt: str = "") 
             ds.spurious += 1
             ds.per_table.setdefault(key.split(".")[0], [0, 0, 0])[2] += 1
             ds.wrong.append(Wrong(ds.file, key, "—", v, "spurious"))
+    if rec is not None:
+        ds.uncertain_extra = [k for k in rec.uncertain if k in gcells and k not in guncertain]
     gmeta = gold.get("meta", {})
     for f in META_FIELDS:
         if f not in gmeta:
