@@ -53,8 +53,11 @@ class TableResult:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
-def _is_label_like(tok: Token, key: str) -> bool:
-    return key in tok.norm and len(tok.norm) <= len(key) + _LABEL_SLACK
+def _is_label_like(tok: Token, key: str, label_len: int = 0) -> bool:
+    """The token holds the key phrase and is not much longer than the key or
+    than the official label (whichever is longer: the 2021 sub-rows of
+    （六） are labels of 30-odd characters with a 5-character key)."""
+    return key in tok.norm and len(tok.norm) <= max(len(key), label_len) + _LABEL_SLACK
 
 
 def match_row(tok: Token, row: Row | Group) -> bool:
@@ -68,7 +71,18 @@ def match_row(tok: Token, row: Row | Group) -> bool:
         if body in {norm_label(k) for k in row.match_keys()}:
             return True
         return body == label
-    return any(_is_label_like(tok, norm_label(k)) for k in row.match_keys())
+    label_len = len(norm_label(row.full_label))
+    return any(_is_label_like(tok, norm_label(k), label_len) for k in row.match_keys())
+
+
+def _bare_label(tok: Token, table: Table) -> bool:
+    """A token that is nothing but one of the table's row labels.  Without
+    the table's header only such a token opens the table: prose cut at the
+    labels it names ("规范性文件等112件", "规范性文件的政策解读内容") is not a row."""
+    body = strip_numbering(tok.norm)
+    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+        return False
+    return any(match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -139,7 +153,11 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
+    # in a grid whose empty cells are real, an empty cell counts as a cell:
+    # a full row of cells is never decoded as glued figures
+    reliable = bool(values) and all(v.grid and v.reliable for v in values)
+    filled = len(texts) if reliable else len([t for t in texts if t])
+    if filled < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
         decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
@@ -239,7 +257,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             # a row label without a header (some reports drop 第二十条…)
             for key in ("t2",):
                 rd = readers[key]
-                hit = rd.find_label(tok) if len(tok.norm) <= 40 else None
+                hit = rd.find_label(tok) if _bare_label(tok, rd.table) else None
                 if hit is not None:
                     state = key
                     current_table = rd
