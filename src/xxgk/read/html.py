@@ -3,8 +3,9 @@
 Reading order is the page's order.  What becomes what:
 
 * every data ``<table>`` (one that holds no other table) becomes a
-  :class:`Table` grid, built from the table's own structure — see
-  :func:`table_grid` for how ``rowspan``/``colspan`` are represented;
+  :class:`Table` grid, built from the table's own structure; ``rowspan`` and
+  ``colspan`` are laid out as :mod:`xxgk.read.grid` says (a merged label is
+  repeated in every position it covers, a merged figure is given once);
 * a *layout* table (one that holds another table) and a table of a single
   column are not grids: their cells are read as ordinary text blocks;
 * every other block of text (``<p>``, ``<div>``, headings, list items, lines
@@ -35,13 +36,13 @@ from __future__ import annotations
 import codecs
 import re
 
-import lxml.html
 from charset_normalizer import from_bytes
 from lxml import etree
 
 from ..model import Document, Paragraph, Source, Table
 from ..text import clean
 from .errors import ReadError
+from .grid import MAX_SPAN, GridBuilder
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -58,11 +59,9 @@ BLOCK = frozenset(
     "hr form fieldset figure figcaption caption tr td th tbody thead tfoot body html details summary".split()
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_PARSER = etree.HTMLParser(remove_comments=False, no_network=True)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
-# the text of a cell that is a figure (or a blank placeholder) rather than a label
-_FIGURE_LIKE = re.compile(r"^[\s\d.,，．%+\-−－—/\\()（）增减加少个件项条次份篇宗例万元亿无]*$")
-_MAX_SPAN = 200
 
 
 def decode_html(data: bytes, path: str = "") -> str:
@@ -95,24 +94,27 @@ def decode_html(data: bytes, path: str = "") -> str:
     return str(best)
 
 
-def _tag(el) -> str | None:
-    tag = el.tag
-    if not isinstance(tag, str):
-        return None  # comment, processing instruction, entity
-    if "}" in tag:
-        tag = tag.rsplit("}", 1)[1]
-    elif ":" in tag:
-        tag = tag.rsplit(":", 1)[1]  # o:p, v:shape → p, shape (Word namespaces)
-        if tag == "p":
-            return "o:p"  # Word's <o:p> is inline
-    return tag.lower()
+_TAGS: dict[str, str] = {}
+
+
+def _tag_name(tag: str) -> str:
+    name = _TAGS.get(tag)
+    if name is None:
+        name = tag.lower()
+        if "}" in name:
+            name = name.rsplit("}", 1)[1]
+        elif ":" in name:
+            # Word namespaces: <o:p> is inline, <v:shape>… are not text
+            name = "o:p" if name.endswith(":p") else name.rsplit(":", 1)[1]
+        _TAGS[tag] = name
+    return name
 
 
 def _hidden(el) -> bool:
     if el.get("hidden") is not None:
         return True
     style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
 
 
 def _has_nested_table(table) -> bool:
@@ -126,29 +128,38 @@ def _inline(text: str | None) -> str:
 def cell_text(cell) -> str:
     """The text of one table cell: lines kept, empty lines and padding dropped."""
     parts: list[str] = []
-
-    def walk(el) -> None:
-        for child in el:
-            tag = _tag(child)
-            if tag is not None and tag not in SKIP and not _hidden(child):
-                if tag == "br":
-                    parts.append("\n")
-                elif tag in BLOCK:
-                    parts.append("\n")
-                    parts.append(_inline(child.text))
-                    walk(child)
-                    parts.append("\n")
-                else:
-                    parts.append(_inline(child.text))
-                    walk(child)
-            parts.append(_inline(child.tail))
-
-    parts.append(_inline(cell.text))
-    walk(cell)
+    it = etree.iterwalk(cell, events=("start", "end", "comment", "pi"))
+    skipped = set()
+    for ev, el in it:
+        if ev in ("comment", "pi"):
+            if el.tail:
+                parts.append(_inline(el.tail))
+            continue
+        if el is cell:
+            if ev == "start" and el.text:
+                parts.append(_inline(el.text))
+            continue
+        tag = _tag_name(el.tag)
+        if ev == "start":
+            if tag in SKIP or _hidden(el):
+                it.skip_subtree()
+                skipped.add(el)
+                continue
+            if tag == "br" or tag in BLOCK:
+                parts.append("\n")
+            if el.text:
+                parts.append(_inline(el.text))
+        else:
+            if tag in BLOCK and el not in skipped:
+                parts.append("\n")
+            if el.tail:
+                parts.append(_inline(el.tail))
     return _lines("".join(parts))
 
 
 def _lines(text: str) -> str:
+    if "\n" not in text:
+        return _SPACE_RUN.sub(" ", clean(text)).strip()
     out = []
     for line in clean(text).split("\n"):
         line = _SPACE_RUN.sub(" ", line).strip()
@@ -164,7 +175,7 @@ def _span(value: str | None, remaining: int) -> int:
         n = 1
     if n == 0:  # rowspan=0: to the end of the table
         n = remaining
-    return max(1, min(n, _MAX_SPAN, remaining if remaining > 0 else 1))
+    return max(1, min(n, MAX_SPAN, remaining if remaining > 0 else 1))
 
 
 def _own_rows(table) -> list:
@@ -172,7 +183,7 @@ def _own_rows(table) -> list:
     rows = []
     for tr in table.iter("tr"):
         anc = tr.getparent()
-        while anc is not None and anc is not table and _tag(anc) != "table":
+        while anc is not None and anc is not table and anc.tag != "table":
             anc = anc.getparent()
         if anc is table:
             rows.append(tr)
@@ -180,60 +191,23 @@ def _own_rows(table) -> list:
 
 
 def table_grid(table) -> list[list[str]]:
-    """A data table as a rectangular grid of cell texts.
-
-    A cell that spans several positions (``rowspan``/``colspan``) is
-    represented so that the extractor, which reads a row as its label
-    followed by its figures, places every figure right:
-
-    * a **label** (text that is not a figure) is repeated in every position
-      it covers: ``三、本年度办理结果`` spanning the first column of 表三 stands
-      in front of every result row, and a row label spread over three
-      columns is read three times before the row's figures, so no empty
-      filler ever sits between a label and its figures;
-    * a **figure or empty cell** is given once.  The positions it covers to
-      its right are moved to the end of its row as ``''`` (the row keeps
-      the table's width, the figures stay consecutive after their label:
-      ``规章 | 13 | 13 (colspan 2) | 524`` reads ``['规章', '13', '13', '524', '']``
-      and the extractor drops the blanks past the row's last column); the
-      positions it covers below it (rowspan) are ``''`` in place.
-
-    Every other ``''`` is an empty cell of the source (``&nbsp;`` included).
-    Rows are padded with ``''`` to the table's width; rows with no text at
-    all are dropped.
-    """
+    """A data table as a rectangular grid of cell texts; merged cells as
+    :mod:`xxgk.read.grid` says (labels repeated, figures once)."""
     trs = _own_rows(table)
-    grid: dict[tuple[int, int], str | None] = {}  # None: a position moved to the row's end
-    width = 0
+    g = GridBuilder()
     nrows = len(trs)
     for r, tr in enumerate(trs):
         c = 0
         for cell in tr:
-            if _tag(cell) not in ("td", "th") or _hidden(cell):
+            if not isinstance(cell.tag, str) or _tag_name(cell.tag) not in ("td", "th") or _hidden(cell):
                 continue
-            while (r, c) in grid:
+            while g.occupied(r, c):
                 c += 1
-            text = cell_text(cell)
             rs = _span(cell.get("rowspan"), nrows - r)
-            cs = _span(cell.get("colspan"), _MAX_SPAN)
-            label = bool(text) and not _FIGURE_LIKE.match(text)
-            for dr in range(rs):
-                for dc in range(cs):
-                    if dr == dc == 0:
-                        grid[(r, c)] = text
-                    elif label:
-                        grid[(r + dr, c + dc)] = text
-                    else:
-                        grid[(r + dr, c + dc)] = "" if dc == 0 else None
+            cs = _span(cell.get("colspan"), MAX_SPAN)
+            g.place(r, c, cell_text(cell), rs, cs)
             c += cs
-            width = max(width, c)
-    rows = []
-    for r in range(nrows):
-        row = [v for c in range(width) if (v := grid.get((r, c), "")) is not None]
-        row.extend([""] * (width - len(row)))
-        if any(row):
-            rows.append(row)
-    return rows
+    return g.rows()
 
 
 class _Walker:
@@ -253,7 +227,12 @@ class _Walker:
     def flush(self) -> None:
         if not self.buf:
             return
-        text = _lines("".join(self.buf))
+        text = "".join(self.buf)
+        if not text or text.isspace():
+            self.buf = []
+            self.link_chars = 0
+            return
+        text = _lines(text)
         links = self.link_chars
         self.buf = []
         self.link_chars = 0
@@ -263,39 +242,50 @@ class _Walker:
             if line:
                 self.blocks.append(Paragraph(text=line))
 
-    def walk(self, el) -> None:
-        for child in el:
-            tag = _tag(child)
-            if tag is not None and tag not in SKIP and not _hidden(child):
-                if tag == "br":
+    def walk(self, root) -> None:
+        it = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        skipped = set()
+        for ev, el in it:
+            if ev in ("comment", "pi"):
+                self.add(el.tail)
+                continue
+            if el is root:
+                if ev == "start":
+                    self.add(el.text)
+                continue
+            tag = _tag_name(el.tag)
+            if ev == "start":
+                if tag in SKIP or _hidden(el):
+                    it.skip_subtree()
+                    skipped.add(el)
+                elif tag == "br":
                     self.buf.append("\n")
-                elif tag == "table":
-                    self.table(child)
+                elif tag == "table" and self.table(el):
+                    it.skip_subtree()  # a data table, read as a grid
+                    skipped.add(el)
                 elif tag in BLOCK:
                     self.flush()
-                    self.add(child.text)
-                    self.walk(child)
-                    self.flush()
-                elif tag == "a":
-                    self.in_link += 1
-                    self.add(child.text)
-                    self.walk(child)
-                    self.in_link -= 1
+                    self.add(el.text)
                 else:
-                    self.add(child.text)
-                    self.walk(child)
-            self.add(child.tail)
+                    if tag == "a":
+                        self.in_link += 1
+                    self.add(el.text)
+            else:
+                if el not in skipped:
+                    if tag in BLOCK:
+                        self.flush()
+                    elif tag == "a":
+                        self.in_link -= 1
+                self.add(el.tail)
 
-    def table(self, table) -> None:
+    def table(self, table) -> bool:
+        """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
         if _has_nested_table(table):
-            # a layout table: its cells are page regions
-            self.walk(table)
-            self.flush()
-            return
+            return False  # a layout table: its cells are page regions
         grid = table_grid(table)
         if not grid:
-            return
+            return True
         width = max(len(r) for r in grid)
         if width < 2:
             for row in grid:
@@ -303,8 +293,9 @@ class _Walker:
                     for line in cell.split("\n"):
                         if line:
                             self.blocks.append(Paragraph(text=line))
-            return
+            return True
         self.blocks.append(Table(rows=grid))
+        return True
 
 
 def _meta(root, *names: str) -> str | None:
@@ -324,20 +315,18 @@ def read_html(data: bytes, source: Source) -> Document:
     if not text.strip():
         raise ReadError(source.path, "网页为空", "请确认下载完整", "the page is empty", "check that the download is complete")
     try:
-        root = lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as e:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
         raise ReadError(source.path, f"网页无法解析（{e}）", "文件可能已损坏", f"cannot parse the page ({e})", "the file may be corrupt") from e
     title = _meta(root, "ArticleTitle")
     if title is None:
         t = root.find(".//title")
-        if t is not None and t.text_content().strip():
-            title = _lines(t.text_content()) or None
+        if t is not None and "".join(t.itertext()).strip():
+            title = _lines("".join(t.itertext())) or None
     published = _meta(root, "PubDate", "article:published_time")
     agency = _meta(root, "ContentSource")
     body = root.find("body")
     walker = _Walker()
-    top = body if body is not None else root
-    walker.add(top.text)
-    walker.walk(top)
+    walker.walk(body if body is not None else root)
     walker.flush()
     return Document(source=source, blocks=walker.blocks, title=title, published=published, agency=agency)
