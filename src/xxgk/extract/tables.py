@@ -338,7 +338,10 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     texts = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols):
+    # empty cells of a grid whose blanks are real count as cells (see _assign)
+    reliable = bool(values) and all(v.grid and v.reliable for v in values)
+    filled = len(texts) if reliable else len([t for t in texts if t])
+    if filled < len(cols):
         decoded = glued.decode_t4(texts)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
