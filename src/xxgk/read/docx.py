@@ -218,6 +218,9 @@ def _open(data: bytes, path: str):
         raise ReadError(path, f"Word 文件已损坏（{e}）", "请用 Word 或 WPS 打开后另存为 .docx 再试", f"the Word file is corrupt ({e})", "open it in Word or WPS and save it again as .docx") from e
     except ValueError as e:  # e.g. a .docm / template content type
         raise ReadError(path, f"不是可读取的 Word 文档（{e}）", "请另存为 .docx 再试", f"not a readable Word document ({e})", "save it as .docx and retry") from e
+    except Exception as e:  # broken XML or package parts
+        raise ReadError(path, f"Word 文件已损坏（{type(e).__name__}: {e}）", "请用 Word 或 WPS 打开后另存为 .docx 再试",
+                        f"the Word file is corrupt ({type(e).__name__}: {e})", "open it in Word or WPS and save it again as .docx") from e
 
 
 def read_docx(data: bytes, source: Source) -> Document:
