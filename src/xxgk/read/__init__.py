@@ -63,6 +63,14 @@ def detect_format(data: bytes) -> str:
     return "text"
 
 
+def _zip_ok(data: bytes) -> bool:
+    try:
+        zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile:
+        return False
+    return True
+
+
 def _reader(fmt: str) -> Callable[[bytes, Source], Document]:
     module, func = READERS[fmt].split(":")
     try:
@@ -76,6 +84,9 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     if not data.strip():
         raise ReadError(path, "文件为空", "请确认下载完整", "the file is empty", "check that the download is complete")
     fmt = detect_format(data)
+    if fmt == "zip" and not _zip_ok(data):
+        raise ReadError(path, "文件已损坏（ZIP/Office 文件不完整）", "请重新下载或用 Word/WPS/Excel 打开后另存再试",
+                        "the file is corrupt (an incomplete ZIP/Office file)", "download it again, or open and save it again in Word/WPS/Excel")
     if fmt not in READERS:
         raise ReadError(path, f"不支持的文件格式（{fmt}）", "支持 txt/md/html/docx/doc/pdf/png/jpg/xlsx", f"unsupported format ({fmt})", "supported: txt/md/html/docx/doc/pdf/png/jpg/xlsx")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt if fmt != "xlsx" else "xlsx")
