@@ -14,13 +14,16 @@ Reading order is the page's order.  What becomes what:
   anything, so ``<span>202</span><span>4</span>`` reads ``2024``;
 * site chrome that is never part of an article is dropped: ``<script>``,
   ``<style>``, ``<noscript>``, ``<template>``, ``<nav>``, ``<footer>``,
-  ``<aside>``, form controls, comments, and elements hidden with ``hidden`` or
-  ``display:none``.  Other chrome (breadcrumbs, link lists) stays as
-  paragraphs, which the extractor ignores because they are not a report.
+  ``<aside>``, form controls, comments, elements hidden with ``hidden`` or
+  ``display:none``, and blocks whose text is nothing but links (menus,
+  breadcrumbs, share bars — a CMS menu item such as 政府工作报告 would
+  otherwise pass for the title).  Other chrome stays as paragraphs, which
+  the extractor ignores because they are not a report.
 
 Inside a table cell ``<br>`` and block elements (``<p>``, ``<div>``) are line
 breaks; empty lines (``<p>&nbsp;</p>`` padding) are dropped, so a cell that
-holds only ``&nbsp;`` is ``''`` — a blank cell.
+holds only ``&nbsp;`` is ``''`` — a blank cell.  Text is normalised with
+:func:`xxgk.text.clean` (NFKC: （一） reads (一), full-width digits ASCII).
 
 The encoding comes from a byte-order mark, then ``<meta charset>`` /
 ``http-equiv`` in the first bytes (GB2312 and GBK are read as their superset
@@ -125,43 +128,14 @@ def _inline(text: str | None) -> str:
     return _WS.sub(" ", text) if text else ""
 
 
-def cell_text(cell) -> str:
-    """The text of one table cell: lines kept, empty lines and padding dropped."""
-    parts: list[str] = []
-    it = etree.iterwalk(cell, events=("start", "end", "comment", "pi"))
-    skipped = set()
-    for ev, el in it:
-        if ev in ("comment", "pi"):
-            if el.tail:
-                parts.append(_inline(el.tail))
-            continue
-        if el is cell:
-            if ev == "start" and el.text:
-                parts.append(_inline(el.text))
-            continue
-        tag = _tag_name(el.tag)
-        if ev == "start":
-            if tag in SKIP or _hidden(el):
-                it.skip_subtree()
-                skipped.add(el)
-                continue
-            if tag == "br" or tag in BLOCK:
-                parts.append("\n")
-            if el.text:
-                parts.append(_inline(el.text))
-        else:
-            if tag in BLOCK and el not in skipped:
-                parts.append("\n")
-            if el.tail:
-                parts.append(_inline(el.tail))
-    return _lines("".join(parts))
-
-
 def _lines(text: str) -> str:
+    """Normalised text, its lines stripped, empty lines dropped."""
+    if not text.isascii():  # (ASCII text is already normal)
+        text = clean(text)
     if "\n" not in text:
-        return _SPACE_RUN.sub(" ", clean(text)).strip()
+        return _SPACE_RUN.sub(" ", text).strip()
     out = []
-    for line in clean(text).split("\n"):
+    for line in text.split("\n"):
         line = _SPACE_RUN.sub(" ", line).strip()
         if line:
             out.append(line)
@@ -169,8 +143,10 @@ def _lines(text: str) -> str:
 
 
 def _span(value: str | None, remaining: int) -> int:
+    if value is None:
+        return 1
     try:
-        n = int(str(value).strip()) if value is not None else 1
+        n = int(value.strip())
     except ValueError:
         n = 1
     if n == 0:  # rowspan=0: to the end of the table
@@ -190,16 +166,57 @@ def _own_rows(table) -> list:
     return rows
 
 
+_MARK = "\U000f0001"  # (private use) a line break inside a cell, set on the tree before its text is taken
+_CELL_BREAKS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd")
+
+
+def _remove(el) -> None:
+    """Take an element out of the tree, keeping the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _prepare_cells(table) -> None:
+    """Drop what is not text from a data table and mark its line breaks, so
+    that each cell's text can be taken in one call (see :func:`cell_text`)."""
+    for el in list(table.iter(*SKIP)):
+        _remove(el)
+    for el in table.xpath(".//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"):
+        if el.tag not in ("td", "th") and _hidden(el):
+            _remove(el)
+    for el in table.iter(*_CELL_BREAKS):
+        el.tail = _MARK + el.tail if el.tail else _MARK
+        if el.tag != "br":
+            el.text = _MARK + el.text if el.text else _MARK
+
+
+def cell_text(cell) -> str:
+    """The text of one table cell of a prepared table: lines kept, empty lines and padding dropped."""
+    text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
+    return _lines(_WS.sub(" ", text).replace(_MARK, "\n"))
+
+
 def table_grid(table) -> list[list[str]]:
     """A data table as a rectangular grid of cell texts; merged cells as
     :mod:`xxgk.read.grid` says (labels repeated, figures once)."""
+    _prepare_cells(table)
     trs = _own_rows(table)
     g = GridBuilder()
     nrows = len(trs)
     for r, tr in enumerate(trs):
         c = 0
         for cell in tr:
-            if not isinstance(cell.tag, str) or _tag_name(cell.tag) not in ("td", "th") or _hidden(cell):
+            tag = cell.tag
+            if tag != "td" and tag != "th" or _hidden(cell):
                 continue
             while g.occupied(r, c):
                 c += 1
