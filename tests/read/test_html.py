@@ -9,7 +9,7 @@ from xxgk.model import Paragraph, Table
 from xxgk.read import ReadError, read_bytes
 from conftest import corpus_file, gold_file
 from gold_compare import expected_diff, wrong_cells
-from office_builders import AGENCY, TITLE, YEAR, known_values, report_parts, to_html
+from office_builders import AGENCY, TITLE, YEAR, Cell, known_values, report_parts, to_html
 
 
 def tables(doc) -> list[Table]:
@@ -195,3 +195,38 @@ def test_an_empty_file_is_a_clear_error():
     with pytest.raises(ReadError) as e:
         read_bytes(b"   \n", "empty.html")
     assert "empty.html" in str(e.value) and "空" in str(e.value)
+
+
+def _split_t3(parts: list, variant: str) -> list:
+    """The report with 表三 cut in two tables at a page break (in the middle of a merged group)."""
+    i = next(k for k, p in enumerate(parts) if isinstance(p, list) and any(c.text.startswith("三、") for r in p for c in r))
+    t3 = parts[i]
+    cut = 14
+    head, tail = t3[:cut], [list(r) for r in t3[cut:]]
+    n_results = sum(1 for r in tail if not r[0].text.startswith("四、"))
+    # the merged 三、本年度办理结果 column goes on in the second table: Word writes the
+    # continued cell empty, some editors repeat the label
+    anchor = "" if variant == "empty group cell" else "三、本年度办理结果"
+    tail[0].insert(0, Cell(anchor, rowspan=n_results))
+    if variant == "repeated header":
+        tail = t3[:3] + tail
+    between = ["（续表）"] if variant == "continued paragraph" else []
+    return parts[:i] + [head] + between + [tail] + parts[i + 1 :]
+
+
+@pytest.mark.parametrize("variant", ["bare", "repeated header", "continued paragraph", "empty group cell"])
+def test_a_table_split_in_two_tables_reads_as_one(variant):
+    values = known_values(blank_every=9)
+    parts = _split_t3(report_parts(values), variant)
+    record = xxgk.parse_bytes(to_html(parts), "split.html")
+    assert expected_diff(record, values) == []
+
+
+def test_t4_header_and_figures_in_separate_tables():
+    values = known_values(blank_every=9)
+    parts = report_parts(values)
+    i = len(parts) - 1 - next(k for k, p in enumerate(reversed(parts)) if isinstance(p, list))
+    t4 = parts[i]
+    parts[i : i + 1] = [t4[:3], t4[3:]]
+    record = xxgk.parse_bytes(to_html(parts), "split.html")
+    assert expected_diff(record, values) == []

@@ -42,6 +42,11 @@ _FALLBACK = f"{{{MC}}}Fallback"
 _TEXT_TAGS = (_T, _TAB, _BR, _CR, _NOBREAKHYPHEN, _TXBX, _FALLBACK)
 
 
+def _child(el, tag: str):
+    """The first child with this tag (C-level; ``find`` goes through ElementPath)."""
+    return next(el.iterchildren(tag), None)
+
+
 def _int(el, default: int = 1) -> int:
     if el is None:
         return default
@@ -54,7 +59,7 @@ def _int(el, default: int = 1) -> int:
 def _run_text(p) -> str:
     """The text of a paragraph, without the text boxes anchored in it."""
     out: list[str] = []
-    has_box = p.find(f".//{_TXBX}") is not None or p.find(f".//{_FALLBACK}") is not None
+    has_box = next(p.iter(_TXBX, _FALLBACK), None) is not None
     if not has_box:
         for el in p.iter(_T, _TAB, _BR, _CR, _NOBREAKHYPHEN):
             tag = el.tag
@@ -138,17 +143,15 @@ def table_grid(tbl, nested: list | None = None) -> list[list[str]]:
     for tr in tbl.iterchildren(_TR, _SDT, _CUSTOMXML):
         rows = [tr] if tr.tag == _TR else list(tr.iter(_TR))
         for row in rows:
-            trpr = row.find(_TRPR)
-            c = _int(trpr.find(_GRIDBEFORE), 0) if trpr is not None else 0
-            for tc in row.iter(_TC):
-                if tc.getparent() is not row and tc.getparent().getparent() is not row:
-                    continue  # a cell of a nested table (or not directly in this row)
-                tcpr = tc.find(_TCPR)
+            trpr = _child(row, _TRPR)
+            c = _int(_child(trpr, _GRIDBEFORE), 0) if trpr is not None else 0
+            for tc in _row_cells(row):
+                tcpr = _child(tc, _TCPR)
                 span = 1
                 merge = None
                 if tcpr is not None:
-                    span = max(1, _int(tcpr.find(_GRIDSPAN), 1))
-                    vm = tcpr.find(_VMERGE)
+                    span = max(1, _int(_child(tcpr, _GRIDSPAN), 1))
+                    vm = _child(tcpr, _VMERGE)
                     if vm is not None:
                         merge = vm.get(_VAL, "continue")
                 if merge == "continue" and r > 0:
@@ -159,6 +162,16 @@ def table_grid(tbl, nested: list | None = None) -> list[list[str]]:
                 c += span
             r += 1
     return g.rows()
+
+
+def _row_cells(row):
+    """The cells of a row, also those wrapped in a content control."""
+    for child in row.iterchildren(_TC, _SDT, _CUSTOMXML):
+        if child.tag == _TC:
+            yield child
+        else:
+            for inner in child.iter(_TC):
+                yield inner
 
 
 def _origin_text(g: GridBuilder, r: int, c: int) -> str:

@@ -170,6 +170,9 @@ _MARK = "\U000f0001"  # (private use) a line break inside a cell, set on the tre
 _CELL_BREAKS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd")
 
 
+_MAYBE_HIDDEN = etree.XPath(".//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
+
+
 def _remove(el) -> None:
     """Take an element out of the tree, keeping the text that follows it."""
     parent = el.getparent()
@@ -190,7 +193,7 @@ def _prepare_cells(table) -> None:
     that each cell's text can be taken in one call (see :func:`cell_text`)."""
     for el in list(table.iter(*SKIP)):
         _remove(el)
-    for el in table.xpath(".//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"):
+    for el in _MAYBE_HIDDEN(table):
         if el.tag not in ("td", "th") and _hidden(el):
             _remove(el)
     for el in table.iter(*_CELL_BREAKS):
