@@ -48,6 +48,7 @@ from .errors import ReadError
 from .grid import MAX_SPAN, GridBuilder
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # GB2312 / GBK pages are read with the superset, which also takes the characters
 # that real pages declared as GB2312 often contain.
@@ -239,30 +240,29 @@ class _Walker:
 
     def add(self, text: str | None) -> None:
         if text:
-            t = _inline(text)
-            self.buf.append(t)
+            self.buf.append(text)
             if self.in_link:
-                self.link_chars += len(t.strip())
+                self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
 
     def flush(self) -> None:
         if not self.buf:
             return
         text = "".join(self.buf)
-        if not text or text.isspace():
-            self.buf = []
-            self.link_chars = 0
-            return
-        text = _lines(text)
         links = self.link_chars
         self.buf = []
         self.link_chars = 0
-        if links and links >= len(re.sub(r"\s+", "", text)):
+        if text.isspace():
+            return
+        # source white space collapses; the breaks the page asks for (<br>) stay
+        text = _lines(_WS.sub(" ", text).replace(_MARK, "\n"))
+        if links and links >= len(text) - text.count(" ") - text.count("\n"):
             return  # nothing but links: a menu, a breadcrumb, a share bar
         for line in text.split("\n"):
             if line:
                 self.blocks.append(Paragraph(text=line))
 
     def walk(self, root) -> None:
+        hidden = {el for el in _MAYBE_HIDDEN(root) if _hidden(el)}
         it = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
         skipped = set()
         for ev, el in it:
@@ -275,11 +275,11 @@ class _Walker:
                 continue
             tag = _tag_name(el.tag)
             if ev == "start":
-                if tag in SKIP or _hidden(el):
+                if tag in SKIP or (el in hidden):
                     it.skip_subtree()
                     skipped.add(el)
                 elif tag == "br":
-                    self.buf.append("\n")
+                    self.buf.append(_MARK)
                 elif tag == "table" and self.table(el):
                     it.skip_subtree()  # a data table, read as a grid
                     skipped.add(el)
@@ -332,6 +332,9 @@ def _meta(root, *names: str) -> str | None:
 def read_html(data: bytes, source: Source) -> Document:
     text = decode_html(data, source.path)
     text = _XML_DECL.sub("", text, count=1)
+    # script and style bodies are not text; a browser ends them at the first
+    # closing tag, so does this (and the parser has far less to read)
+    text = _SCRIPT.sub("", text)
     if not text.strip():
         raise ReadError(source.path, "网页为空", "请确认下载完整", "the page is empty", "check that the download is complete")
     try:
