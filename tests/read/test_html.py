@@ -230,3 +230,10 @@ def test_t4_header_and_figures_in_separate_tables():
     parts[i : i + 1] = [t4[:3], t4[3:]]
     record = xxgk.parse_bytes(to_html(parts), "split.html")
     assert expected_diff(record, values) == []
+
+
+def test_a_table_caption_is_a_paragraph_before_the_grid():
+    doc = read_bytes("<html><body><table><caption>表三<br>收到和处理</caption><tr><td>自然人</td><td>总计</td></tr></table></body></html>".encode(), "x.html")
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Paragraph", "Table"]
+    assert texts(doc) == ["表三", "收到和处理"]
+    assert tables(doc)[0].rows == [["自然人", "总计"]]

@@ -61,3 +61,14 @@ def test_corrupt_workbook_is_a_clear_error():
     with pytest.raises(ReadError) as e:
         read_bytes(bytes(data), "broken.xlsx")
     assert str(e.value).startswith("broken.xlsx：")
+
+
+def test_formatted_empty_columns_and_rows_are_not_cells():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"] = "规章", 1
+    ws["F1"].number_format = "0.00"  # formatted, empty
+    ws["A9"].number_format = "0.00"
+    ws["F9"] = None
+    (table,) = read_bytes(save(wb), "t.xlsx").blocks
+    assert table.rows == [["规章", "1"]]

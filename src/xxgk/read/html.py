@@ -304,6 +304,8 @@ class _Walker:
         if _has_nested_table(table):
             return False  # a layout table: its cells are page regions
         grid = table_grid(table)
+        for caption in table.iterchildren("caption"):  # (read after table_grid prepared the table)
+            self.blocks.extend(Paragraph(text=line) for line in cell_text(caption).split("\n") if line)
         if not grid:
             return True
         width = max(len(r) for r in grid)

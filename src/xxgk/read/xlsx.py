@@ -63,7 +63,10 @@ def sheet_grid(ws) -> list[list[str]]:
                 continue
             rs, cs = merged.get(pos, (1, 1))
             g.place(cell.row - r0, cell.column - c0, _text(cell.value), rs, cs)
-    return g.rows()
+    rows = g.rows()
+    # formatted but empty columns at the right are not part of the used range
+    width = max((max((i + 1 for i, t in enumerate(r) if t), default=0) for r in rows), default=0)
+    return [r[:width] for r in rows]
 
 
 def read_xlsx(data: bytes, source: Source) -> Document:
