@@ -209,25 +209,48 @@ def cell_text(cell) -> str:
     return _lines(_WS.sub(" ", text).replace(_MARK, "\n"))
 
 
+_SEP = "\U000f0002"  # (private use) between the cells of a table normalised in one go
+_LINE_EDGES = re.compile(r" *\n[ \n]*")
+
+
+def _cell_texts(raw: list[str]) -> list[str]:
+    """Many cells' raw texts normalised at once (one NFKC call per table, not per cell)."""
+    joined = _WS.sub(" ", _SEP.join(raw)).replace(_MARK, "\n")
+    if not joined.isascii():
+        joined = clean(joined)
+    joined = _LINE_EDGES.sub("\n", _SPACE_RUN.sub(" ", joined))
+    return [t.strip(" \n") for t in joined.split(_SEP)]
+
+
 def table_grid(table) -> list[list[str]]:
     """A data table as a rectangular grid of cell texts; merged cells as
     :mod:`xxgk.read.grid` says (labels repeated, figures once)."""
     _prepare_cells(table)
     trs = _own_rows(table)
-    g = GridBuilder()
     nrows = len(trs)
+    taken: set[tuple[int, int]] = set()
+    places: list[tuple[int, int, int, int]] = []
+    raw: list[str] = []
     for r, tr in enumerate(trs):
         c = 0
         for cell in tr:
             tag = cell.tag
             if tag != "td" and tag != "th" or _hidden(cell):
                 continue
-            while g.occupied(r, c):
+            while (r, c) in taken:
                 c += 1
             rs = _span(cell.get("rowspan"), nrows - r)
             cs = _span(cell.get("colspan"), MAX_SPAN)
-            g.place(r, c, cell_text(cell), rs, cs)
+            if rs > 1 or cs > 1:
+                taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
+            else:
+                taken.add((r, c))
+            places.append((r, c, rs, cs))
+            raw.append(etree.tostring(cell, method="text", encoding=str, with_tail=False))
             c += cs
+    g = GridBuilder()
+    for (r, c, rs, cs), text in zip(places, _cell_texts(raw)):
+        g.place(r, c, text, rs, cs)
     return g.rows()
 
 
