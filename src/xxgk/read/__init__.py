@@ -81,7 +81,7 @@ def _reader(fmt: str) -> Callable[[bytes, Source], Document]:
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
-    if not data.strip():
+    if not data or data.isspace():
         raise ReadError(path, "文件为空", "请确认下载完整", "the file is empty", "check that the download is complete")
     fmt = detect_format(data)
     if fmt == "zip" and not _zip_ok(data):

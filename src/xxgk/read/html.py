@@ -62,6 +62,8 @@ BLOCK = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote section article main header center pre address "
     "hr form fieldset figure figcaption caption tr td th tbody thead tfoot body html details summary".split()
 )
+# does the page hide anything at all (cheaper than looking at every element)?
+_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|<[^>]*\shidden[\s>=/]", re.I)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = etree.HTMLParser(remove_comments=False, no_network=True)
 _WS = re.compile(r"[ \t\r\n\f]+")
@@ -189,14 +191,19 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
-def _prepare_cells(table) -> None:
-    """Drop what is not text from a data table and mark its line breaks, so
-    that each cell's text can be taken in one call (see :func:`cell_text`)."""
-    for el in list(table.iter(*SKIP)):
-        _remove(el)
-    for el in _MAYBE_HIDDEN(table):
-        if el.tag not in ("td", "th") and _hidden(el):
+def _drop_non_text(top, may_hide: bool = True) -> None:
+    """Take out of the tree what is never text: scripts, styles, site chrome
+    elements (:data:`SKIP`), comments and hidden elements — their tails stay.
+    ``may_hide=False`` when the page's source cannot hide anything."""
+    if may_hide:
+        for el in [e for e in _MAYBE_HIDDEN(top) if _hidden(e)]:
             _remove(el)
+    etree.strip_elements(top, etree.Comment, etree.ProcessingInstruction, *SKIP, with_tail=False)
+
+
+def _prepare_cells(table) -> None:
+    """Mark a data table's line breaks, so that each cell's text can be taken
+    in one call (see :func:`cell_text`)."""
     for el in table.iter(*_CELL_BREAKS):
         el.tail = _MARK + el.tail if el.tail else _MARK
         if el.tag != "br":
@@ -235,7 +242,7 @@ def table_grid(table) -> list[list[str]]:
         c = 0
         for cell in tr:
             tag = cell.tag
-            if tag != "td" and tag != "th" or _hidden(cell):
+            if tag != "td" and tag != "th":  # (hidden cells are gone already)
                 continue
             while (r, c) in taken:
                 c += 1
@@ -285,20 +292,17 @@ class _Walker:
                 self.blocks.append(Paragraph(text=line))
 
     def walk(self, root) -> None:
-        hidden = {el for el in _MAYBE_HIDDEN(root) if _hidden(el)}
-        it = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        # (the tree went through _drop_non_text: no comments, scripts or hidden elements)
+        it = etree.iterwalk(root, events=("start", "end"))
         skipped = set()
         for ev, el in it:
-            if ev in ("comment", "pi"):
-                self.add(el.tail)
-                continue
             if el is root:
                 if ev == "start":
                     self.add(el.text)
                 continue
             tag = _tag_name(el.tag)
             if ev == "start":
-                if tag in SKIP or (el in hidden):
+                if tag in SKIP:
                     it.skip_subtree()
                     skipped.add(el)
                 elif tag == "br":
@@ -374,7 +378,9 @@ def read_html(data: bytes, source: Source) -> Document:
     published = _meta(root, "PubDate", "article:published_time")
     agency = _meta(root, "ContentSource")
     body = root.find("body")
+    top = body if body is not None else root
+    _drop_non_text(top, bool(_HIDING.search(text)))
     walker = _Walker()
-    walker.walk(body if body is not None else root)
+    walker.walk(top)
     walker.flush()
     return Document(source=source, blocks=walker.blocks, title=title, published=published, agency=agency)
