@@ -63,7 +63,13 @@ BLOCK = frozenset(
     "hr form fieldset figure figcaption caption tr td th tbody thead tfoot body html details summary".split()
 )
 # does the page hide anything at all (cheaper than looking at every element)?
-_HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|<[^>]*\shidden[\s>=/]", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
+
+
+def _may_hide(text: str) -> bool:
+    low = text.lower()
+    return "hidden" in low or ("none" in low and _DISPLAY_NONE.search(low) is not None)
+
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = etree.HTMLParser(remove_comments=False, no_network=True)
 _WS = re.compile(r"[ \t\r\n\f]+")
@@ -379,7 +385,7 @@ def read_html(data: bytes, source: Source) -> Document:
     agency = _meta(root, "ContentSource")
     body = root.find("body")
     top = body if body is not None else root
-    _drop_non_text(top, bool(_HIDING.search(text)))
+    _drop_non_text(top, _may_hide(text))
     walker = _Walker()
     walker.walk(top)
     walker.flush()
