@@ -153,3 +153,17 @@ def test_truncated_docx_is_a_clear_error():
     with pytest.raises(ReadError) as e:
         read_bytes(data[: len(data) // 2], "cut.docx")
     assert "cut.docx" in str(e.value)
+
+
+def test_grid_before_shifts_a_row_to_its_grid_column():
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    for c, text in enumerate(("信息内容", "本年制发件数", "本年废止件数")):
+        t.cell(0, c).text = text
+    row = t.rows[1]._tr
+    # the second row skips its first grid column (w:gridBefore), as Word writes a ragged row
+    row.remove(row.tc_lst[0])
+    row.get_or_add_trPr().append(parse_xml('<w:gridBefore xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:val="1"/>'))
+    docx.table._Cell(row.tc_lst[0], t).text = "3"  # the row's first cell sits in grid column 1
+    rows = tables(read_bytes(save(d), "t.docx"))[0].rows
+    assert rows == [["信息内容", "本年制发件数", "本年废止件数"], ["", "3", ""]]

@@ -72,3 +72,13 @@ def test_formatted_empty_columns_and_rows_are_not_cells():
     ws["F9"] = None
     (table,) = read_bytes(save(wb), "t.xlsx").blocks
     assert table.rows == [["规章", "1"]]
+
+
+def test_a_vertically_merged_label_stands_in_every_row():
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["B1"], ws["C1"] = "三、本年度办理结果", "（一）予以公开", 4
+    ws["B2"], ws["C2"] = "（二）部分公开", 0
+    ws.merge_cells("A1:A2")
+    (table,) = read_bytes(save(wb), "t.xlsx").blocks
+    assert table.rows == [["三、本年度办理结果", "(一)予以公开", "4"], ["三、本年度办理结果", "(二)部分公开", "0"]]
