@@ -237,3 +237,8 @@ def test_a_table_caption_is_a_paragraph_before_the_grid():
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Paragraph", "Table"]
     assert texts(doc) == ["表三", "收到和处理"]
     assert tables(doc)[0].rows == [["自然人", "总计"]]
+
+
+def test_hidden_in_upper_case_style_is_hidden_too():
+    doc = read_bytes('<html><body><p>可见<span style="DISPLAY: NONE">隐藏</span></p></body></html>'.encode(), "x.html")
+    assert texts(doc) == ["可见"]

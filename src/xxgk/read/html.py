@@ -64,11 +64,18 @@ BLOCK = frozenset(
 )
 # does the page hide anything at all (cheaper than looking at every element)?
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
+_HIDDEN_ATTR = re.compile(r"<[a-z][^<>]*\shidden[\s=/>]")
 
 
 def _may_hide(text: str) -> bool:
     low = text.lower()
-    return "hidden" in low or ("none" in low and _DISPLAY_NONE.search(low) is not None)
+    if "display" in low and _DISPLAY_NONE.search(low):
+        return True
+    if "visibility" in low and _VISIBILITY_HIDDEN.search(low):
+        return True
+    return " hidden" in low and _HIDDEN_ATTR.search(low) is not None
+
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PARSER = etree.HTMLParser(remove_comments=False, no_network=True)
@@ -126,15 +133,14 @@ def _hidden(el) -> bool:
     if el.get("hidden") is not None:
         return True
     style = el.get("style")
-    return bool(style) and ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
+    if not style:
+        return False
+    style = style.lower()
+    return ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
 
 
 def _has_nested_table(table) -> bool:
     return any(True for _ in table.iterdescendants("table"))
-
-
-def _inline(text: str | None) -> str:
-    return _WS.sub(" ", text) if text else ""
 
 
 def _lines(text: str) -> str:
@@ -179,7 +185,11 @@ _MARK = "\U000f0001"  # (private use) a line break inside a cell, set on the tre
 _CELL_BREAKS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd")
 
 
-_MAYBE_HIDDEN = etree.XPath(".//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
+# (XPath 1.0 has no lower-case(): the usual spellings, checked again by _hidden)
+_MAYBE_HIDDEN = etree.XPath(
+    ".//*[@hidden or @style[contains(., 'none') or contains(., 'NONE') or contains(., 'None')"
+    " or contains(., 'hidden') or contains(., 'HIDDEN') or contains(., 'Hidden')]]"
+)
 
 
 def _remove(el) -> None:
