@@ -60,6 +60,29 @@ def test_doc_converted_by_libreoffice_reads_every_cell(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_rtf_published_as_doc_is_read_through_libreoffice(tmp_path):
+    values = known_values(blank_every=13)
+    src = tmp_path / "report.docx"
+    src.write_bytes(to_docx(report_parts(values)))
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "rtf", "--outdir", str(tmp_path), str(src)],
+        check=True, capture_output=True, timeout=180,
+    )
+    data = (tmp_path / "report.rtf").read_bytes()
+    assert data.startswith(b"{\\rtf")
+    record = xxgk.parse_bytes(data, "report.doc")
+    assert record.source.format == "doc"
+    assert expected_diff(record, values) == []
+
+
+def test_rtf_is_detected_from_the_bytes():
+    from xxgk.read import detect_format
+
+    assert detect_format(b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}}") == "doc"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_a_corrupt_doc_is_a_clear_error():
     with pytest.raises(ReadError) as e:
         read_bytes(ole_with("WordDocument"), "broken.doc")

@@ -53,6 +53,8 @@ def detect_format(data: bytes) -> str:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
+    if data[:64].lstrip()[:5] == b"{\\rtf":  # RTF, often published as .doc: read like an old Word file
+        return "doc"
     if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:4] in (b"II*\x00", b"MM\x00*") or head.startswith(b"BM"):
         return "image"
     sample = data[:4096]

@@ -1,6 +1,6 @@
 """Old binary Office files (OLE compound documents) → Document.
 
-A ``.doc`` is converted by LibreOffice (``soffice --headless --convert-to
+A ``.doc`` (or an RTF file, which sites often publish as .doc) is converted by LibreOffice (``soffice --headless --convert-to
 docx``) and read by :mod:`xxgk.read.docx`; an ``.xls`` (the same container)
 is converted to ``.xlsx`` and read by :mod:`xxgk.read.xlsx`.  The
 document's ``source.format`` stays ``doc`` (``xlsx`` for a workbook).
@@ -82,6 +82,10 @@ def convert(data: bytes, path: str, suffix: str, target: str) -> bytes:
 
 def read_doc(data: bytes, source: Source) -> Document:
     path = source.path
+    if data[:64].lstrip()[:5] == b"{\\rtf":
+        from .docx import read_docx
+
+        return read_docx(convert(data, path, ".rtf", "docx"), source)
     if _has_stream(data, "EncryptedPackage") or _has_stream(data, "EncryptionInfo"):
         raise ReadError(path, "文件已加密（设有打开密码）", "请用 Word/WPS/Excel 输入密码打开，取消密码后另存再试",
                         "the file is encrypted (it has an opening password)", "open it with the password, remove the password and save it again")
