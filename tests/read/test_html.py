@@ -242,3 +242,20 @@ def test_a_table_caption_is_a_paragraph_before_the_grid():
 def test_hidden_in_upper_case_style_is_hidden_too():
     doc = read_bytes('<html><body><p>可见<span style="DISPLAY: NONE">隐藏</span></p></body></html>'.encode(), "x.html")
     assert texts(doc) == ["可见"]
+
+
+def test_mime_html_archive_from_word_is_unpacked():
+    # Word's "single file web page" (.mht, often published as .doc): MIME, quoted-printable, GB2312
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    values = known_values(blank_every=5)
+    page = to_html(report_parts(values), charset="gbk", soup=True).decode("gbk")
+    msg = MIMEMultipart("related")
+    part = MIMEText(page, "html", "gb2312")
+    msg.attach(part)
+    data = msg.as_bytes()
+    assert b"<td" not in data  # base64: nothing readable without unpacking
+    record = xxgk.parse_bytes(data, "report.doc")
+    assert record.source.format == "html"
+    assert expected_diff(record, values) == []

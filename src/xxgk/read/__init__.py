@@ -60,6 +60,9 @@ def detect_format(data: bytes) -> str:
     sample = data[:4096]
     if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
         return "binary"
+    low = sample.lower()
+    if b"mime-version" in low and b"multipart/related" in low:
+        return "html"  # a MIME HTML archive (.mht, Word's single-file web page)
     if _HTML.search(sample) or _HTML.search(data[:65536]):
         return "html"
     return "text"

@@ -25,6 +25,9 @@ breaks; empty lines (``<p>&nbsp;</p>`` padding) are dropped, so a cell that
 holds only ``&nbsp;`` is ``''`` — a blank cell.  Text is normalised with
 :func:`xxgk.text.clean` (NFKC: （一） reads (一), full-width digits ASCII).
 
+A MIME HTML archive (.mht, Word's "single file web page", often published as
+.doc) is unpacked first: its HTML part is read.
+
 The encoding comes from a byte-order mark, then ``<meta charset>`` /
 ``http-equiv`` in the first bytes (GB2312 and GBK are read as their superset
 GB18030), then strict UTF-8, GB18030, and finally charset-normalizer.
@@ -37,6 +40,7 @@ agency.
 from __future__ import annotations
 
 import codecs
+import email
 import re
 
 from charset_normalizer import from_bytes
@@ -49,6 +53,7 @@ from .grid import MAX_SPAN, GridBuilder
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_META_CHARSET_TEXT = re.compile(r"""<meta[^>]+charset\s*=[^>]*>""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # GB2312 / GBK pages are read with the superset, which also takes the characters
 # that real pages declared as GB2312 often contain.
@@ -374,7 +379,30 @@ def _meta(root, *names: str) -> str | None:
     return None
 
 
+def mht_html(data: bytes) -> bytes | None:
+    """The HTML part of a MIME HTML archive (.mht, Word's "single file web page",
+    often published as .doc), re-declared in UTF-8; None if ``data`` is not one."""
+    head = data[:4096].lower()
+    if b"mime-version" not in head or b"multipart/related" not in head:
+        return None
+    msg = email.message_from_bytes(data)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset:
+                charset = _ENCODING_ALIASES.get(charset.lower(), charset)
+                try:
+                    text = payload.decode(charset)
+                except (LookupError, UnicodeDecodeError):
+                    return payload
+                return _META_CHARSET_TEXT.sub("", text).encode("utf-8")
+            return payload
+    return None
+
+
 def read_html(data: bytes, source: Source) -> Document:
+    data = mht_html(data) or data
     text = decode_html(data, source.path)
     text = _XML_DECL.sub("", text, count=1)
     # script and style bodies are not text; a browser ends them at the first
