@@ -83,7 +83,7 @@ def _may_hide(text: str) -> bool:
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_PARSER = etree.HTMLParser(remove_comments=False, no_network=True)
+_PARSER = etree.HTMLParser(no_network=True, huge_tree=True)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
 
