@@ -94,6 +94,16 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
+def _bare_label(tok: Token, table: Table) -> bool:
+    """A token that is nothing but one of the table's row labels.  Without
+    the table's header only such a token opens the table: prose cut at the
+    labels it names ("规范性文件等112件", "规范性文件的政策解读内容") is not a row."""
+    body = strip_numbering(tok.norm)
+    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+        return False
+    return any(match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+
+
 def _numbering_matches(tok: Token, row: Row) -> bool:
     return bool(row.numbering) and numbering_of(tok.norm) == norm_label(row.numbering)
 
@@ -504,8 +514,10 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             # a row label without a header (some reports drop 第二十条…)
             for key in ("t2",):
                 rd = readers[key]
+                # only a token that is nothing but a row label, followed by
+                # its figures (prose that names a row is not a row)
                 nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
-                if len(tok.norm) > 40 or nxt is None or not nxt.text or not is_value_text(nxt.text):
+                if not _bare_label(tok, rd.table) or nxt is None or not (nxt.grid or (nxt.text and _is_figures(nxt.text))):
                     continue
                 hit = rd.find_label(tok)
                 if hit is not None:
