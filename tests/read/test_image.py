@@ -17,7 +17,7 @@ from xxgk.model import Paragraph, Table
 from xxgk.read import ReadError, read_bytes, read_path
 
 from conftest import corpus_file
-from .pdfgen import PdfMaker
+from pdfgen import PdfMaker
 
 ROWS = [
     ["item", "new", "old", "total"],

@@ -14,7 +14,7 @@ from xxgk.model import Paragraph, Table
 from xxgk.read import ReadError, read_bytes, read_path
 
 from conftest import corpus_file, gold_file
-from .pdfgen import PdfMaker
+from pdfgen import PdfMaker
 
 
 def _cjk_font() -> bool:
