@@ -202,3 +202,21 @@ def test_undecodable_text_layer_is_sent_to_ocr():
     assert unreadable_text(chars(["\ue012"] * 20 + ["年"] * 5))
     assert not unreadable_text(chars(list("淮安市人民政府2024年政府信息公开工作年度报告")))
     assert not unreadable_text(chars(["(cid:1)"] * 3))  # too few characters to judge
+
+
+@pytest.mark.slow
+def test_jpeg_and_a_two_page_tiff():
+    img = Image.open(io.BytesIO(_table_image(skew=-0.4)))
+    jpg = io.BytesIO()
+    img.save(jpg, "JPEG", quality=85)
+    doc = read_bytes(jpg.getvalue(), "scan.jpg")
+    assert doc.source.format == "image"
+    assert [[c.replace(" ", "") for c in r] for r in _grid_texts(doc)[0]] == ROWS
+    # a multi-page TIFF: every page, in order
+    second = Image.new("L", img.size, 255)
+    ImageDraw.Draw(second).text((120, 100), "Second page of the scan.", font=ImageFont.load_default(size=30), fill=0)
+    tif = io.BytesIO()
+    img.save(tif, "TIFF", save_all=True, append_images=[second], compression="tiff_deflate")
+    doc = read_bytes(tif.getvalue(), "scan.tif")
+    assert [[c.replace(" ", "") for c in r] for r in _grid_texts(doc)[0]] == ROWS
+    assert isinstance(doc.blocks[-1], Paragraph) and doc.blocks[-1].text.replace(" ", "") == "Secondpageofthescan."

@@ -66,35 +66,55 @@ def _engine():
 
 
 def read_image(data: bytes, source: Source) -> Document:
-    gray = _decode(data, source.path)
-    page = ocr_page(gray, 0, A4_WIDTH_PT / gray.shape[1])
+    pages = [ocr_page(gray, i, A4_WIDTH_PT / gray.shape[1]) for i, gray in enumerate(_decode(data, source.path))]
     src = Source(path=source.path, sha256=source.sha256, format="image")
-    doc = Document(source=src, blocks=assemble([page]))
+    doc = Document(source=src, blocks=assemble(pages))
     if not doc.blocks:
         doc.notes.append("ocr-no-text: 图片中没有识别出文字")
     return doc
 
 
-def _decode(data: bytes, path: str) -> np.ndarray:
+_MAX_IMAGE_PAGES = 100  # frames of a multi-page TIFF read at most
+_MAX_SIDE = 3600  # larger scans (over ~300 dpi for A4) are reduced to this
+
+
+def _decode(data: bytes, path: str) -> list[np.ndarray]:
+    """The image's pages in grey (every frame of a multi-page TIFF), turned
+    upright by the EXIF orientation of a photo, very large scans reduced."""
+    from io import BytesIO
+
     import cv2
+    from PIL import Image, ImageOps
 
-    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if img is None:
-        try:
-            from io import BytesIO
+    pages: list[np.ndarray] = []
+    try:
+        with Image.open(BytesIO(data)) as im:
+            for i in range(min(getattr(im, "n_frames", 1), _MAX_IMAGE_PAGES)):
+                im.seek(i)
+                pages.append(np.asarray(ImageOps.exif_transpose(im).convert("L")))
+    except Exception:  # noqa: BLE001 - Pillow cannot read it: try OpenCV
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+        pages = [img] if img is not None else []
+    if not pages:
+        raise ReadError(
+            path,
+            "图片已损坏，无法解码",
+            "请重新下载或另存为 PNG/JPG",
+            "the image is corrupt",
+            "download it again or save it as PNG/JPG",
+        )
+    out = []
+    for img in pages:
+        _check_size(img, path)
+        h, w = img.shape
+        if max(h, w) > _MAX_SIDE:
+            f = _MAX_SIDE / max(h, w)
+            img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
+        out.append(np.ascontiguousarray(img))
+    return out
 
-            from PIL import Image
 
-            with Image.open(BytesIO(data)) as im:
-                img = np.asarray(im.convert("L"))
-        except Exception as e:  # noqa: BLE001 - any decoder failure means a bad image
-            raise ReadError(
-                path,
-                "图片已损坏，无法解码",
-                "请重新下载或另存为 PNG/JPG",
-                "the image is corrupt",
-                "download it again or save it as PNG/JPG",
-            ) from e
+def _check_size(img: np.ndarray, path: str) -> None:
     if img.shape[0] < 16 or img.shape[1] < 16:
         raise ReadError(
             path,
@@ -103,7 +123,6 @@ def _decode(data: bytes, path: str) -> np.ndarray:
             "the image is too small to read",
             "scan at 150 dpi or more",
         )
-    return img
 
 
 def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
