@@ -220,3 +220,13 @@ def test_jpeg_and_a_two_page_tiff():
     doc = read_bytes(tif.getvalue(), "scan.tif")
     assert [[c.replace(" ", "") for c in r] for r in _grid_texts(doc)[0]] == ROWS
     assert isinstance(doc.blocks[-1], Paragraph) and doc.blocks[-1].text.replace(" ", "") == "Secondpageofthescan."
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_page_scanned_sideways_or_upside_down(turn):
+    img = Image.open(io.BytesIO(_table_image(skew=0.3))).rotate(turn, expand=True, fillcolor=255)
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    doc = read_bytes(buf.getvalue(), "turned.png")
+    assert [[c.replace(" ", "") for c in r] for r in _grid_texts(doc)[0]] == ROWS

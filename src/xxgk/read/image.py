@@ -4,7 +4,8 @@ OCR is rapidocr-onnxruntime (PP-OCR models shipped inside the wheel; nothing
 is downloaded).  A page goes through these steps:
 
 1. the skew of the scan is measured (projection profiles over ±2°) and the
-   page is turned straight;
+   page is turned straight; a page scanned sideways (text lines taller than
+   wide) or upside down (the OCR's orientation classifier) is turned upright;
 2. the ruling lines of tables are found with OpenCV morphology; every region
    enclosed by them is a cell, and the cells' edges give the grid's rows and
    columns (a merged cell spans several; the table's outline is closed even
@@ -201,12 +202,12 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
     """One page image (grey, 0–255) → a Page of lines and grids, in points."""
     import cv2
 
-    gray = deskew(gray)
+    gray, det = _upright(deskew(gray))
     h, w = gray.shape
     ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
     tables = _find_tables(ink)
     boxes = []
-    for pts, text, score in _ocr(gray):
+    for pts, text, score in _ocr(gray, det):
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
         if text.strip():
@@ -263,20 +264,54 @@ def ocr_page(gray: np.ndarray, index: int, pt_per_px: float) -> Page:
     return page
 
 
-def _ocr(gray: np.ndarray) -> list[tuple[np.ndarray, str, float]]:
-    """Text boxes of a page: detection on a reduced copy (text stays well above
-    the detector's smallest size), recognition on crops of the full image."""
+def _detect(gray: np.ndarray) -> list[np.ndarray]:
+    """Text boxes (4 points each, full-resolution pixels), found on a copy
+    reduced to DET_MAX_SIDE (text stays well above the detector's smallest size)."""
     import cv2
 
     eng = _engine()
-    img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     h, w = gray.shape
     f = min(1.0, DET_MAX_SIDE / max(h, w))
-    small = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else img
-    boxes, _ = eng.text_det(small)
+    small = cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    boxes, _ = eng.text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
     if boxes is None or len(boxes) == 0:
         return []
-    boxes = [np.asarray(b, dtype=np.float32) / f for b in eng.sorted_boxes(boxes)]
+    return [np.asarray(b, dtype=np.float32) / f for b in eng.sorted_boxes(boxes)]
+
+
+def _upright(gray: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Turn a page scanned sideways or upside down; returns it with its text boxes.
+
+    Sideways: most text lines are taller than wide.  Upside down: the
+    orientation classifier shipped with the OCR models says 180° for most of
+    the longest lines."""
+    import cv2
+
+    boxes = _detect(gray)
+    dims = [(float(np.linalg.norm(b[1] - b[0])), float(np.linalg.norm(b[3] - b[0]))) for b in boxes]
+    lines = [(w, h) for w, h in dims if max(w, h) >= 3 * min(w, h)]
+    if len(lines) >= 3 and sum(h > w for w, h in lines) > 0.6 * len(lines):
+        gray = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)
+        boxes = _detect(gray)
+    longest = sorted(boxes, key=lambda b: -float(np.linalg.norm(b[1] - b[0])))[:8]
+    if len(longest) >= 3:
+        eng = _engine()
+        crops = eng.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), longest)
+        _, labels, _ = eng.text_cls(crops)
+        if sum(1 for label, score in labels if label == "180" and score >= 0.9) > len(longest) / 2:
+            gray = cv2.rotate(gray, cv2.ROTATE_180)
+            boxes = _detect(gray)
+    return gray, boxes
+
+
+def _ocr(gray: np.ndarray, boxes: list[np.ndarray]) -> list[tuple[np.ndarray, str, float]]:
+    """Recognise the text boxes on crops of the full-resolution page."""
+    import cv2
+
+    if not boxes:
+        return []
+    eng = _engine()
+    img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     crops = eng.get_crop_img_list(img, boxes)
     # a long line is read in pieces cut at a gap between characters: the
     # recogniser's cost grows faster than the line's length
