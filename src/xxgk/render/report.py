@@ -136,6 +136,22 @@ def parts_of(record: Record, layout: Layout | None, cells: dict) -> list[Part]:
     return parts
 
 
+def line_blocks(lines: list[str]) -> list[str | list[list[str]]]:
+    """Text lines, with runs of tab-separated lines (a small table the
+    source had inside a section) turned into grids."""
+    out: list[str | list[list[str]]] = []
+    for ln in lines:
+        if "\t" in ln:
+            row = [c.strip() for c in ln.split("\t")]
+            if out and isinstance(out[-1], list):
+                out[-1].append(row)
+            else:
+                out.append([row])
+        else:
+            out.append(ln)
+    return out
+
+
 def prepare(record: Record, keep_given: bool = False, lang: str = "zh") -> Report:
     layout, mismatch = choose_layout(record)
     rec = record
