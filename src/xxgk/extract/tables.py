@@ -67,6 +67,8 @@ def match_row(tok: Token, row: Row | Group) -> bool:
         if body in {norm_label(k) for k in row.match_keys()}:
             return True
         return body == label
+    if body == norm_label(row.label):  # the official label itself, however long
+        return True
     return any(_is_label_like(tok, norm_label(k)) for k in row.match_keys())
 
 

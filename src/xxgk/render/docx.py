@@ -12,6 +12,7 @@ from io import BytesIO
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -59,23 +60,46 @@ def _para(doc, text: str, font: str, size: float, *, bold: bool = False, align=N
     return p
 
 
+def _table_style(doc, size: float, bold: bool):
+    """The id of a paragraph style for table cells (fonts set once, not on every run)."""
+    name = f"xxgk 表格 {size:g}{' 加粗' if bold else ''}"
+    cache = doc.__dict__.setdefault("_xxgk_styles", {})
+    if name not in cache:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        set_font(style, TABLE_FONT, size, bold)
+        fmt = style.paragraph_format
+        fmt.space_after = fmt.space_before = fmt.first_line_indent = Pt(0)
+        fmt.line_spacing = 1.0
+        cache[name] = style.style_id
+    return cache[name]
+
+
 def _table(doc, grid: Grid, size: float = 9) -> None:
     nrows, ncols = len(grid), len(grid[0])
     table = doc.add_table(rows=nrows, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # python-docx's table.cell() walks the whole table on every call: take
+    # the cells once, write the texts, then merge (merged rectangles never
+    # overlap, so the cached corner cells stay valid)
+    flat = table._cells
+    at = [flat[r * ncols : (r + 1) * ncols] for r in range(nrows)]
+    merges = []
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            target = table.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = at[r][c]
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             p = target.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if cell.role == "label" else WD_ALIGN_PARAGRAPH.CENTER
-            run = p.add_run(cell.text)
-            set_font(run, TABLE_FONT, size, cell.role == "head")
+            p._p.style = _table_style(doc, size, cell.role == "head")  # by id: no style lookup per cell
+            p.add_run(cell.text)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                merges.append((target, at[r + cell.rowspan - 1][c + cell.colspan - 1]))
+    for a, b in merges:
+        a.merge(b)
     # a little air after each table
     doc.add_paragraph()
 

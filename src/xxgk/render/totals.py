@@ -109,10 +109,12 @@ def compute_totals(record: Record, keep_given: bool = False) -> tuple[dict[str, 
     cells = dict(record.cells)
     conflicts: list[Conflict] = []
     for rel in relations(layout, cells):
+        present = [k for k in rel.details if k in cells]
         if rel.total not in cells:
-            continue  # the report has no such cell: nothing to print
-        details = [cells[k] for k in rel.details if k in cells]
-        computed = _sum(details)
+            if not present:
+                continue  # neither the total nor its details: nothing to print
+            cells[rel.total] = None  # the form has the total beside its details
+        computed = _sum([cells[k] for k in present])
         if computed is None:
             continue
         given = cells[rel.total]
