@@ -2,6 +2,8 @@
 
 Two levels:
 
+* :func:`tidy` only unifies line ends and odd spaces: the narrative keeps its
+  own punctuation (it is what sections hold and renderers print).
 * :func:`clean` keeps the text readable: full-width digits and letters become
   ASCII (NFKC), NBSP / ideographic spaces become spaces, line ends become
   ``\\n``.  Chinese punctuation such as （）：，is folded to ASCII by NFKC, which
@@ -23,6 +25,12 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": 
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?|\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）])\s*"
 )
+
+
+def tidy(text: str) -> str:
+    """Readable text as published: line ends and odd spaces unified, nothing else changed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SPACES.sub(" ", text)
 
 
 def clean(text: str) -> str:

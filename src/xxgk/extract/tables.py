@@ -27,6 +27,7 @@ from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
+from .sections import is_section_heading
 from .tokens import Token
 
 # how much longer than its key phrase a cell may be and still be a label
@@ -196,6 +197,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     state: str | None = None
     t4_values: list[Token] = []
     t4_done = False
+    t4_header = False
     t3_done = False
     current: RowHit | None = None
     current_table: _TableReader | None = None
@@ -230,8 +232,9 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     state = None
             elif _is_t4_header(tok):
                 res.used_lines.add(tok.line)
-            elif t4_values and tok.norm and len(tok.norm) > 40:
-                t4_done = True
+                t4_header = True
+            elif tok.norm and (len(tok.norm) > 40 or t4_values):
+                t4_done = True  # prose: the table ended (maybe with no figures)
                 state = None
             continue
         if state is None:
@@ -257,6 +260,13 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             res.used_lines.add(tok.line)
             if state == "t3" and hit.row is not None and hit.row.key == "carried_out":
                 pass
+            continue
+        if tok.norm and is_section_heading(tok):
+            # a section heading ends the table (and is never a header cell)
+            close_row()
+            if state == "t3" and rd.last_index >= 0 and rd.rows[rd.last_index].key == "carried_out":
+                t3_done = True
+            state = None
             continue
         if current is None:
             if tok.norm and len(tok.norm) <= 60:
@@ -301,7 +311,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         res.tables_found.append(key)
         for hit in rd.hits:
             _assign(table, hit, rd.org_subtotal, res, layout)
-    if t4_values:
+    if t4_values or t4_header:
+        # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
         _assign_t4(t4, t4_values, res)
     return res
@@ -315,6 +326,8 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
         decoded = glued.decode_t4(texts)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
+    if not texts:
+        texts = [None] * len(cols)
     for i, (r, c) in enumerate(cols):
         if i >= len(texts):
             break

@@ -25,7 +25,7 @@ import re
 from charset_normalizer import from_bytes
 
 from ..model import Document, Paragraph, Source, Table
-from ..text import clean
+from ..text import tidy
 from .errors import ReadError
 
 _CRAWL_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
@@ -63,7 +63,7 @@ def read_text(data: bytes, source: Source) -> Document:
 
 
 def text_to_document(text: str, source: Source) -> Document:
-    text = clean(text)
+    text = tidy(text)
     lines = text.split("\n")
     doc = Document(source=source, blocks=[])
     lines = _crawler_header(lines, doc)

@@ -17,7 +17,7 @@ def _fmt(rec: Record, key: str) -> Text:
     if v is None:
         raw = rec.raw.get(key)
         return Text(raw if raw else "空", style="yellow" if raw else "dim italic")
-    s = f"{v:g}" if isinstance(v, float) else str(v)
+    s = str(v)
     if key in rec.uncertain:
         return Text(s + "?", style="bold yellow")
     return Text(s)
