@@ -21,11 +21,8 @@ SEEDS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "seeds").glob
 # seeds whose published totals disagree with their details: refused, then
 # rendered with --keep-given
 KEEP_GIVEN = {"001", "002", "004"}
-# 003: 表三 is printed with every cell blank and there is no 表四; the text
-# reader never sees the end of 表三 (its last row has no figure) and takes the
-# short prose lines that follow for header cells — a parser limitation
-# (extract/tables.py), reported to the lead.
-PARSER_LIMITS = {"003": "表三 whose last row is all blank never closes: short prose lines after it are swallowed"}
+# seeds the parser cannot read back yet (id → reason); none at present
+PARSER_LIMITS: dict[str, str] = {}
 
 
 def _roundtrip(record, to: str, keep_given: bool = False):

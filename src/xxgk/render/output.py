@@ -10,13 +10,13 @@ FORMATS = ("docx", "html", "md", "txt", "pdf")
 
 def render_report(rep: Report, to: str) -> bytes:
     if to == "md":
-        from .plain import render_markdown
+        from .text import render_report_text
 
-        return render_markdown(rep).encode("utf-8")
+        return render_report_text(rep, "markdown", markdown=True).encode("utf-8")
     if to == "txt":
-        from .plain import render_text
+        from .text import render_report_text
 
-        return render_text(rep).encode("utf-8")
+        return render_report_text(rep).encode("utf-8")
     if to == "html":
         from .html import render_html
 

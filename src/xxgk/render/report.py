@@ -132,7 +132,7 @@ def parts_of(record: Record, layout: Layout | None, cells: dict) -> list[Part]:
             table = None
         # the text reader takes short lines right after 表二 for its header:
         # a section's own text goes before 表二 and after 表三/表四
-        parts.append(Part(no, f"{CN_NUMERALS[i] if i < 10 else i + 1}、{words}", lines, table, table in ("t3", "t4")))
+        parts.append(Part(no, f"{CN_NUMERALS[i] if i < 10 else i + 1}、{words}", lines, table, False))
     return parts
 
 
@@ -152,14 +152,20 @@ def line_blocks(lines: list[str]) -> list[str | list[list[str]]]:
     return out
 
 
-def prepare(record: Record, keep_given: bool = False, lang: str = "zh") -> Report:
+def prepare(record: Record, keep_given: bool = False, lang: str = "zh", as_given: bool = False) -> Report:
+    """The report to print.  Totals are computed and given ones checked
+    (:class:`RefusedTotals` unless ``keep_given``); ``as_given`` prints the
+    cells exactly as the record has them, without computing or checking."""
     layout, mismatch = choose_layout(record)
     rec = record
     if layout is not None and record.meta.template != layout.template:
         import msgspec
 
         rec = msgspec.structs.replace(record, meta=msgspec.structs.replace(record.meta, template=layout.template))
-    cells, conflicts = compute_totals(rec, keep_given=keep_given) if layout is not None else (dict(record.cells), [])
+    if layout is None or as_given:
+        cells, conflicts = dict(record.cells), []
+    else:
+        cells, conflicts = compute_totals(rec, keep_given=keep_given)
     warnings: list[str] = []
     warnings_en: list[str] = []
     if conflicts:
