@@ -13,8 +13,8 @@ from xxgk.model import Meta, Record, SectionText, Source
 
 PLACES = ["示例市", "东城区", "青山县", "临江市", "北湖区", "南岭县", "西塘镇", "河口市"]
 BODIES = ["生态环境局", "人民政府", "教育局", "自然资源和规划局", "人民政府办公室", "发展和改革委员会", "市场监督管理局", "卫生健康委员会"]
-# words whose NFKC form is themselves and that hold no official label, no
-# numeral heading, no figure and no date: the text reader gives them back as is
+# words that hold no official label, no numeral heading, no figure and no
+# date, joined by full-width punctuation, which the narrative keeps
 PHRASES = [
     "本机关", "认真贯彻落实", "政务公开", "工作要求", "进一步", "完善", "制度建设", "网站平台", "信息发布", "及时",
     "准确", "全面", "加强", "业务培训", "监督保障", "群众满意度", "持续提升", "规范", "栏目", "更新", "解读", "回应关切",
@@ -28,7 +28,8 @@ def lines(draw, min_lines: int = 1, max_lines: int = 3) -> str:
     out = []
     for _ in range(draw(st.integers(min_lines, max_lines))):
         words = draw(st.lists(st.sampled_from(PHRASES), min_size=3, max_size=14))
-        out.append("、".join(words) + "。")
+        seps = draw(st.lists(st.sampled_from(["、", "，", "；", "“", "”", "（", "）"]), min_size=len(words) - 1, max_size=len(words) - 1))
+        out.append(words[0] + "".join(s + w for s, w in zip(seps, words[1:])) + "。")
     return "\n".join(out)
 
 
