@@ -75,16 +75,34 @@ def _table_style(doc, size: float, bold: bool):
     return cache[name]
 
 
-def _table(doc, grid: Grid, size: float = 9) -> None:
+# column widths (mm) of the form's tables on the 156 mm text width
+WIDTHS = {"t2": [50, 35, 35, 35], "t3": [12, 22, 44] + [11] * 7, "t4": [10.4] * 15}
+
+
+def _widths(kind: str | None, ncols: int) -> list[float]:
+    w = WIDTHS.get(kind or "")
+    if w is None or len(w) != ncols:
+        if kind == "t3" and ncols == 11:  # with the 法人或其他组织小计 column
+            return [11, 20, 37] + [11] * 8
+        return [156 / ncols] * ncols
+    return w
+
+
+def _table(doc, grid: Grid, size: float = 9, kind: str | None = None) -> None:
     nrows, ncols = len(grid), len(grid[0])
     table = doc.add_table(rows=nrows, cols=ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    widths = [Mm(w) for w in _widths(kind, ncols)]
     # python-docx's table.cell() walks the whole table on every call: take
     # the cells once, write the texts, then merge (merged rectangles never
     # overlap, so the cached corner cells stay valid)
     flat = table._cells
     at = [flat[r * ncols : (r + 1) * ncols] for r in range(nrows)]
+    for row in at:
+        for c, x in enumerate(row):
+            x.width = widths[c]
     merges = []
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
@@ -125,9 +143,9 @@ def render_docx(rep: Report) -> bytes:
         grid = official_grid(rep.layout, part.table, rep.cells, rep.record.raw) if part.table and rep.layout else None
         if grid and not part.text_after_table:
             _lines(doc, part.lines)
-            _table(doc, grid, 9 if part.table != "t4" else 7.5)
+            _table(doc, grid, 9 if part.table != "t4" else 7.5, part.table)
         elif grid:
-            _table(doc, grid, 9 if part.table != "t4" else 7.5)
+            _table(doc, grid, 9 if part.table != "t4" else 7.5, part.table)
             _lines(doc, part.lines)
         else:
             _lines(doc, part.lines)
