@@ -88,3 +88,42 @@ def test_seed_roundtrip(seed, to, request):
 
 def test_seeds_present():
     assert len(SEEDS) == 5
+
+
+def _example_full():
+    from xxgk.render.example import example_record
+
+    return expected_record(example_record())
+
+
+@pytest.mark.parametrize("to", ["md", "txt", "docx", "html"])
+def test_2021_report_keeping_the_single_other_row(to):
+    """A 2021 report that prints the 2019 single （六）其他处理 row keeps it."""
+    import msgspec
+
+    _need_reader(to)
+    rec = _example_full()
+    subs = ("t3.other_no_correction.", "t3.other_no_fee.", "t3.other_misc.")
+    cells = {k: v for k, v in rec.cells.items() if not k.startswith(subs)}
+    for c in ("natural", "commercial", "research", "social", "legal", "other", "total"):
+        cells[f"t3.other.{c}"] = sum(rec.cells[p + c] for p in subs)
+    rec = msgspec.structs.replace(rec, cells=cells)
+    assert_same(expected_record(rec), _roundtrip(rec, to))
+
+
+@pytest.mark.parametrize("to", ["md", "txt", "docx", "html"])
+def test_org_subtotal_column(to):
+    """A 表三 with the 法人或其他组织小计 column: printed, computed, read back."""
+    import msgspec
+
+    _need_reader(to)
+    rec = _example_full()
+    cells = dict(rec.cells)
+    for k in list(cells):
+        t, r, c = k.split(".")
+        if t == "t3" and c == "total":
+            cells[f"t3.{r}.org_subtotal"] = None
+    rec = msgspec.structs.replace(rec, cells=cells)
+    exp = expected_record(rec)
+    assert exp.cells["t3.new.org_subtotal"] == 9 + 1 + 2 + 3 + 1
+    assert_same(exp, _roundtrip(rec, to))
