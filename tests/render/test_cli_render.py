@@ -98,3 +98,14 @@ def test_docx_written_next_to_the_input(tmp_path):
     res = run("render", src, "--to", "docx")
     assert res.exit_code == 0, res.output
     assert (tmp_path / "filled.docx").read_bytes()[:2] == b"PK"
+
+
+def test_empty_template_renders_with_warnings(tmp_path):
+    t = tmp_path / "t.xlsx"
+    assert run("template", "--year", 2020, "--xlsx", t).exit_code == 0
+    res = run("render", t, "--to", "txt", "-o", tmp_path / "t.txt")
+    assert res.exit_code == 0, res.output
+    assert "未填写机关名称" in res.output and "XG201" in res.output
+    back = xxgk.parse_path(tmp_path / "t.txt")
+    assert back.meta.template == "2019" and back.meta.year == 2020
+    assert back.cells["t2.license.change"] is None  # blank stays blank, never 0

@@ -136,6 +136,25 @@ def parts_of(record: Record, layout: Layout | None, cells: dict) -> list[Part]:
     return parts
 
 
+def _gaps(record: Record, layout: Layout | None, cells: dict, warnings: list[str], warnings_en: list[str]) -> None:
+    """What the report lacks: agency, date, figures (blank is printed blank, never 0)."""
+    from ..layouts import label_of
+
+    if not record.meta.agency:
+        warnings.append("未填写机关名称，落款处空缺")
+        warnings_en.append("no agency: the signature is left out")
+    if not record.meta.published:
+        warnings.append("未填写成文日期，落款处不写日期")
+        warnings_en.append("no date: the signature has no date")
+    if layout is None:
+        return
+    blank = [k for k in layout.cell_keys(with_optional=True) if k in cells and cells[k] is None]
+    if blank:
+        shown = "、".join(label_of(k, layout.template) for k in blank[:3]) + ("等" if len(blank) > 3 else "")
+        warnings.append(f"XG201 {len(blank)} 个单元格空白，按空白印出（格式要求无数据填 0）：{shown}")
+        warnings_en.append(f"XG201 {len(blank)} blank cells printed blank (the format expects 0): {', '.join(blank[:3])}")
+
+
 def line_blocks(lines: list[str]) -> list[str | list[list[str]]]:
     """Text lines, with runs of tab-separated lines (a small table the
     source had inside a section) turned into grids."""
@@ -178,6 +197,8 @@ def prepare(record: Record, keep_given: bool = False, lang: str = "zh", as_given
         wanted = template_for_year(record.meta.year)
         warnings.append(f"XG105 {record.meta.year}年度报告应使用{wanted}年格式，记录使用{mismatch}年格式，按记录的格式生成")
         warnings_en.append(f"XG105 a report on {record.meta.year} requires the {wanted} layout; the record uses {mismatch}, printed as is")
+    if not as_given:
+        _gaps(record, layout, cells, warnings, warnings_en)
     title = report_title(record)
     agency, date = record.meta.agency, date_text(record.meta.published)
     cover: list[str] = []
