@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _WS = re.compile(r"\s+")
@@ -33,6 +34,7 @@ def tidy(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+@lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -44,6 +46,11 @@ def clean(text: str) -> str:
 def norm_label(text: str) -> str:
     """Label form for matching: cleaned, no white space, unified quotes."""
     return _WS.sub("", clean(text))
+
+
+def squeeze(cleaned: str) -> str:
+    """:func:`norm_label` of a text that is already :func:`clean`."""
+    return _WS.sub("", cleaned)
 
 
 def strip_numbering(label: str) -> str:

@@ -33,9 +33,15 @@ def lines(draw, min_lines: int = 1, max_lines: int = 3) -> str:
     return "\n".join(out)
 
 
+def _maybe_blank(draw, v, blanks: bool):
+    """Blank (None) now and then: blank is a fact of its own, never 0."""
+    return None if blanks and draw(st.integers(0, 9)) == 0 else v
+
+
 @st.composite
 def records(draw, template: str | None = None) -> Record:
     template = template or draw(st.sampled_from(["2019", "2021"]))
+    blanks = draw(st.booleans())
     layout = layout_for(template)
     year = draw(st.integers(2019, 2020) if template == "2019" else st.integers(2021, 2026))
     agency = draw(st.sampled_from(PLACES)) + draw(st.sampled_from(BODIES))
@@ -46,20 +52,20 @@ def records(draw, template: str | None = None) -> Record:
     for key in layout.table("t2").cell_keys():
         kind = cell_kind(key)
         if kind == "signed":
-            cells[key] = draw(st.integers(-80, 80))
+            cells[key] = _maybe_blank(draw, draw(st.integers(-80, 80)), blanks)
         elif kind == "amount":
             cents = draw(st.integers(0, 999_999))
-            cells[key] = cents // 100 if cents % 100 == 0 and draw(st.booleans()) else round(cents / 100, 2)
+            cells[key] = _maybe_blank(draw, cents // 100 if cents % 100 == 0 and draw(st.booleans()) else round(cents / 100, 2), blanks)
         else:
-            cells[key] = draw(st.integers(0, 3000))
+            cells[key] = _maybe_blank(draw, draw(st.integers(0, 3000)), blanks)
     t3 = layout.table("t3")
     results = [r.key for r in t3.rows if r.key not in ("new", "carried_in", "total", "carried_out")]
     for col in _APPLICANTS:
         small = draw(st.booleans())
         hi = 3 if small else 40
-        detail = {r: draw(st.integers(0, hi)) for r in results}
-        carried_out = draw(st.integers(0, hi))
-        on_hand = sum(detail.values()) + carried_out
+        detail = {r: _maybe_blank(draw, draw(st.integers(0, hi)), blanks) for r in results}
+        carried_out = _maybe_blank(draw, draw(st.integers(0, hi)), blanks)
+        on_hand = sum(v for v in detail.values() if v is not None) + (carried_out or 0)
         carried_in = draw(st.integers(0, min(on_hand, 15)))
         for r, v in detail.items():
             cells[f"t3.{r}.{col}"] = v
@@ -68,7 +74,7 @@ def records(draw, template: str | None = None) -> Record:
         cells[f"t3.new.{col}"] = on_hand - carried_in
     for r in layout.table("t4").rows:
         for c in ("upheld", "corrected", "other", "pending"):
-            cells[f"t4.{r.key}.{c}"] = draw(st.integers(0, 12))
+            cells[f"t4.{r.key}.{c}"] = _maybe_blank(draw, draw(st.integers(0, 12)), blanks)
     # totals: left blank here on purpose for half the records (the renderer
     # computes them), given correctly for the others
     if draw(st.booleans()):

@@ -39,12 +39,8 @@ def test_record_printed_as_given(style):
     assert back.cells["t3.granted.total"] == 99
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parser: in a grid whose blanks are reliable, a blank cell beside a multi-digit figure "
-    "sends the row to the glued-digits decoder (extract/tables.py _assign), which splits 46 into 4 and 6",
-)
 def test_blank_cell_beside_multi_digit_figures():
+    """A blank cell beside multi-digit figures stays blank (46 is not cut into 4 and 6)."""
     rec = expected_record(example_record())
     rec = msgspec.structs.replace(rec, cells={**rec.cells, "t3.new.total": None})
     back = xxgk.parse_bytes(render_text(rec, style="tabs").encode(), "x.txt")

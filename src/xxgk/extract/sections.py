@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from ..layouts import SECTIONS
 from ..model import SectionText
-from .meta import _AGENCY_END, _is_date_line
 from .tokens import Token
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -126,9 +125,8 @@ def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionTex
     heads = _choose_headings([h for h in cands if h.index not in toc])
     out: list[SectionText] = []
     taken: set[int] = set()
-    sign = _signature_start(tokens)
     for k, h in enumerate(heads):
-        end = heads[k + 1].index if k + 1 < len(heads) else max(sign, h.index + 1)
+        end = heads[k + 1].index if k + 1 < len(heads) else len(tokens)
         parts = [h.rest] if h.rest else []
         prev_line = None
         for t in tokens[h.index + 1 : end]:
@@ -149,17 +147,3 @@ def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionTex
             taken.add(no)
         out.append(SectionText(no=no, title=re.sub(r"\s+", "", h.title), text="\n".join(p.strip() for p in parts if p.strip()), printed=h.numeral))
     return out
-
-
-def _signature_start(tokens: list[Token]) -> int:
-    """Where the 落款 at the end begins (the date line, and the agency line
-    above it): it closes the report and is no part of the last section."""
-    idx = [i for i, t in enumerate(tokens) if t.text]
-    if not idx or tokens[idx[-1]].grid or not _is_date_line(tokens[idx[-1]].text):
-        return len(tokens)
-    start = idx[-1]
-    if len(idx) > 1:
-        above = tokens[idx[-2]]
-        if not above.grid and len(above.norm) <= 30 and _AGENCY_END.search(above.norm):
-            start = idx[-2]
-    return start
