@@ -60,10 +60,14 @@ def _para(doc, text: str, font: str, size: float, *, bold: bool = False, align=N
     return p
 
 
+_STYLE_IDS: dict[int, dict[str, str]] = {}  # id(document) → style name → style id, while it is built
+
+
 def _table_style(doc, size: float, bold: bool):
     """The id of a paragraph style for table cells (fonts set once, not on every run)."""
-    name = f"xxgk 表格 {size:g}{' 加粗' if bold else ''}"
-    cache = doc.__dict__.setdefault("_xxgk_styles", {})
+    # ASCII names: Word derives the style id from the name
+    name = f"xxgk Table {size:g}{' Bold' if bold else ''}"
+    cache = _STYLE_IDS.setdefault(id(doc), {})
     if name not in cache:
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
@@ -124,6 +128,13 @@ def _table(doc, grid: Grid, size: float = 9, kind: str | None = None) -> None:
 
 def render_docx(rep: Report) -> bytes:
     doc = Document()
+    try:
+        return _build(doc, rep)
+    finally:
+        _STYLE_IDS.pop(id(doc), None)
+
+
+def _build(doc, rep: Report) -> bytes:
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
