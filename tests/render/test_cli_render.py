@@ -109,3 +109,12 @@ def test_empty_template_renders_with_warnings(tmp_path):
     back = xxgk.parse_path(tmp_path / "t.txt")
     assert back.meta.template == "2019" and back.meta.year == 2020
     assert back.cells["t2.license.change"] is None  # blank stays blank, never 0
+
+
+def test_cells_of_the_other_layout_are_named(tmp_path):
+    p = tmp_path / "r.json"
+    p.write_text(json.dumps({"meta": {"agency": "某县人民政府", "year": 2022, "published": "2023-01-10"},
+                             "cells": {"t2.rules.made": 1, "t3.new.natural": 2}}, ensure_ascii=False), encoding="utf-8")
+    res = run("render", p, "--to", "txt", "-o", tmp_path / "r.txt")
+    assert res.exit_code == 0, res.output
+    assert "t2.rules.made" in res.output and "2021" in res.output

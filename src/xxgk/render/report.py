@@ -148,6 +148,11 @@ def _gaps(record: Record, layout: Layout | None, cells: dict, warnings: list[str
         warnings_en.append("no date: the signature has no date")
     if layout is None:
         return
+    known = set(layout.cell_keys(with_optional=True))
+    stray = [k for k in cells if k not in known and not k.startswith("t3.other.")]
+    if stray:
+        warnings.append(f"{len(stray)} 个单元格不属于{layout.template}年格式，未印出：{'、'.join(stray[:3])}")
+        warnings_en.append(f"{len(stray)} cells are not in the {layout.template} layout and are left out: {', '.join(stray[:3])}")
     blank = [k for k in layout.cell_keys(with_optional=True) if k in cells and cells[k] is None]
     if blank:
         shown = "、".join(label_of(k, layout.template) for k in blank[:3]) + ("等" if len(blank) > 3 else "")
