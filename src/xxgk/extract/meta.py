@@ -16,6 +16,8 @@ _CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([�
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)\s*[:：]\s*(.+)")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_WORDS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告", "年度报告", "工作报告")
+# a field name in front of a title (a crawler's or a CMS's "标题：…" line)
+_TITLE_FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)[:：]")
 AGENCY_END = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|办|院|署|部|中心|所|站|会|处|分局|街道|镇|乡|片区管理局|公司|队|馆)$")
 
 
@@ -57,7 +59,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
         if t.grid or len(t.norm) > 80:
             continue
         if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
-            title = t.norm
+            title = _TITLE_FIELD.sub("", t.norm)
             # the agency on the line above a title that starts without one
             if i > 0 and title.startswith(("政府信息公开", "信息公开", "政务公开")):
                 prev = tokens[i - 1].norm

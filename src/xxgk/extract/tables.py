@@ -80,6 +80,16 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
+def _bare_label(tok: Token, table: Table) -> bool:
+    """A token that is nothing but one of the table's row labels.  Without
+    the table's header only such a token opens the table: prose cut at the
+    labels it names ("规范性文件等112件", "规范性文件的政策解读内容") is not a row."""
+    body = strip_numbering(tok.norm)
+    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+        return False
+    return any(match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+
+
 def _numbering_matches(tok: Token, row: Row) -> bool:
     return bool(row.numbering) and numbering_of(tok.norm) == norm_label(row.numbering)
 
@@ -298,7 +308,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             # a row label without a header (some reports drop 第二十条…)
             for key in ("t2",):
                 rd = readers[key]
-                hit = rd.find_label(tok) if len(tok.norm) <= 40 else None
+                hit = rd.find_label(tok) if _bare_label(tok, rd.table) else None
                 if hit is not None:
                     state = key
                     current_table = rd
