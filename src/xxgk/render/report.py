@@ -72,12 +72,13 @@ def date_text(iso: str | None) -> str | None:
     return f"{int(y)}年{int(mo)}月{int(d)}日"
 
 
-def preamble(year: int | None) -> list[str]:
+def preamble(year: int | None, layout: Layout | None) -> list[str]:
+    """The opening sentence: the legal basis, the format, the statistics period."""
     if not year:
         return []
+    fmt = f"和《{layout.name}》" if layout is not None else ""
     return [
-        "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和"
-        "《中华人民共和国政府信息公开工作年度报告格式》要求编制。"
+        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）{fmt}要求编制。"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
     ]
 
@@ -219,7 +220,7 @@ def prepare(record: Record, keep_given: bool = False, lang: str = "zh", as_given
         record=rec,
         layout=layout,
         title=title,
-        preamble=preamble(record.meta.year),
+        preamble=preamble(record.meta.year, layout),
         parts=parts_of(record, layout, cells),
         cells=cells,
         agency=agency,
