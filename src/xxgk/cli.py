@@ -184,6 +184,83 @@ def version() -> None:
     out.print(f"xxgk {__version__}")
 
 
+@app.command()
+def template(
+    year: Annotated[int, typer.Option("--year", help="报告年度，如 2024 (year reported on)")],
+    xlsx: Annotated[Optional[Path], typer.Option("--xlsx", help="输出的 Excel 文件 (output workbook)")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """生成年报填报表（Excel）。Write a fill-in workbook for a report on YEAR."""
+    from .layouts import layout_for, template_for_year
+    from .render.workbook import write_workbook
+
+    fmt = template_for_year(year)
+    if fmt not in ("2019", "2021"):
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] " + tr(lang, f"{year}年没有统一的年报格式（2019 年起适用）", f"there is no standard report layout for {year} (from 2019 on)"))
+        raise typer.Exit(2)
+    path = xlsx or Path(f"年报填报表-{year}.xlsx")
+    try:
+        write_workbook(path, year)
+    except OSError as e:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {path}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
+        raise typer.Exit(2) from None
+    lay = layout_for(fmt)
+    err.print(tr(lang, f"已生成 {path}（{lay.name}，{lay.document}）", f"wrote {path} ({fmt} layout, {lay.document})"))
+
+
+@app.command()
+def render(
+    input: Annotated[Path, typer.Argument(help="填好的填报表、JSON/YAML 记录或任一年报文件 (filled workbook, JSON/YAML record or any report)")],
+    to: Annotated[str, typer.Option("--to", "-t", help="docx|html|md|txt|pdf")] = "docx",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；md/txt/html 缺省输出到屏幕 (output file; md/txt/html default to stdout)")] = None,
+    keep_given: Annotated[bool, typer.Option("--keep-given", help="保留填报的合计数，即使与明细不符 (keep given totals that disagree)")] = False,
+    lang: LangOpt = "zh",
+) -> None:
+    """按官方格式生成年报（合计自动计算）。Render a report in the official layout."""
+    from .render.output import FORMATS, render_record
+    from .render.pdf import INSTALL_HINT, INSTALL_HINT_EN, PdfUnavailable, soffice
+    from .render.inputs import load_record
+    from .render.report import RefusedTotals
+
+    def fail(msg: str) -> None:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {msg}", markup=True, highlight=False)
+        raise typer.Exit(2)
+
+    if to not in FORMATS:
+        fail(tr(lang, f"不支持的输出格式 {to}（可选 {'/'.join(FORMATS)}）", f"unknown output format {to} (one of {'/'.join(FORMATS)})"))
+    if to == "pdf" and soffice() is None:
+        fail(tr(lang, f"未找到 LibreOffice（soffice），无法生成 PDF——{INSTALL_HINT}", f"LibreOffice (soffice) not found, cannot make a PDF — {INSTALL_HINT_EN}"))
+    try:
+        record = load_record(input)
+    except ReadError as e:
+        fail(e.message(lang))
+        return
+    try:
+        data, rep = render_record(record, to, keep_given=keep_given, lang=lang)
+    except RefusedTotals as e:
+        head = tr(lang, f"{input}：合计数与明细不符，未生成（核对后重填，或用 --keep-given 保留填报数）：", f"{input}: given totals disagree with their details, nothing written (fix them, or use --keep-given): ")
+        fail(head + tr(lang, "；", "; ").join(e.messages))
+        return
+    except PdfUnavailable as e:
+        fail(f"{input}：{e}")
+        return
+    for w in rep.warnings_en if lang == "en" else rep.warnings:
+        err.print(f"[yellow]{tr(lang, '提示', 'warning')}[/yellow] {input}：{w}", markup=True, highlight=False)
+    if output is None and to in ("md", "txt", "html"):
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if output is None:
+        output = input.with_suffix("." + to)
+        if output.resolve() == input.resolve():
+            output = input.with_name(input.stem + ".xxgk." + to)
+    try:
+        output.write_bytes(data)
+    except OSError as e:
+        fail(f"{output}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
+    err.print(tr(lang, f"已生成 {output}", f"wrote {output}"))
+
+
 def main() -> None:  # the console script
     app()
 

@@ -28,7 +28,7 @@ import zipfile
 from io import BytesIO
 
 from ..model import Document, Paragraph, Source, Table
-from ..text import clean
+from ..text import clean, tidy
 from .errors import ReadError
 from .grid import MAX_SPAN, GridBuilder
 
@@ -115,8 +115,10 @@ def _inside(el, outer) -> bool:
     return False
 
 
-def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in clean(text).split("\n") if line.strip()]
+def _lines(text: str, keep: bool = False) -> list[str]:
+    # keep=True for paragraphs: tidy, not clean — the narrative keeps its own
+    # punctuation (tokens_of normalises what the extractor matches)
+    return [" ".join(line.split()) for line in (tidy if keep else clean)(text).split("\n") if line.strip()]
 
 
 def _cell_text(tc, nested: list) -> str:
@@ -200,7 +202,7 @@ class _Reader:
                 self.body(child)
 
     def paragraph(self, p) -> None:
-        for line in _lines(_run_text(p)):
+        for line in _lines(_run_text(p), keep=True):
             self.blocks.append(Paragraph(text=line))
         for box in _text_boxes(p):
             self.body(box)

@@ -22,8 +22,10 @@ Reading order is the page's order.  What becomes what:
 
 Inside a table cell ``<br>`` and block elements (``<p>``, ``<div>``) are line
 breaks; empty lines (``<p>&nbsp;</p>`` padding) are dropped, so a cell that
-holds only ``&nbsp;`` is ``''`` — a blank cell.  Text is normalised with
-:func:`xxgk.text.clean` (NFKC: （一） reads (一), full-width digits ASCII).
+holds only ``&nbsp;`` is ``''`` — a blank cell.  Cell text is normalised with
+:func:`xxgk.text.clean` (NFKC: （一） reads (一), full-width digits ASCII); paragraph
+text only with :func:`xxgk.text.tidy`, so the narrative keeps its punctuation
+(the extractor normalises what it matches).
 
 A MIME HTML archive (.mht, Word's "single file web page", often published as
 .doc) is unpacked first: its HTML part is read.
@@ -47,7 +49,7 @@ from charset_normalizer import from_bytes
 from lxml import etree
 
 from ..model import Document, Paragraph, Source, Table
-from ..text import clean
+from ..text import clean, tidy
 from .errors import ReadError
 from .grid import MAX_SPAN, GridBuilder
 
@@ -148,9 +150,13 @@ def _has_nested_table(table) -> bool:
     return any(True for _ in table.iterdescendants("table"))
 
 
-def _lines(text: str) -> str:
+def _lines(text: str, keep: bool = False) -> str:
     """Normalised text, its lines stripped, empty lines dropped."""
-    if not text.isascii():  # (ASCII text is already normal)
+    # paragraphs (keep=True) only tidied: the narrative keeps its own
+    # punctuation, tokens_of normalises what the extractor matches
+    if keep:
+        text = tidy(text)
+    elif not text.isascii():  # (ASCII text is already normal)
         text = clean(text)
     if "\n" not in text:
         return _SPACE_RUN.sub(" ", text).strip()
@@ -305,7 +311,7 @@ class _Walker:
         if text.isspace():
             return
         # source white space collapses; the breaks the page asks for (<br>) stay
-        text = _lines(_WS.sub(" ", text).replace(_MARK, "\n"))
+        text = _lines(_WS.sub(" ", text).replace(_MARK, "\n"), keep=True)
         if links and links >= len(text) - text.count(" ") - text.count("\n"):
             return  # nothing but links: a menu, a breadcrumb, a share bar
         for line in text.split("\n"):

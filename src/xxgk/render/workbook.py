@@ -1,0 +1,346 @@
+"""The fill-in workbook (openpyxl): write the template, read a filled one back.
+
+One sheet per table in the form's shape (merged header cells), input cells
+only where the form has a figure, totals as formulas, the 表三 balance as a
+check row that turns red, data validation by cell kind, a sheet for the
+agency, year and date, and one for the narrative sections.  A hidden sheet
+``_xxgk`` maps every cell key to its place, so reading back never depends
+on guessing positions.
+
+Formulas written by openpyxl carry no cached value until a spreadsheet
+program recalculates them, so reading back ignores formulas and the
+renderer computes every total from the detail cells.  A total the clerk
+typed over a formula is a given total: it is kept and checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..layouts import SECTIONS, Layout, cell_kind, layout_for, template_for_year
+from ..model import Meta, Record, SectionText, Source
+from ..read.errors import ReadError
+from .grids import official_grid
+from .totals import relations
+
+MARKER = "xxgk-workbook"
+KEY_SHEET = "_xxgk"
+META_SHEET = "基本信息"
+TEXT_SHEET = "正文"
+TOP = 3  # first row of a table grid
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_TOTAL_FILL = PatternFill("solid", fgColor="E8E8E8")
+_HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
+_RED_FILL = PatternFill("solid", fgColor="FFC7CE")
+_FONT = "宋体"
+OK_WORD, BAD_WORD = "平衡", "不平衡"
+
+
+def _all_cells(layout: Layout) -> dict:
+    return {k: None for k in layout.cell_keys()}
+
+
+def _validation(kind: str) -> DataValidation:
+    if kind == "signed":
+        dv = DataValidation(type="whole", operator="between", formula1="-100000000", formula2="100000000")
+        dv.error, dv.prompt = "请填写整数（减少填负数）", "本年增/减：整数，减少填负数"
+    elif kind == "amount":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+        dv.error, dv.prompt = "请填写不小于 0 的数", "金额，可含小数"
+    else:
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+        dv.error, dv.prompt = "请填写不小于 0 的整数", "件数：不小于 0 的整数"
+    dv.errorTitle = "数据有误"
+    dv.showErrorMessage = True
+    dv.showInputMessage = True
+    dv.allow_blank = True
+    return dv
+
+
+def _table_sheet(wb: Workbook, layout: Layout, tkey: str, record: Record | None, keymap: dict[str, str]) -> None:
+    table = layout.table(tkey)
+    ws = wb.create_sheet(table.number)
+    grid = official_grid(layout, tkey, _all_cells(layout))
+    width = len(grid[0])
+    ws.cell(1, 1, f"{table.number}　{table.title}").font = Font(name=_FONT, bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    totals = {rel.total: rel for rel in relations(layout, _all_cells(layout)) if rel.total.startswith(tkey + ".")}
+    pos: dict[str, str] = {}
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None and cell.key:
+                pos[cell.key] = f"{get_column_letter(c + 1)}{TOP + r}"
+    validations: dict[str, DataValidation] = {}
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            xr, xc = TOP + r, c + 1
+            x = ws.cell(xr, xc)
+            x.border = _BORDER
+            if cell is None:
+                continue
+            if cell.rowspan > 1 or cell.colspan > 1:
+                ws.merge_cells(start_row=xr, start_column=xc, end_row=xr + cell.rowspan - 1, end_column=xc + cell.colspan - 1)
+                for rr in range(xr, xr + cell.rowspan):
+                    for cc in range(xc, xc + cell.colspan):
+                        ws.cell(rr, cc).border = _BORDER
+            x.alignment = Alignment(horizontal="left" if cell.role in ("label", "note") else "center", vertical="center", wrap_text=True)
+            x.font = Font(name=_FONT, size=10, bold=cell.role == "head")
+            if cell.key is None:
+                x.value = cell.text
+                if cell.role == "head":
+                    x.fill = _HEAD_FILL
+                continue
+            keymap[cell.key] = f"{ws.title}!{pos[cell.key]}"
+            rel = totals.get(cell.key)
+            if rel is not None:
+                x.value = "=SUM(" + ",".join(pos[k] for k in rel.details if k in pos) + ")"
+                x.fill = _TOTAL_FILL
+                continue
+            kind = cell_kind(cell.key)
+            dv = validations.get(kind)
+            if dv is None:
+                dv = validations[kind] = _validation(kind)
+                ws.add_data_validation(dv)
+            dv.add(x)
+            x.fill = _INPUT_FILL
+            x.protection = Protection(locked=False)
+            if kind == "amount":
+                x.number_format = "0.####"
+            if record is not None and record.cells.get(cell.key) is not None:
+                x.value = record.cells[cell.key]
+    if tkey == "t3":
+        _balance_row(ws, layout, grid, pos)
+    widths = {"t2": [24, 18, 18, 18], "t3": [8, 12, 40] + [10] * (width - 3), "t4": [9] * width}[tkey]
+    for i, w in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = w
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+
+
+def _balance_row(ws, layout: Layout, grid, pos: dict[str, str]) -> None:
+    """Under 表三: for each column, 一 + 二 against 三（七）+ 四, red when it fails."""
+    t3 = layout.table("t3")
+    xr = TOP + len(grid) + 1
+    label = ws.cell(xr, 1, "勾稽关系校验（一+二=三（七）+四）")
+    label.font = Font(name=_FONT, size=10, bold=True)
+    ws.merge_cells(start_row=xr, start_column=1, end_row=xr, end_column=3)
+    first_value_col = next(c for c, cell in enumerate(grid[-1]) if cell is not None and cell.key) + 1
+    for i, col in enumerate(c for c in t3.columns if not c.optional):
+        new, cin, tot, out = (pos[f"t3.{r}.{col.key}"] for r in ("new", "carried_in", "total", "carried_out"))
+        x = ws.cell(xr, first_value_col + i, f'=IF(N({new})+N({cin})=N({tot})+N({out}),"{OK_WORD}","{BAD_WORD}")')
+        x.alignment = Alignment(horizontal="center")
+        x.border = _BORDER
+        x.font = Font(name=_FONT, size=10)
+    first = get_column_letter(first_value_col)
+    last = get_column_letter(first_value_col + len([c for c in t3.columns if not c.optional]) - 1)
+    ws.conditional_formatting.add(
+        f"{first}{xr}:{last}{xr}",
+        FormulaRule(formula=[f'{first}{xr}<>"{OK_WORD}"'], fill=_RED_FILL, font=Font(color="9C0006", bold=True)),
+    )
+
+
+def _meta_sheet(ws, layout: Layout, year: int, record: Record | None, keymap: dict[str, str]) -> None:
+    ws.title = META_SHEET
+    ws.cell(1, 1, "政府信息公开工作年度报告　填报表").font = Font(name=_FONT, bold=True, size=14)
+    ws.merge_cells("A1:B1")
+    m = record.meta if record else Meta(year=year)
+    rows = [
+        ("meta.agency", "机关名称", m.agency),
+        ("meta.year", "报告年度", m.year or year),
+        ("meta.published", "成文日期", dt.date.fromisoformat(m.published) if m.published else None),
+        ("meta.title", "报告标题（可不填，默认“机关名称+年度+政府信息公开工作年度报告”）", m.title),
+    ]
+    for i, (key, label, value) in enumerate(rows):
+        r = 3 + i
+        a = ws.cell(r, 1, label)
+        a.font = Font(name=_FONT, size=11, bold=True)
+        a.alignment = Alignment(wrap_text=True, vertical="center")
+        b = ws.cell(r, 2, value)
+        b.fill = _INPUT_FILL
+        b.border = _BORDER
+        b.protection = Protection(locked=False)
+        b.font = Font(name=_FONT, size=11)
+        keymap[key] = f"{ws.title}!B{r}"
+    ws["B5"].number_format = "yyyy-mm-dd"
+    dv = DataValidation(type="whole", operator="between", formula1="2008", formula2="2100", allow_blank=False)
+    dv.error = "请填写四位年份"
+    ws.add_data_validation(dv)
+    dv.add("B4")
+    dd = DataValidation(type="date", operator="greaterThan", formula1="DATE(2008,1,1)", allow_blank=True)
+    dd.error = "请填写日期，如 2025-01-20"
+    ws.add_data_validation(dd)
+    dd.add("B5")
+    ws.cell(8, 1, "格式").font = Font(name=_FONT, bold=True)
+    ws.cell(8, 2, f"{layout.name}（{layout.document}）")
+    ws.cell(9, 1, "填写说明").font = Font(name=_FONT, bold=True)
+    ws.cell(9, 2, "黄色单元格为填报项，无数据填 0；灰色为自动合计；表三下方勾稽关系校验显示“不平衡”时变红，请核对。")
+    ws.cell(9, 2).alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 70
+
+
+def _text_sheet(ws, record: Record | None, keymap: dict[str, str]) -> None:
+    ws.cell(1, 1, "正文（各部分文字；二、三、四部分的表格在“表二”“表三”“表四”工作表中填写）").font = Font(name=_FONT, bold=True, size=12)
+    ws.merge_cells("A1:B1")
+    texts = {s.no: s.text for s in record.sections} if record else {}
+    for i, sec in enumerate(SECTIONS):
+        r = 2 + i
+        a = ws.cell(r, 1, sec.title)
+        a.font = Font(name=_FONT, bold=True)
+        a.alignment = Alignment(vertical="top", wrap_text=True)
+        b = ws.cell(r, 2, texts.get(sec.no) or None)
+        b.alignment = Alignment(vertical="top", wrap_text=True)
+        b.fill = _INPUT_FILL
+        b.border = _BORDER
+        ws.row_dimensions[r].height = 120
+        keymap[f"section.{sec.no}"] = f"{ws.title}!B{r}"
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+
+
+def build_workbook(year: int, record: Record | None = None) -> Workbook:
+    """The template for a report on ``year`` (filled from ``record`` if given)."""
+    template = template_for_year(year)
+    if template not in ("2019", "2021"):
+        raise ValueError(f"{year}年没有统一的年报格式（2019 年起适用）")
+    layout = layout_for(template)
+    wb = Workbook()
+    keymap: dict[str, str] = {}
+    _meta_sheet(wb.active, layout, year, record, keymap)
+    for tkey in ("t2", "t3", "t4"):
+        _table_sheet(wb, layout, tkey, record, keymap)
+    _text_sheet(wb.create_sheet(TEXT_SHEET), record, keymap)
+    ks = wb.create_sheet(KEY_SHEET)
+    ks.sheet_state = "hidden"
+    ks.append([MARKER, layout.template])
+    for key, where in keymap.items():
+        ks.append([key, where])
+    return wb
+
+
+def write_workbook(path: str | Path, year: int, record: Record | None = None) -> None:
+    build_workbook(year, record).save(path)
+
+
+def is_workbook(data: bytes) -> bool:
+    """Whether the bytes are a workbook made by :func:`build_workbook`."""
+    if data[:4] != b"PK\x03\x04":
+        return False
+    import zipfile
+    from io import BytesIO
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as z:
+            return "xl/workbook.xml" in z.namelist() and KEY_SHEET.encode() in z.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return False
+
+
+def _value(v):
+    """A cell's content as a record value: formulas and text that is not a
+    number are left to the renderer (None)."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (int, float)):
+        return v
+    s = str(v).strip()
+    if not s or s.startswith("="):
+        return None
+    try:
+        return int(s)
+    except ValueError:
+        try:
+            return float(s)
+        except ValueError:
+            return None
+
+
+def read_workbook(data: bytes, path: str = "<workbook>") -> Record:
+    """A filled workbook → a record (totals left to the renderer)."""
+    from io import BytesIO
+
+    try:
+        wb = load_workbook(BytesIO(data), data_only=False)
+    except Exception as e:  # a damaged file: one line, no traceback
+        raise ReadError(path, f"工作簿无法打开（{type(e).__name__}）", "请用 xxgk template 重新生成模板", f"cannot open the workbook ({type(e).__name__})") from e
+    if KEY_SHEET not in wb.sheetnames or wb[KEY_SHEET].cell(1, 1).value != MARKER:
+        raise ReadError(path, "不是 xxgk 生成的填报表", "请用 xxgk template 生成模板后填写", "not a workbook made by xxgk template")
+    ks = wb[KEY_SHEET]
+    template = str(ks.cell(1, 2).value)
+    keymap = {str(a): str(b) for a, b in ks.iter_rows(min_row=2, max_col=2, values_only=True) if a and b}
+
+    def get(where: str):
+        sheet, coord = where.split("!")
+        return wb[sheet][coord].value
+
+    layout = layout_for(template)
+    totals = {rel.total for rel in relations(layout, _all_cells(layout))}
+    cells = {}
+    problems: list[str] = []
+    for key in layout.cell_keys():
+        if key not in keymap:
+            continue
+        raw = get(keymap[key])
+        if key in totals and isinstance(raw, str) and raw.startswith("="):
+            cells[key] = None  # a formula: computed by the renderer
+            continue
+        v = _value(raw)
+        if raw not in (None, "") and v is None:
+            problems.append(f"{keymap[key]}「{raw}」")
+        if isinstance(v, float) and cell_kind(key) != "amount":
+            if not v.is_integer():
+                problems.append(f"{keymap[key]}「{raw}」")
+            v = int(v)
+        cells[key] = v
+    if problems:
+        raise ReadError(path, "以下单元格不是数字：" + "、".join(problems[:5]), "请改为数字或留空", "cells that are not numbers: " + ", ".join(problems[:5]))
+    agency = get(keymap["meta.agency"])
+    year = get(keymap["meta.year"])
+    published = get(keymap["meta.published"])
+    title = get(keymap["meta.title"])
+    if isinstance(published, dt.datetime):
+        published = published.date().isoformat()
+    elif isinstance(published, dt.date):
+        published = published.isoformat()
+    elif published:
+        from ..extract.meta import parse_date
+
+        published = parse_date(str(published))
+    try:
+        year = int(year) if year not in (None, "") else None
+    except (TypeError, ValueError):
+        raise ReadError(path, f"报告年度「{year}」不是年份", "请填写四位年份", f"the year '{year}' is not a year") from None
+    sections = []
+    for sec in SECTIONS:
+        where = keymap.get(f"section.{sec.no}")
+        text = get(where) if where else None
+        sections.append(SectionText(no=sec.no, title=sec.title, text=_clean_text(text)))
+    meta = Meta(
+        title=str(title).strip() if title else None,
+        agency=str(agency).strip() if agency else None,
+        year=year,
+        published=published or None,
+        template=template,
+    )
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="xlsx")
+    return Record(source=source, meta=meta, cells=cells, sections=sections)
+
+
+def _clean_text(text) -> str:
+    if text is None:
+        return ""
+    lines = [ln.strip() for ln in str(text).replace("\r\n", "\n").split("\n")]
+    return "\n".join(ln for ln in lines if ln)
