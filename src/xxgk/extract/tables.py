@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import cache
 
 from ..layouts import Column, Group, Layout, Row, Table
@@ -95,21 +94,6 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
-def _fuzzy_label(tok: Token, row: Row) -> bool:
-    """A label with a typo or an OCR slip (``其他法律行政止公开``): the numbering
-    the layout prints for this row and most of the official label's
-    characters, in order.  Only tried for the next expected row."""
-    if not row.numbering or row.exact or not tok.norm or tok.value:
-        return False
-    if numbering_of(tok.norm) != norm_label(row.numbering):
-        return False
-    body = strip_numbering(tok.norm)
-    label = norm_label(row.label)
-    if len(body) < 4 or len(body) > len(label) + 6:
-        return False
-    return SequenceMatcher(None, body, label, autojunk=False).ratio() >= 0.75
-
-
 def _bare_label(tok: Token, table: Table) -> bool:
     """A token that is nothing but one of the table's row labels.  Without
     the table's header only such a token opens the table: prose cut at the
@@ -169,10 +153,6 @@ class _TableReader:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
-        nxt = self.last_index + 1
-        if 0 < nxt < len(self.rows) and _fuzzy_label(tok, self.rows[nxt]):
-            self.last_index = nxt
-            return RowHit(self.rows[nxt], None, line=tok.line)
         for g, spec in zip(self.groups, self.group_specs):
             if _matches(tok, spec):
                 # a group label sits before its first row
