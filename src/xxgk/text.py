@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _WS = re.compile(r"\s+")
@@ -25,6 +26,7 @@ _NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -33,6 +35,7 @@ def clean(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+@lru_cache(maxsize=16384)
 def norm_label(text: str) -> str:
     """Label form for matching: cleaned, no white space, unified quotes."""
     return _WS.sub("", clean(text))

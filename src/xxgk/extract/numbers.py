@@ -13,6 +13,7 @@ its raw text kept, for the checker to report.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,6 +42,7 @@ class CellValue:
 BLANK = CellValue(None, True, None, True)
 
 
+@lru_cache(maxsize=16384)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a figure or a placeholder for one (not a label)."""
     t = clean(text).strip().replace(" ", "")
