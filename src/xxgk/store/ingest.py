@@ -1,0 +1,425 @@
+"""Batch ingest: many files → the store, in parallel, resumable, idempotent.
+
+* The main process hashes every file (sha256 of its bytes) and skips those
+  already stored for this parser version — and repeats within the run.
+* Worker processes (``ProcessPoolExecutor``, 2 by default) read, extract and
+  check one file each and return plain column lists.
+* The main process is the single writer: it resolves agencies and commits
+  results in batches, one transaction each.  Killing a worker or the whole run
+  loses only the batch in flight; a re-run skips what was committed.
+* A worker that dies (segfault, OOM, SIGKILL) breaks the pool: the files that
+  were in flight are retried one at a time in a fresh pool, and a file that
+  kills its worker alone is recorded as failed.
+* After the batches: reports stored before a checker existed are checked,
+  and the cross-year rules (XG6xx) run for every report whose agency has a
+  report of the year before and has not been compared with it yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import time
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+
+from .. import __version__
+from .agencies import AgencyResolver
+from .checks import checker_available, cross_year_findings, run_checks
+from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
+
+PARSER_VERSION = __version__
+
+
+@dataclass
+class IngestResult:
+    total: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, message zh, message en)
+    severities: Counter = field(default_factory=Counter)
+    rules: Counter = field(default_factory=Counter)
+    unchecked: int = 0  # reports stored without single-report checks (no checker yet)
+    cross_checked: int = 0
+    cross_pending: int = 0  # pairs waiting for a checker
+    interrupted: bool = False
+    seconds: float = 0.0
+
+
+# ------------------------------------------------------------------ worker side
+
+
+def _worker_init() -> None:
+    # Ctrl-C is the main process's business: it commits and stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
+    return {"path": path, "sha": sha, "format": fmt, "error": zh, "error_en": en}
+
+
+def parse_one(path: str) -> dict:
+    """Read, extract and check one file; never raises (errors are returned)."""
+    from ..extract import extract
+    from ..read import ReadError, detect_format, read_bytes
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        return _fail(path, "", None, f"{path}：无法读取文件（{e.strerror or e}）", f"{path}: cannot read the file ({e.strerror or e})")
+    sha = hashlib.sha256(data).hexdigest()
+    fmt = None
+    try:
+        fmt = detect_format(data)
+        doc = read_bytes(data, path)
+        rec = extract(doc)
+    except ReadError as e:
+        return _fail(path, sha, fmt, e.message("zh"), e.message("en"))
+    except Exception as e:  # an extractor bug must not stop the batch
+        return _fail(path, sha, fmt, f"{path}：解析失败（{type(e).__name__}: {e}）", f"{path}: parsing failed ({type(e).__name__}: {e})")
+    try:
+        findings, checked = run_checks(rec)
+    except Exception as e:
+        findings, checked = [], False
+        rec.notes.append(f"checker failed: {type(e).__name__}: {e}")
+    m = rec.meta
+    return {
+        "path": path,
+        "sha": sha,
+        "format": rec.source.format,
+        "meta": (m.title, m.agency, m.year, m.published, m.template),
+        "notes": json.dumps(rec.notes, ensure_ascii=False) if rec.notes else None,
+        "cells": cell_rows(rec),
+        "sections": section_rows(rec),
+        "findings": finding_rows(findings),
+        "checked": checked,
+    }
+
+
+# ------------------------------------------------------------------ writer side
+
+
+class _Writer:
+    """Buffers worker results and commits them in batches (one transaction each)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, parser_version: str, result: IngestResult):
+        self.con = con
+        self.version = parser_version
+        self.result = result
+        self.agencies = AgencyResolver(con)
+        self.next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0]
+        self.buf: list[dict] = []
+
+    def add(self, item: dict) -> None:
+        self.buf.append(item)
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        import pandas as pd  # only the writer needs it (bulk inserts into DuckDB)
+
+        now = time.strftime("%Y-%m-%d %H:%M:%S")
+        rep: dict[str, list] = {k: [] for k in _REPORT_COLS}
+        cells: dict[str, list] = {k: [] for k in ("report_id", "key", "value", "raw", "blank", "uncertain")}
+        secs: list[tuple] = []
+        finds: list[tuple] = []
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for it in self.buf:
+                rid = self.next_id
+                self.next_id += 1
+                meta = it.get("meta") or (None, None, None, None, None)
+                title, agency, year, published, template = meta
+                aid = self.agencies.resolve(agency) if agency else None
+                prov, city, county, level = self.agencies.region(aid)
+                ck = it.get("cells") or ([], [], [], [], [])
+                n = len(ck[0])
+                if not it.get("sha"):  # unreadable: no content hash; keyed by its path
+                    it["sha"] = "unreadable:" + hashlib.sha256(it["path"].encode()).hexdigest()
+                row = dict(
+                    id=rid, sha256=it["sha"], parser_version=self.version, source_path=it["path"], format=it.get("format"),
+                    title=title, agency=agency, agency_id=aid, province=prov, city=city, county=county, level=level,
+                    year=year, layout=template, published=iso_date(published), parsed_at=now,
+                    error=it.get("error"), error_en=it.get("error_en"), checked=bool(it.get("checked")),
+                    n_cells=n, n_blank=sum(ck[3]), n_uncertain=sum(ck[4]), notes=it.get("notes"),
+                )
+                for k in _REPORT_COLS:
+                    rep[k].append(row[k])
+                if n:
+                    cells["report_id"].extend([rid] * n)
+                    cells["key"].extend(ck[0])
+                    cells["value"].extend(ck[1])
+                    cells["raw"].extend(ck[2])
+                    cells["blank"].extend(ck[3])
+                    cells["uncertain"].extend(ck[4])
+                secs.extend((rid, *s) for s in it.get("sections") or ())
+                for f in it.get("findings") or ():
+                    finds.append((rid, *f, None))
+                    self.result.severities[f[1]] += 1
+                    self.result.rules[f[0]] += 1
+                if it.get("error"):
+                    self.result.failed.append((it["path"], it["error"], it.get("error_en") or it["error"]))
+                else:
+                    self.result.ingested += 1
+                    if not it.get("checked"):
+                        self.result.unchecked += 1
+            con.execute(
+                "DELETE FROM reports WHERE parser_version = ? AND error IS NOT NULL AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                [self.version, rep["sha256"]],
+            )
+            _insert(con, "reports", pd.DataFrame(rep, columns=list(_REPORT_COLS)).astype({"year": "Int64", "agency_id": "Int64"}))
+            if cells["key"]:
+                _insert(con, "cells", pd.DataFrame(cells).astype({"value": "float64"}))
+            if secs:
+                _insert(con, "sections", pd.DataFrame(secs, columns=["report_id", "seq", "no", "printed", "title", "text"]).astype({"no": "Int64", "printed": "Int64"}))
+            if finds:
+                _insert_rows(con, "findings", _FINDING_COLS, finds)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        self.buf.clear()
+
+
+_REPORT_COLS = (
+    "id", "sha256", "parser_version", "source_path", "format", "title", "agency", "agency_id", "province", "city", "county",
+    "level", "year", "layout", "published", "parsed_at", "error", "error_en", "checked", "n_cells", "n_blank", "n_uncertain", "notes",
+)
+
+
+_FINDING_COLS = ("report_id", "rule", "severity", "cells", "message", "message_en", "culprit", "previous_id")
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=list(columns))
+    for c in columns:
+        if c.endswith("_id"):
+            df[c] = df[c].astype("Int64")
+    _insert(con, table, df)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
+    name = f"_xxgk_new_{table}"
+    con.register(name, df)
+    try:
+        cols = ", ".join(f'"{c}"' for c in df.columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
+    finally:
+        con.unregister(name)
+
+
+# ------------------------------------------------------------------ the run
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # spawn: never fork a process that holds an open DuckDB (its threads do not survive fork)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    except OSError:
+        return None
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[Path | str],
+    jobs: int = 2,
+    batch_size: int = 200,
+    batch_seconds: float = 2.0,
+    parser_version: str = PARSER_VERSION,
+    progress: Callable[[int, int], None] | None = None,
+    cross_year: bool = True,
+) -> IngestResult:
+    """Ingest files into the store (see the module doc).  Ctrl-C commits what is done and returns."""
+    t0 = time.monotonic()
+    files = [str(p) for p in paths]
+    res = IngestResult(total=len(files))
+    # files that failed before are tried again (a reader may have been installed since); their old row is replaced
+    known = {r[0] for r in con.execute("SELECT sha256 FROM reports WHERE parser_version = ? AND error IS NULL", [parser_version]).fetchall()}
+    writer = _Writer(con, parser_version, res)
+    done = 0
+
+    def tick(n: int = 1) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, len(files))
+
+    todo: deque[str] = deque()
+    seen: set[str] = set()
+    for p in files:
+        sha = _hash(Path(p))
+        if sha is not None and (sha in known or sha in seen):
+            res.duplicates += 1
+            tick()
+            continue
+        if sha is not None:
+            seen.add(sha)
+        todo.append(p)
+
+    last_flush = time.monotonic()
+
+    def maybe_flush(force: bool = False) -> None:
+        nonlocal last_flush
+        if force or len(writer.buf) >= batch_size or (writer.buf and time.monotonic() - last_flush >= batch_seconds):
+            writer.flush()
+            last_flush = time.monotonic()
+
+    jobs = max(1, int(jobs))
+    window = jobs * 4
+    suspects: deque[str] = deque()  # in flight when a worker died: retried one at a time
+    restarts = 0
+    pool: ProcessPoolExecutor | None = None
+    inflight: dict[Future, str] = {}
+    try:
+        if todo:
+            pool = _pool(jobs)
+        while todo or inflight or suspects:
+            isolating = not todo and not inflight and suspects
+            if isolating:
+                p = suspects.popleft()
+                inflight[pool.submit(parse_one, p)] = p
+            while todo and len(inflight) < window:
+                p = todo.popleft()
+                inflight[pool.submit(parse_one, p)] = p
+            finished, _ = wait(list(inflight), timeout=batch_seconds, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in finished:
+                p = inflight.pop(fut)
+                try:
+                    item = fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if isolating:  # it died alone: this file kills its worker
+                        zh = f"{p}：解析进程异常退出（文件可能触发了解析组件的崩溃）"
+                        en = f"{p}: the parsing process died (the file may crash a parsing component)"
+                        writer.add(_fail(p, _hash(Path(p)) or "", None, zh, en))
+                        tick()
+                    else:
+                        suspects.append(p)
+                    continue
+                writer.add(item)
+                tick()
+            if broken:
+                for fut in list(inflight):
+                    suspects.append(inflight.pop(fut))
+                pool.shutdown(wait=False, cancel_futures=True)
+                restarts += 1
+                if restarts > 50:
+                    raise RuntimeError("parsing processes keep dying; stopping")
+                pool = _pool(jobs)
+            maybe_flush()
+        maybe_flush(force=True)
+    except KeyboardInterrupt:
+        res.interrupted = True
+        writer.flush()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=not res.interrupted, cancel_futures=True)
+    if cross_year and not res.interrupted:
+        try:
+            check_stored(con, res)
+            cross_check(con, res)
+        except KeyboardInterrupt:
+            res.interrupted = True
+    res.seconds = time.monotonic() - t0
+    return res
+
+
+# ------------------------------------------------------------------ after the batches
+
+
+def check_stored(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 500) -> int:
+    """Run the single-report checks on reports stored before a checker existed."""
+    if not checker_available():
+        return 0
+    ids = [r[0] for r in con.execute("SELECT id FROM reports WHERE error IS NULL AND NOT checked ORDER BY id").fetchall()]
+    for i in range(0, len(ids), chunk):
+        part = ids[i : i + chunk]
+        recs = records_from_store(con, part, with_findings=False)
+        rows = []
+        for rid, rec in recs.items():
+            found, _ = run_checks(rec)
+            for f in finding_rows(found):
+                rows.append((rid, *f, None))
+                if res is not None:
+                    res.severities[f[1]] += 1
+                    res.rules[f[0]] += 1
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if rows:
+                _insert_rows(con, "findings", _FINDING_COLS, rows)
+            con.execute("UPDATE reports SET checked = true WHERE id IN (SELECT unnest(?::INTEGER[]))", [part])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return len(ids)
+
+
+PAIRS_SQL = """
+    WITH cur AS (SELECT id, agency_id, year FROM current_reports WHERE agency_id IS NOT NULL AND year IS NOT NULL),
+         pick AS (SELECT agency_id, year, min(id) AS id FROM cur GROUP BY agency_id, year)
+    SELECT c.id, p.id FROM cur c JOIN pick p ON p.agency_id = c.agency_id AND p.year = c.year - 1
+    WHERE NOT EXISTS (SELECT 1 FROM cross_checks x WHERE x.report_id = c.id AND x.previous_id = p.id)
+    ORDER BY c.id
+"""
+
+
+def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 200) -> int:
+    """XG6xx for every (report, same agency's previous-year report) pair not compared yet."""
+    pairs = con.execute(PAIRS_SQL).fetchall()
+    if not pairs:
+        return 0
+    if not checker_available():
+        if res is not None:
+            res.cross_pending = len(pairs)
+        return 0
+    for i in range(0, len(pairs), chunk):
+        part = pairs[i : i + chunk]
+        recs = records_from_store(con, [x for pair in part for x in pair], with_findings=False)
+        rows = []
+        for rid, pid in part:
+            if rid not in recs or pid not in recs:
+                continue
+            found, _ = cross_year_findings(recs[rid], recs[pid])
+            for f in finding_rows(found):
+                rows.append((rid, *f, pid))
+                if res is not None:
+                    res.severities[f[1]] += 1
+                    res.rules[f[0]] += 1
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if rows:
+                _insert_rows(con, "findings", _FINDING_COLS, rows)
+            _insert_rows(con, "cross_checks", ("report_id", "previous_id"), part)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        if res is not None:
+            res.cross_checked += len(part)
+    return len(pairs)
+
+
+def default_jobs() -> int:
+    return 2 if (os.cpu_count() or 2) >= 2 else 1
