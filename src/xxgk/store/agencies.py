@@ -17,9 +17,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import duckdb
+
+from .schema import transaction
 
 LEVELS = ("部委", "省", "市", "县", "乡镇", "部门")
 
@@ -105,28 +107,26 @@ class Region:
 _MUNICIPAL_CITY = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
-@lru_cache(maxsize=65536)
-def region_of(name: str) -> Region:
-    """Province / city / county named in an agency name (None where not named)."""
-    if not name:
-        return Region()
-    df = _cpca().transform([_expand(unicodedata.normalize("NFKC", name))])
-    row = df.iloc[0]
-
-    def val(col: str) -> str | None:
-        v = row[col]
-        return v if isinstance(v, str) and v else None
-
-    prov, city, county = val("省"), val("市"), val("区")
-    if city in _MUNICIPAL_CITY:
-        city = None
-    if prov and city is None and county is None and prov in ("北京市", "天津市", "上海市", "重庆市"):
-        pass
-    return Region(prov, city, county)
+_region_cache: dict[str, Region] = {}
 
 
 def regions_of(names: list[str]) -> list[Region]:
-    return [region_of(n) for n in names]
+    """Province / city / county named in each agency name (None where not named); one cpca call."""
+    todo = list(dict.fromkeys(n for n in names if n and n not in _region_cache))
+    if todo:
+        df = _cpca().transform([_expand(unicodedata.normalize("NFKC", n)) for n in todo])
+        for name, prov, city, county in zip(todo, df["省"], df["市"], df["区"]):
+            prov, city, county = (v if isinstance(v, str) and v else None for v in (prov, city, county))
+            if city in _MUNICIPAL_CITY:
+                city = None
+            if len(_region_cache) > 200_000:
+                _region_cache.clear()
+            _region_cache[name] = Region(prov, city, county)
+    return [_region_cache.get(n, Region()) if n else Region() for n in names]
+
+
+def region_of(name: str) -> Region:
+    return regions_of([name])[0]
 
 
 # ------------------------------------------------------------------ levels
@@ -170,7 +170,11 @@ def _next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 
 class AgencyResolver:
-    """Spelling → agency id, creating agencies as needed (used by the single writer)."""
+    """Spellings → agency ids for the single writer: new agencies are created in bulk.
+
+    Call :meth:`prepare` with a batch's spellings, then :meth:`resolve` each,
+    then :meth:`write` inside the batch's transaction.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
@@ -179,9 +183,16 @@ class AgencyResolver:
             r[0]: r[1:] for r in con.execute("SELECT id, province, city, county, level FROM agencies").fetchall()
         }
         self.next_id = _next_id(con, "agencies")
+        self.new_agencies: list[tuple] = []
+        self.new_aliases: list[tuple] = []
+
+    def prepare(self, spellings: list[str | None]) -> None:
+        """Look up the regions of the spellings not seen yet (one cpca call for the batch)."""
+        fresh = [s for s in spellings if s and normalise_name(s) and normalise_name(s) not in self.alias]
+        if fresh:
+            regions_of(fresh)
 
     def resolve(self, spelling: str | None) -> int | None:
-        """The agency id of a spelling (inside the caller's transaction)."""
         norm = normalise_name(spelling or "")
         if not norm:
             return None
@@ -192,19 +203,44 @@ class AgencyResolver:
         level, tier = level_of(spelling, region)
         aid = self.next_id
         self.next_id += 1
-        self.con.execute(
-            "INSERT INTO agencies (id, name, norm, province, city, county, level, tier) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [aid, spelling.strip(), norm, region.province, region.city, region.county, level, tier],
-        )
-        self.con.execute("INSERT INTO agency_aliases (norm, agency_id, spelling) VALUES (?, ?, ?)", [norm, aid, spelling])
+        self.new_agencies.append((aid, spelling.strip(), norm, region.province, region.city, region.county, level, tier))
+        self.new_aliases.append((norm, aid, spelling))
         self.alias[norm] = aid
         self.info[aid] = (region.province, region.city, region.county, level)
         return aid
+
+    def write(self) -> None:
+        """Insert the agencies created since the last write (inside the caller's transaction)."""
+        if self.new_agencies:
+            _bulk(self.con, "agencies", ("id", "name", "norm", "province", "city", "county", "level", "tier"), self.new_agencies)
+            _bulk(self.con, "agency_aliases", ("norm", "agency_id", "spelling"), self.new_aliases)
+        self.new_agencies, self.new_aliases = [], []
+
+    def rollback(self) -> None:
+        """Forget what was created since the last write (the transaction was rolled back)."""
+        for aid, *_ in self.new_agencies:
+            self.info.pop(aid, None)
+        for norm, *_ in self.new_aliases:
+            self.alias.pop(norm, None)
+        self.new_agencies, self.new_aliases = [], []
 
     def region(self, aid: int | None) -> tuple:
         if aid is None:
             return (None, None, None, None)
         return self.info.get(aid, (None, None, None, None))
+
+
+def _bulk(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=list(columns), dtype=object)
+    name = f"_xxgk_new_{table}"
+    con.register(name, df)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
+    finally:
+        con.unregister(name)
 
 
 def find_agency(con: duckdb.DuckDBPyConnection, ref: str) -> int | None:
@@ -225,16 +261,11 @@ def merge(con: duckdb.DuckDBPyConnection, keep: int, gone: int) -> int:
     """Merge agency ``gone`` into ``keep``: its spellings and reports move over.  Returns reports moved."""
     if keep == gone:
         return 0
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         moved = con.execute("SELECT count(*) FROM reports WHERE agency_id = ?", [gone]).fetchone()[0]
         con.execute("UPDATE agency_aliases SET agency_id = ? WHERE agency_id = ?", [keep, gone])
         con.execute("UPDATE agencies SET merged_into = ? WHERE id = ? OR merged_into = ?", [keep, gone, gone])
         _copy_region(con, keep, "agency_id = ?", [gone])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return moved
 
 
@@ -256,8 +287,7 @@ def rename(con: duckdb.DuckDBPyConnection, aid: int, new_name: str) -> None:
         raise ValueError(f"另一机关已使用此名称（编号 {other[0]}），请用 merge 合并")
     region = region_of(new_name)
     level, tier = level_of(new_name, region)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(
             "UPDATE agencies SET name = ?, norm = ?, province = coalesce(?, province), city = coalesce(?, city), county = coalesce(?, county), level = coalesce(?, level), tier = coalesce(?, tier) WHERE id = ?",
             [new_name.strip(), norm, region.province, region.city, region.county, level, tier, aid],
@@ -265,10 +295,6 @@ def rename(con: duckdb.DuckDBPyConnection, aid: int, new_name: str) -> None:
         if not other:
             con.execute("INSERT INTO agency_aliases (norm, agency_id, spelling) VALUES (?, ?, ?)", [norm, aid, new_name])
         _copy_region(con, aid, "agency_id = ?", [aid])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def list_agencies(con: duckdb.DuckDBPyConnection, like: str | None = None) -> list[dict]:

@@ -35,6 +35,7 @@ import duckdb
 from .. import __version__
 from .agencies import AgencyResolver
 from .checks import checker_available, cross_year_findings, run_checks
+from .schema import transaction
 from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
 
 PARSER_VERSION = __version__
@@ -133,13 +134,13 @@ class _Writer:
         secs: list[tuple] = []
         finds: list[tuple] = []
         con = self.con
-        con.execute("BEGIN TRANSACTION")
+        self.agencies.prepare([(it.get("meta") or (None, None))[1] for it in self.buf])
+        first_id = self.next_id
         try:
             for it in self.buf:
                 rid = self.next_id
                 self.next_id += 1
-                meta = it.get("meta") or (None, None, None, None, None)
-                title, agency, year, published, template = meta
+                title, agency, year, published, template = it.get("meta") or (None, None, None, None, None)
                 aid = self.agencies.resolve(agency) if agency else None
                 prov, city, county, level = self.agencies.region(aid)
                 ck = it.get("cells") or ([], [], [], [], [])
@@ -150,7 +151,7 @@ class _Writer:
                     id=rid, sha256=it["sha"], parser_version=self.version, source_path=it["path"], format=it.get("format"),
                     title=title, agency=agency, agency_id=aid, province=prov, city=city, county=county, level=level,
                     year=year, layout=template, published=iso_date(published), parsed_at=now,
-                    error=it.get("error"), error_en=it.get("error_en"), checked=bool(it.get("checked")),
+                    error=it.get("error"), error_en=it.get("error_en"), checked=bool(it.get("checked")), current=not it.get("error"),
                     n_cells=n, n_blank=sum(ck[3]), n_uncertain=sum(ck[4]), notes=it.get("notes"),
                 )
                 for k in _REPORT_COLS:
@@ -162,38 +163,45 @@ class _Writer:
                     cells["raw"].extend(ck[2])
                     cells["blank"].extend(ck[3])
                     cells["uncertain"].extend(ck[4])
-                secs.extend((rid, *s) for s in it.get("sections") or ())
-                for f in it.get("findings") or ():
-                    finds.append((rid, *f, None))
-                    self.result.severities[f[1]] += 1
-                    self.result.rules[f[0]] += 1
-                if it.get("error"):
-                    self.result.failed.append((it["path"], it["error"], it.get("error_en") or it["error"]))
-                else:
-                    self.result.ingested += 1
-                    if not it.get("checked"):
-                        self.result.unchecked += 1
-            con.execute(
-                "DELETE FROM reports WHERE parser_version = ? AND error IS NOT NULL AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
-                [self.version, rep["sha256"]],
-            )
-            _insert(con, "reports", pd.DataFrame(rep, columns=list(_REPORT_COLS)).astype({"year": "Int64", "agency_id": "Int64"}))
-            if cells["key"]:
-                _insert(con, "cells", pd.DataFrame(cells).astype({"value": "float64"}))
-            if secs:
-                _insert(con, "sections", pd.DataFrame(secs, columns=["report_id", "seq", "no", "printed", "title", "text"]).astype({"no": "Int64", "printed": "Int64"}))
-            if finds:
-                _insert_rows(con, "findings", _FINDING_COLS, finds)
-            con.execute("COMMIT")
+                secs.extend((rid, *sec) for sec in it.get("sections") or ())
+                finds.extend((rid, *f, None) for f in it.get("findings") or ())
+            parsed = [sha for sha, e in zip(rep["sha256"], rep["error"]) if not e]
+            with transaction(con):
+                # a file that failed before and is tried again replaces its failed row
+                con.execute(
+                    "DELETE FROM reports WHERE parser_version = ? AND error IS NOT NULL AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
+                    [self.version, rep["sha256"]],
+                )
+                self.agencies.write()
+                if parsed:  # an older parser version's rows stay, but are no longer current
+                    con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
+                _insert(con, "reports", pd.DataFrame(rep, columns=list(_REPORT_COLS)).astype({"year": "Int64", "agency_id": "Int64"}))
+                if cells["key"]:
+                    _insert(con, "cells", pd.DataFrame(cells).astype({"value": "float64"}))
+                if secs:
+                    _insert(con, "sections", pd.DataFrame(secs, columns=["report_id", "seq", "no", "printed", "title", "text"]).astype({"no": "Int64", "printed": "Int64"}))
+                if finds:
+                    _insert_rows(con, "findings", _FINDING_COLS, finds)
         except BaseException:
-            con.execute("ROLLBACK")
+            self.agencies.rollback()
+            self.next_id = first_id
             raise
+        res = self.result
+        for it in self.buf:
+            for f in it.get("findings") or ():
+                res.severities[f[1]] += 1
+                res.rules[f[0]] += 1
+            if it.get("error"):
+                res.failed.append((it["path"], it["error"], it.get("error_en") or it["error"]))
+            else:
+                res.ingested += 1
+                res.unchecked += not it.get("checked")
         self.buf.clear()
 
 
 _REPORT_COLS = (
     "id", "sha256", "parser_version", "source_path", "format", "title", "agency", "agency_id", "province", "city", "county",
-    "level", "year", "layout", "published", "parsed_at", "error", "error_en", "checked", "n_cells", "n_blank", "n_uncertain", "notes",
+    "level", "year", "layout", "published", "parsed_at", "error", "error_en", "checked", "current", "n_cells", "n_blank", "n_uncertain", "notes",
 )
 
 
@@ -285,15 +293,16 @@ def ingest(
             last_flush = time.monotonic()
 
     jobs = max(1, int(jobs))
-    window = jobs * 4
+    window = jobs * 64  # enough queued work to keep the workers busy while the writer commits
     suspects: deque[str] = deque()  # in flight when a worker died: retried one at a time
     restarts = 0
     pool: ProcessPoolExecutor | None = None
     inflight: dict[Future, str] = {}
+    stop = _StopOnCtrlC()
     try:
         if todo:
             pool = _pool(jobs)
-        while todo or inflight or suspects:
+        while (todo or inflight or suspects) and not stop.requested:
             isolating = not todo and not inflight and suspects
             if isolating:
                 p = suspects.popleft()
@@ -328,19 +337,17 @@ def ingest(
                     raise RuntimeError("parsing processes keep dying; stopping")
                 pool = _pool(jobs)
             maybe_flush()
+        # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
+        res.interrupted = stop.requested
         maybe_flush(force=True)
-    except KeyboardInterrupt:
-        res.interrupted = True
-        writer.flush()
+        if cross_year and not stop.requested:
+            check_stored(con, res, stop=stop)
+            cross_check(con, res, stop=stop)
+            res.interrupted = stop.requested
     finally:
+        stop.restore()
         if pool is not None:
             pool.shutdown(wait=not res.interrupted, cancel_futures=True)
-    if cross_year and not res.interrupted:
-        try:
-            check_stored(con, res)
-            cross_check(con, res)
-        except KeyboardInterrupt:
-            res.interrupted = True
     res.seconds = time.monotonic() - t0
     return res
 
@@ -348,32 +355,55 @@ def ingest(
 # ------------------------------------------------------------------ after the batches
 
 
-def check_stored(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 500) -> int:
+class _StopOnCtrlC:
+    """Turns Ctrl-C (SIGINT) into a request to stop between batches, so no commit is ever cut in half."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._old = None
+        try:
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        except ValueError:  # not the main thread: Ctrl-C stays a KeyboardInterrupt
+            self._old = None
+
+    def _handler(self, signum, frame) -> None:
+        if self.requested:  # a second Ctrl-C: stop now (the open transaction is rolled back)
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def restore(self) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+
+
+def check_stored(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 500, stop=None) -> int:
     """Run the single-report checks on reports stored before a checker existed."""
     if not checker_available():
         return 0
     ids = [r[0] for r in con.execute("SELECT id FROM reports WHERE error IS NULL AND NOT checked ORDER BY id").fetchall()]
     for i in range(0, len(ids), chunk):
+        if stop is not None and stop.requested:
+            break
         part = ids[i : i + chunk]
         recs = records_from_store(con, part, with_findings=False)
         rows = []
         for rid, rec in recs.items():
             found, _ = run_checks(rec)
-            for f in finding_rows(found):
-                rows.append((rid, *f, None))
-                if res is not None:
-                    res.severities[f[1]] += 1
-                    res.rules[f[0]] += 1
-        con.execute("BEGIN TRANSACTION")
-        try:
+            rows.extend((rid, *f, None) for f in finding_rows(found))
+        with transaction(con):
             if rows:
                 _insert_rows(con, "findings", _FINDING_COLS, rows)
             con.execute("UPDATE reports SET checked = true WHERE id IN (SELECT unnest(?::INTEGER[]))", [part])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        _count(res, rows)
     return len(ids)
+
+
+def _count(res: IngestResult | None, rows: list[tuple]) -> None:
+    if res is not None:
+        for row in rows:
+            res.severities[row[2]] += 1
+            res.rules[row[1]] += 1
 
 
 PAIRS_SQL = """
@@ -385,7 +415,7 @@ PAIRS_SQL = """
 """
 
 
-def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 200) -> int:
+def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 200, stop=None) -> int:
     """XG6xx for every (report, same agency's previous-year report) pair not compared yet."""
     pairs = con.execute(PAIRS_SQL).fetchall()
     if not pairs:
@@ -395,6 +425,8 @@ def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None,
             res.cross_pending = len(pairs)
         return 0
     for i in range(0, len(pairs), chunk):
+        if stop is not None and stop.requested:
+            break
         part = pairs[i : i + chunk]
         recs = records_from_store(con, [x for pair in part for x in pair], with_findings=False)
         rows = []
@@ -402,20 +434,12 @@ def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None,
             if rid not in recs or pid not in recs:
                 continue
             found, _ = cross_year_findings(recs[rid], recs[pid])
-            for f in finding_rows(found):
-                rows.append((rid, *f, pid))
-                if res is not None:
-                    res.severities[f[1]] += 1
-                    res.rules[f[0]] += 1
-        con.execute("BEGIN TRANSACTION")
-        try:
+            rows.extend((rid, *f, pid) for f in finding_rows(found))
+        with transaction(con):
             if rows:
                 _insert_rows(con, "findings", _FINDING_COLS, rows)
             _insert_rows(con, "cross_checks", ("report_id", "previous_id"), part)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+        _count(res, rows)
         if res is not None:
             res.cross_checked += len(part)
     return len(pairs)

@@ -8,6 +8,7 @@ has shipped, add the next number.  docs/store.md documents the tables.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -53,6 +54,7 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
                 error VARCHAR,                  -- NULL when parsed; the one-line reason otherwise
                 error_en VARCHAR,
                 checked BOOLEAN NOT NULL DEFAULT false,  -- single-report checks have run
+                current BOOLEAN NOT NULL DEFAULT false,  -- the newest successful parse of this file
                 n_cells INTEGER, n_blank INTEGER, n_uncertain INTEGER,
                 notes VARCHAR,                  -- JSON list of the extractor's notes
                 UNIQUE (sha256, parser_version)
@@ -91,15 +93,27 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             "CREATE INDEX cells_report ON cells (report_id)",
             "CREATE INDEX findings_report ON findings (report_id)",
             # the newest successful parse of every distinct file: what summaries and exports read
-            """CREATE VIEW current_reports AS
-                SELECT * FROM reports r
-                WHERE r.error IS NULL
-                  AND r.parsed_at = (SELECT max(q.parsed_at) FROM reports q WHERE q.sha256 = r.sha256 AND q.error IS NULL)""",
+            "CREATE VIEW current_reports AS SELECT * FROM reports WHERE current",
         ),
     ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN … COMMIT, rolled back on any exception (Ctrl-C included) — never left open."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # BEGIN itself did not happen
+        raise
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -112,15 +126,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, desc, statements in MIGRATIONS:
         if version <= have:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             for sql in statements:
                 con.execute(sql)
             con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, desc])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
     return SCHEMA_VERSION
 
 
