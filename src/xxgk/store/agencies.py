@@ -178,7 +178,9 @@ class AgencyResolver:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.alias: dict[str, int] = {norm: aid for norm, aid in con.execute("SELECT norm, agency_id FROM agency_aliases").fetchall()}
+        rows = con.execute("SELECT spelling, norm, agency_id FROM agency_aliases").fetchall()
+        self.alias: dict[str, int] = {norm: aid for _, norm, aid in rows}
+        self.spellings: set[str] = {sp for sp, _, _ in rows}
         self.info: dict[int, tuple] = {
             r[0]: r[1:] for r in con.execute("SELECT id, province, city, county, level FROM agencies").fetchall()
         }
@@ -198,13 +200,17 @@ class AgencyResolver:
             return None
         aid = self.alias.get(norm)
         if aid is not None:
+            if spelling not in self.spellings:  # a new way of writing a known agency
+                self.spellings.add(spelling)
+                self.new_aliases.append((spelling, norm, aid))
             return aid
         region = region_of(spelling)
         level, tier = level_of(spelling, region)
         aid = self.next_id
         self.next_id += 1
         self.new_agencies.append((aid, spelling.strip(), norm, region.province, region.city, region.county, level, tier))
-        self.new_aliases.append((norm, aid, spelling))
+        self.new_aliases.append((spelling, norm, aid))
+        self.spellings.add(spelling)
         self.alias[norm] = aid
         self.info[aid] = (region.province, region.city, region.county, level)
         return aid
@@ -213,15 +219,17 @@ class AgencyResolver:
         """Insert the agencies created since the last write (inside the caller's transaction)."""
         if self.new_agencies:
             _bulk(self.con, "agencies", ("id", "name", "norm", "province", "city", "county", "level", "tier"), self.new_agencies)
-            _bulk(self.con, "agency_aliases", ("norm", "agency_id", "spelling"), self.new_aliases)
+        if self.new_aliases:
+            _bulk(self.con, "agency_aliases", ("spelling", "norm", "agency_id"), self.new_aliases)
         self.new_agencies, self.new_aliases = [], []
 
     def rollback(self) -> None:
         """Forget what was created since the last write (the transaction was rolled back)."""
-        for aid, *_ in self.new_agencies:
+        for aid, _, norm, *_ in self.new_agencies:
             self.info.pop(aid, None)
-        for norm, *_ in self.new_aliases:
             self.alias.pop(norm, None)
+        for spelling, *_ in self.new_aliases:
+            self.spellings.discard(spelling)
         self.new_agencies, self.new_aliases = [], []
 
     def region(self, aid: int | None) -> tuple:
@@ -253,7 +261,7 @@ def find_agency(con: duckdb.DuckDBPyConnection, ref: str) -> int | None:
     row = con.execute("SELECT id FROM agencies WHERE name = ? AND merged_into IS NULL", [ref]).fetchone()
     if row:
         return row[0]
-    row = con.execute("SELECT agency_id FROM agency_aliases WHERE norm = ?", [normalise_name(ref)]).fetchone()
+    row = con.execute("SELECT agency_id FROM agency_aliases WHERE norm = ? LIMIT 1", [normalise_name(ref)]).fetchone()
     return row[0] if row else None
 
 
@@ -282,7 +290,7 @@ def rename(con: duckdb.DuckDBPyConnection, aid: int, new_name: str) -> None:
     norm = normalise_name(new_name)
     if not norm:
         raise ValueError("empty name")
-    other = con.execute("SELECT agency_id FROM agency_aliases WHERE norm = ?", [norm]).fetchone()
+    other = con.execute("SELECT agency_id FROM agency_aliases WHERE norm = ? LIMIT 1", [norm]).fetchone()
     if other and other[0] != aid:
         raise ValueError(f"另一机关已使用此名称（编号 {other[0]}），请用 merge 合并")
     region = region_of(new_name)
@@ -292,8 +300,7 @@ def rename(con: duckdb.DuckDBPyConnection, aid: int, new_name: str) -> None:
             "UPDATE agencies SET name = ?, norm = ?, province = coalesce(?, province), city = coalesce(?, city), county = coalesce(?, county), level = coalesce(?, level), tier = coalesce(?, tier) WHERE id = ?",
             [new_name.strip(), norm, region.province, region.city, region.county, level, tier, aid],
         )
-        if not other:
-            con.execute("INSERT INTO agency_aliases (norm, agency_id, spelling) VALUES (?, ?, ?)", [norm, aid, new_name])
+        con.execute("INSERT OR IGNORE INTO agency_aliases (spelling, norm, agency_id) VALUES (?, ?, ?)", [new_name.strip(), norm, aid])
         _copy_region(con, aid, "agency_id = ?", [aid])
 
 

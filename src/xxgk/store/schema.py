@@ -32,9 +32,9 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
                 created_at TIMESTAMP DEFAULT current_timestamp
             )""",
             """CREATE TABLE agency_aliases (
-                norm VARCHAR PRIMARY KEY,       -- every normalised spelling seen
-                agency_id INTEGER NOT NULL,
-                spelling VARCHAR                -- one spelling as written
+                spelling VARCHAR PRIMARY KEY,   -- every spelling seen, as written
+                norm VARCHAR NOT NULL,          -- its normalised form: the key spellings meet under
+                agency_id INTEGER NOT NULL
             )""",
             """CREATE TABLE reports (
                 id INTEGER PRIMARY KEY,

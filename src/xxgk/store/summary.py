@@ -102,16 +102,20 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     sel = f"_sel AS ({base})"
     n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
     keys = summary_keys()
+    # per group and overall (g NULL) in one pass
+    sets = "GROUPING SETS ((s.g, c.key), (c.key))" if by else "s.g, c.key"
     cells = con.execute(
         f"""WITH {sel} SELECT s.g, c.key, sum(c.value), count(c.value), count(*) FILTER (WHERE c.blank)
            FROM cells c JOIN _sel s ON s.id = c.report_id
            WHERE c.key IN (SELECT unnest(?::VARCHAR[]))
-           GROUP BY s.g, c.key""",
+           GROUP BY {sets}""",
         [*params, keys],
     ).fetchall()
-    figures: dict[str, dict[str, dict]] = {g: {} for g in n_by_group}
+    n_all = sum(n_by_group.values())
+    figures: dict[str | None, dict[str, dict]] = {g: {} for g in n_by_group}
     for g, key, total, n_values, n_blank in cells:
-        figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n_by_group.get(g, 0) - n_values - n_blank}
+        n = n_by_group.get(g, 0) if g is not None else n_all
+        figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
     findings = _findings(con, by is not None)
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
@@ -152,17 +156,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         out.pop("reports")
         out["reports"] = n_by_group.get("", 0)
     else:
-        total_fig: dict[str, dict] = {}
-        for fig in figures.values():
-            for k, v in fig.items():
-                t = total_fig.setdefault(k, {"sum": 0, "reports": 0, "blank": 0, "missing": 0})
-                t["sum"] = _num((t["sum"] or 0) + (v["sum"] or 0)) if (t["reports"] or v["reports"]) else None
-                t["reports"] += v["reports"]
-                t["blank"] += v["blank"]
-        for k, t in total_fig.items():
-            t["missing"] = out["reports"] - t["reports"] - t["blank"]
-            if not t["reports"]:
-                t["sum"] = None
+        total_fig = figures.get(None, {})
         out["cells"] = total_fig
         out["rates"] = rates_of(total_fig)
         out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
