@@ -82,20 +82,35 @@ DbOpt = Annotated[Path, typer.Option("--db", help="数据库文件 (the DuckDB s
 _DEFAULT_DB = Path("xxgk.duckdb")
 
 
+_open: list = []  # the connection of the running command (closed when the next one opens, as under a test runner)
+
+
 def _open_db(db: Path, lang: str, read_only: bool = False):
     """The store, or one line saying why not (exit 2)."""
     import duckdb
 
     from .store import connect
 
+    while _open:
+        try:
+            _open.pop().close()
+        except duckdb.Error:
+            pass
     try:
-        return connect(db, read_only=read_only)
+        con = connect(db, read_only=read_only)
+        _open.append(con)
+        return con
     except FileNotFoundError:
         err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
     except (duckdb.Error, RuntimeError) as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {db}：{tr(lang, '无法打开数据库', 'cannot open the database')}（{first}）")
     raise typer.Exit(2)
+
+
+def _wide() -> Console:
+    """The console for wide tables: the terminal as it is, or 200 columns when piped (never squeezed to 80)."""
+    return out if out.is_terminal else Console(width=200, highlight=False, soft_wrap=True)
 
 
 def _progress(lang: str):
@@ -149,6 +164,10 @@ def ingest(
 
 
 def _print_ingest_result(res, lang: str) -> None:
+    for path, zh, en in res.failed[:50]:
+        err.print(f"[red]{tr(lang, '失败', 'failed')}[/red] {en if lang == 'en' else zh}", markup=True, highlight=False)
+    if len(res.failed) > 50:
+        err.print(tr(lang, f"……另有 {len(res.failed) - 50} 份失败，见 reports 表的 error 列", f"… {len(res.failed) - 50} more; see column error of table reports"))
     rate = (res.ingested + len(res.failed)) / res.seconds if res.seconds else 0
     out.print(
         tr(
@@ -157,10 +176,6 @@ def _print_ingest_result(res, lang: str) -> None:
             f"ingested {res.ingested}, skipped as duplicates {res.duplicates}, failed {len(res.failed)} ({res.seconds:.1f} s, {rate:.0f} files/s)",
         )
     )
-    for path, zh, en in res.failed[:50]:
-        err.print(f"[red]{tr(lang, '失败', 'failed')}[/red] {en if lang == 'en' else zh}")
-    if len(res.failed) > 50:
-        err.print(tr(lang, f"……另有 {len(res.failed) - 50} 份失败，见 reports 表的 error 列", f"… {len(res.failed) - 50} more; see column error of table reports"))
     sev = res.severities
     names = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "info": ("提示", "info")}
     parts = [f"{names[k][0] if lang != 'en' else names[k][1]} {sev.get(k, 0)}" for k in ("error", "warning", "info")]
@@ -203,7 +218,7 @@ def agencies_list(
         if r["level"] == "部门" and r["tier"]:
             level = f"部门（{r['tier']}）"
         tbl.add_row(str(r["id"]), r["name"], r["province"] or "", r["city"] or "", r["county"] or "", level, r["years"] or "", r["spellings"] or "")
-    out.print(tbl)
+    _wide().print(tbl)
 
 
 def _agency_or_exit(con, ref: str, lang: str) -> int:
@@ -286,9 +301,9 @@ def summary(
     if format == "text":
         if output:
             with open(output, "w", encoding="utf-8") as f:
-                print_summary(Console(file=f, width=160, highlight=False), s, lang)
-        else:
-            print_summary(out, s, lang)
+                print_summary(Console(file=f, width=200, highlight=False), s, lang)
+        else:  # the official table is wide: do not squeeze it into 80 columns when piped
+            print_summary(_wide(), s, lang)
     elif format == "xlsx":
         write_summary_xlsx(s, output)
         out.print(tr(lang, f"已写入 {output}", f"written to {output}"))
@@ -349,7 +364,7 @@ def query(
         tbl.add_column(c, overflow="fold")
     for row in rows[:limit]:
         tbl.add_row(*["" if v is None else str(v) for v in row])
-    out.print(tbl)
+    _wide().print(tbl)
     more = tr(lang, f"（只显示前 {limit} 行）", f"(first {limit} rows shown)") if len(rows) > limit else ""
     out.print(tr(lang, f"{min(len(rows), limit)} 行", f"{min(len(rows), limit)} rows") + more, style="dim")
 
