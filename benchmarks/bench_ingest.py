@@ -107,8 +107,11 @@ def tree_rss_kib(root: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict) -> tuple[float, int, int, str]:
-    """(seconds, peak tree RSS in KiB, return code, stdout)."""
+def run_measured(cmd: list[str], env: dict) -> tuple[float, int, int, str, float]:
+    """(seconds, peak tree RSS in KiB, return code, stdout, CPU seconds of the whole tree)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
     peak = 0
@@ -123,9 +126,12 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, int, int, str]:
     th = threading.Thread(target=sample, daemon=True)
     th.start()
     out, _ = proc.communicate()
+    secs = time.monotonic() - t0
     stop.set()
     th.join()
-    return time.monotonic() - t0, peak, proc.returncode, out
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return secs, peak, proc.returncode, out, cpu
 
 
 def main() -> None:
@@ -151,15 +157,20 @@ def main() -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
         db = tmp / "xxgk.duckdb"
         cli = [sys.executable, "-m", "xxgk.cli"]
-        secs, peak, rc, out = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs), "--lang", "en"], env)
+        load = os.getloadavg()[0]
+        secs, peak, rc, out, cpu = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs), "--lang", "en"], env)
         total = n + real
         print(out.strip())
         print(f"ingest: {total} files in {secs:.1f} s = {total / secs:.0f} files/s with {args.jobs} workers; peak RSS (process tree) {peak / 1024:.0f} MiB (exit {rc})")
+        print(
+            f"  CPU time of the process tree {cpu:.1f} s = {cpu / total * 1000:.1f} ms per file -> {total / (cpu / args.jobs):.0f} files/s "
+            f"if {args.jobs} cores were free; load average before/after {load:.1f}/{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         # second run: everything is a duplicate
-        secs2, _, _, _ = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs)], env)
+        secs2, _, _, _, _ = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs)], env)
         print(f"re-ingest (all duplicates): {secs2:.1f} s")
-        ssecs, speak, src_rc, _ = run_measured([*cli, "summary", "--db", str(db)], env)
-        bsecs, _, _, _ = run_measured([*cli, "summary", "--db", str(db), "--by", "region"], env)
+        ssecs, speak, src_rc, _, _ = run_measured([*cli, "summary", "--db", str(db)], env)
+        bsecs, _, _, _, _ = run_measured([*cli, "summary", "--db", str(db), "--by", "region"], env)
         sys.path.insert(0, str(REPO / "src"))
         from xxgk.store import connect
         from xxgk.store.summary import summarise

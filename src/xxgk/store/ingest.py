@@ -272,17 +272,22 @@ def ingest(
         if progress:
             progress(done, len(files))
 
-    todo: deque[str] = deque()
+    todo: deque[str] = deque(files)  # not hashed yet: hashing overlaps with the workers' parsing
     seen: set[str] = set()
-    for p in files:
-        sha = _hash(Path(p))
-        if sha is not None and (sha in known or sha in seen):
-            res.duplicates += 1
-            tick()
-            continue
-        if sha is not None:
-            seen.add(sha)
-        todo.append(p)
+
+    def next_fresh() -> str | None:
+        """The next file not stored yet (duplicates are counted and skipped)."""
+        while todo:
+            p = todo.popleft()
+            sha = _hash(Path(p))
+            if sha is not None and (sha in known or sha in seen):
+                res.duplicates += 1
+                tick()
+                continue
+            if sha is not None:
+                seen.add(sha)
+            return p
+        return None
 
     last_flush = time.monotonic()
 
@@ -300,16 +305,20 @@ def ingest(
     inflight: dict[Future, str] = {}
     stop = _StopOnCtrlC()
     try:
-        if todo:
-            pool = _pool(jobs)
         while (todo or inflight or suspects) and not stop.requested:
             isolating = not todo and not inflight and suspects
             if isolating:
                 p = suspects.popleft()
                 inflight[pool.submit(parse_one, p)] = p
             while todo and len(inflight) < window:
-                p = todo.popleft()
+                p = next_fresh()
+                if p is None:
+                    break
+                if pool is None:
+                    pool = _pool(jobs)
                 inflight[pool.submit(parse_one, p)] = p
+            if not inflight:
+                continue
             finished, _ = wait(list(inflight), timeout=batch_seconds, return_when=FIRST_COMPLETED)
             broken = False
             for fut in finished:
