@@ -169,7 +169,7 @@ def main() -> None:
         # second run: everything is a duplicate
         secs2, _, _, _, _ = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs)], env)
         print(f"re-ingest (all duplicates): {secs2:.1f} s")
-        ssecs, speak, src_rc, _, _ = run_measured([*cli, "summary", "--db", str(db)], env)
+        ssecs, speak, src_rc, _, scpu = run_measured([*cli, "summary", "--db", str(db)], env)
         bsecs, _, _, _, _ = run_measured([*cli, "summary", "--db", str(db), "--by", "region"], env)
         sys.path.insert(0, str(REPO / "src"))
         from xxgk.store import connect
@@ -179,7 +179,10 @@ def main() -> None:
         t = time.monotonic()
         s = summarise(con)
         qsecs = time.monotonic() - t
-        print(f"summary over {s['reports']} reports: command {ssecs:.2f} s (exit {src_rc}), --by region {bsecs:.2f} s, query alone {qsecs * 1000:.0f} ms; db {db.stat().st_size / 2**20:.0f} MiB")
+        print(
+            f"summary over {s['reports']} reports: command {ssecs:.2f} s wall, {scpu:.2f} s CPU (exit {src_rc}); --by region {bsecs:.2f} s; "
+            f"query alone {qsecs * 1000:.0f} ms; db {db.stat().st_size / 2**20:.0f} MiB"
+        )
     finally:
         if args.keep:
             print(f"kept {tmp}")
