@@ -138,7 +138,10 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
+    # a row of a real grid (tab-separated text, HTML, DOCX) with one cell per column and some cells
+    # empty holds blanks, not digits run together: never re-split it
+    grid_row = len(values) == len(cols) and all(v.grid and v.reliable for v in values)
+    if not grid_row and len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
         decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
@@ -309,7 +312,8 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     texts = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
-    if len([t for t in texts if t]) < len(cols):
+    grid_row = len(values) == len(cols) and all(v.grid and v.reliable for v in values)  # blanks, not glued digits
+    if not grid_row and len([t for t in texts if t]) < len(cols):
         decoded = glued.decode_t4(texts)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
