@@ -54,20 +54,23 @@ def generate(folder: Path, n: int, seed: int = 5) -> int:
         agencies.append(f"{prefix}{i}号{rng.choice(DEPARTMENTS)}")  # numbered: thousands of distinct agencies
     count = 0
     for i, name in enumerate(agencies):
+        previous: dict | None = None
         for year in years:
             if count >= n:
                 return count
             spelling = name
-            if year == 2022 and "人民政府" in name and i % 3 == 0:
-                spelling = name.replace("人民政府", "政府")  # the same agency written another way
+            if year == 2022 and i % 3 == 0:
+                spelling = " ".join(name)  # the same agency written another way (spaced out)
             tpl = "2021" if year >= 2021 else "2019"
-            cells: dict = random_cells(layout_for(tpl), rng, scale=rng.choice((5, 30, 300)))
+            cells: dict = random_cells(layout_for(tpl), rng, scale=rng.choice((5, 30, 300)), previous=previous)
+            previous = dict(cells)
             if rng.random() < 0.05:  # a report that leaves a few cells blank
                 for k in rng.sample(sorted(cells), 3):
                     cells[k] = None
             sub = folder / f"{i // 500:03d}"
             sub.mkdir(exist_ok=True)
-            (sub / f"{i:05d}_{year}.txt").write_text(report_text(spelling, year, cells, template=tpl), encoding="utf-8")
+            text = report_text(spelling, year, cells, template=tpl, rng=rng, published=f"{year + 1}年1月{rng.randint(5, 25)}日")
+            (sub / f"{i:05d}_{year}.txt").write_text(text, encoding="utf-8")
             count += 1
     return count
 
