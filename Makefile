@@ -22,7 +22,8 @@ setup: $(STAMP)
 ## the main job on the five seed reports: parse them, then check them
 demo: setup
 	$(BIN)/xxgk parse $(SEEDS)
-	-$(BIN)/xxgk check $(SEEDS)
+	@# exit status 1 means "errors found in the reports" (three seeds break the 表三 balance); 2 would be a failure
+	$(BIN)/xxgk check $(SEEDS); test $$? -le 1
 
 ## the whole test suite (what CI runs)
 test: setup

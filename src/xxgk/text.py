@@ -2,6 +2,8 @@
 
 Two levels:
 
+* :func:`tidy` only unifies line ends and odd spaces: the narrative keeps its
+  own punctuation (it is what sections hold and renderers print).
 * :func:`clean` keeps the text readable: full-width digits and letters become
   ASCII (NFKC), NBSP / ideographic spaces become spaces, line ends become
   ``\\n``.  Chinese punctuation such as （）：，is folded to ASCII by NFKC, which
@@ -26,6 +28,12 @@ _NUMBERING = re.compile(
 )
 
 
+def tidy(text: str) -> str:
+    """Readable text as published: line ends and odd spaces unified, nothing else changed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SPACES.sub(" ", text)
+
+
 @lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
@@ -39,6 +47,11 @@ def clean(text: str) -> str:
 def norm_label(text: str) -> str:
     """Label form for matching: cleaned, no white space, unified quotes."""
     return _WS.sub("", clean(text))
+
+
+def squeeze(cleaned: str) -> str:
+    """:func:`norm_label` of a text that is already :func:`clean`."""
+    return _WS.sub("", cleaned)
 
 
 def strip_numbering(label: str) -> str:

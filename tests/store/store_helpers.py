@@ -1,4 +1,7 @@
-"""Helpers of the store tests (generated reports, the seeds)."""
+"""Helpers of the store tests (generated reports, the seeds) and the ``seeds_db`` fixture.
+
+(Not a conftest.py: the top-level tests import ``conftest`` by that name.)
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,11 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
+
 from xxgk.layouts import layout_for
+from xxgk.store import connect
+from xxgk.store.ingest import ingest
 from xxgk.store.synth import random_cells, report_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
@@ -33,3 +40,14 @@ def write_synthetic(folder: Path, n: int, seed: int = 7) -> list[Path]:
 def copy_seeds(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     return [Path(shutil.copy(p, folder / p.name)) for p in seed_files()]
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory):
+    """A store holding the five seeds (module-scoped: ingested once, read by many tests)."""
+    path = tmp_path_factory.mktemp("seeds") / "xxgk.duckdb"
+    con = connect(path)
+    res = ingest(con, seed_files(), jobs=1)
+    assert res.ingested == 5 and not res.failed
+    con.close()
+    return path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store_helpers import copy_seeds, seed_files
+from store_helpers import seeds_db, copy_seeds, seed_files  # noqa: F401 (seeds_db is a fixture)
 
 import xxgk
 from xxgk.store import connect, record_from_store

@@ -30,7 +30,7 @@ from xxgk.store.export import META_COLUMNS, export
 from xxgk.store.summary import summarise
 from xxgk.store.summary_out import summary_csv, write_summary_xlsx
 
-from store_helpers import seed_files
+from store_helpers import seeds_db, seed_files  # noqa: F401 (seeds_db is a fixture)
 
 
 def test_seed_sums_by_hand(seeds_db):

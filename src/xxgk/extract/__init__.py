@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from ..layouts import layout_for
 from ..model import Document, Meta, Record
-from .meta import detect_template, find_agency, find_published, find_title, find_year
+import re
+
+from .meta import AGENCY_END, is_date_line, detect_template, find_agency, find_published, find_title, find_year
 from .sections import split_sections
 from .tables import read_tables
 from .tokens import tokens_of
 
 __all__ = ["extract"]
+
+
+def _strip_signature(sections, agency: str | None) -> None:
+    """The 落款 (agency and date under the last section) is meta, not narrative."""
+    if not sections:
+        return
+    last = sections[-1]
+    lines = last.text.split("\n")
+    cut = len(lines)
+    while cut > 0:
+        line = lines[cut - 1].strip()
+        compact = re.sub(r"\s+", "", line)
+        if not compact:
+            cut -= 1
+        elif is_date_line(line) and len(compact) <= 40:
+            cut -= 1
+        elif agency and compact == agency or (len(compact) <= 30 and cut < len(lines) and AGENCY_END.search(compact)):
+            cut -= 1
+        else:
+            break
+    if cut < len(lines):
+        last.text = "\n".join(lines[:cut]).strip()
 
 
 def extract(doc: Document) -> Record:
@@ -36,5 +60,6 @@ def extract(doc: Document) -> Record:
         notes.extend(res.notes)
     sections = split_sections(tokens, used)
     agency = find_agency(tokens, title, title_index, doc.agency)
+    _strip_signature(sections, agency)
     meta = Meta(title=title, agency=agency, year=year, published=published, template=template)
     return Record(source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes)

@@ -52,8 +52,16 @@ def _runs(texts: list[str | None]) -> list[str] | None:
     return runs
 
 
+def _count_splits(n: int, k: int) -> int:
+    from math import comb
+
+    return comb(n - 1, k - 1) if 1 <= k <= n else 0
+
+
 def _splits(run: str, k: int):
     """Every way to cut one run of digits into k figures without leading zeros."""
+    if _count_splits(len(run.lstrip("+-")), k) > _MAX_SPLITS:
+        return  # far too many readings: leave the run undecoded
     if k == 1:
         if _valid(run):
             yield (run,)
@@ -90,11 +98,11 @@ def _readings(runs: list[str], n: int):
 
     def rec(i: int, left: int, acc: tuple[str, ...]):
         nonlocal count
+        count += 1
         if count > _MAX_SPLITS:
             return
         if i == len(runs):
             if left == 0:
-                count += 1
                 yield acc
             return
         remaining_runs = len(runs) - i - 1

@@ -16,7 +16,7 @@ _CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([�
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)\s*[:：]\s*(.+)")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_WORDS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告", "年度报告", "工作报告")
-_AGENCY_END = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|办|院|署|部|中心|所|站|会|处|分局|街道|镇|乡|片区管理局|公司|队|馆)$")
+AGENCY_END = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|办|院|署|部|中心|所|站|会|处|分局|街道|镇|乡|片区管理局|公司|队|馆)$")
 
 
 def _cn_small(s: str) -> int:
@@ -45,7 +45,7 @@ def parse_date(text: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _is_date_line(text: str) -> bool:
+def is_date_line(text: str) -> bool:
     t = re.sub(r"\s+", "", text)
     m = _DATE.search(t) or _CN_DATE.search(t)
     return bool(m) and len(t) - (m.end() - m.start()) <= 30 and (m.end() >= len(t) - 1)
@@ -61,7 +61,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
             # the agency on the line above a title that starts without one
             if i > 0 and title.startswith(("政府信息公开", "信息公开", "政务公开")):
                 prev = tokens[i - 1].norm
-                if prev and len(prev) <= 30 and _AGENCY_END.search(prev):
+                if prev and len(prev) <= 30 and AGENCY_END.search(prev):
                     title = prev + title
             return title, i
     if doc_title:
@@ -92,16 +92,16 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
     # the line just below the title (a cover page) …
     if title_index >= 0:
         for t in tokens[title_index + 1 : title_index + 3]:
-            if t.norm and len(t.norm) <= 30 and _AGENCY_END.search(t.norm) and not _DATE.search(t.norm):
+            if t.norm and len(t.norm) <= 30 and AGENCY_END.search(t.norm) and not _DATE.search(t.norm):
                 return t.norm
     if doc_agency:
         return norm_label(doc_agency)
     # … or the signature above the date at the end
     tail = [t for t in tokens[-8:] if t.norm and not t.grid]
     for k in range(len(tail) - 1, 0, -1):
-        if _is_date_line(tail[k].text):
+        if is_date_line(tail[k].text):
             cand = tail[k - 1].norm
-            if len(cand) <= 30 and _AGENCY_END.search(cand):
+            if len(cand) <= 30 and AGENCY_END.search(cand):
                 return cand
     return None
 
@@ -145,11 +145,11 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
                 return d
     # 落款: the last short line that ends with a date
     for t in reversed(tokens[-12:]):
-        if not t.grid and _is_date_line(t.text):
+        if not t.grid and is_date_line(t.text):
             return parse_date(re.sub(r"\s+", "", t.text))
     # a date line right under the title (cover page)
     for t in tokens[:8]:
-        if not t.grid and _is_date_line(t.text) and len(t.norm) <= 14:
+        if not t.grid and is_date_line(t.text) and len(t.norm) <= 14:
             return parse_date(t.norm)
     return None
 

@@ -45,6 +45,8 @@ BLANK = CellValue(None, True, None, True)
 @lru_cache(maxsize=16384)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a figure or a placeholder for one (not a label)."""
+    if len(text) > 24:
+        return False
     t = clean(text).strip().replace(" ", "")
     if not t:
         return True

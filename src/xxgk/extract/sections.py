@@ -62,25 +62,54 @@ class _Heading:
 def _candidate(tok: Token, index: int) -> _Heading | None:
     if tok.grid:
         return None
-    m = _HEADING.match(tok.text)
+    m = _HEADING.match(tok.orig or tok.text)
     if not m:
         return None
     numeral = cn_number(m.group(1))
     if numeral is None:
         return None
     body = m.group(2).strip()
+    # the title ends at a colon, a full stop or white space before more text
+    cut = _TITLE_END.search(body)
+    head = body[: cut.start()] if cut else body
+    rest = body[cut.end() :].strip() if cut else ""
+    if len(head) <= 24 and standard_no(head) is not None:
+        return _Heading(index, numeral, f"{m.group(1)}、{head}", rest)
     if len(re.sub(r"\s+", "", body)) <= 32 and not re.search(r"[。；;]", body.rstrip("。")):
         return _Heading(index, numeral, f"{m.group(1)}、{body}".rstrip("：:"), "")
-    # a long line: a heading only if it starts with a standard title's words
-    cut = _TITLE_END.search(body)
-    head = body[: cut.start()] if cut else body[:20]
-    if len(head) <= 24 and standard_no(head) is not None:
-        return _Heading(index, numeral, f"{m.group(1)}、{head}", body[cut.end() :].strip() if cut else body[20:])
     return None
 
 
+def is_section_heading(tok: Token) -> bool:
+    """A token that is the heading of one of the six standard sections."""
+    h = _candidate(tok, 0)
+    return h is not None and standard_no(h.title) is not None
+
+
+def _choose_headings(cands: list[_Heading]) -> list[_Heading]:
+    """Standard headings first, counting upwards; then extra sections whose
+    numeral fits between two of them (a 六 between 五 and 七)."""
+    chosen: list[_Heading] = []
+    last = 0
+    for h in cands:
+        if standard_no(h.title) is not None and h.numeral > last:
+            chosen.append(h)
+            last = h.numeral
+    extras: list[_Heading] = []
+    for h in cands:
+        if h in chosen or standard_no(h.title) is not None:
+            continue
+        before = [c for c in chosen if c.index < h.index]
+        after = [c for c in chosen if c.index > h.index]
+        lo = before[-1].numeral if before else 0
+        hi = after[0].numeral if after else 99
+        if lo < h.numeral < hi and all(e.numeral != h.numeral for e in extras):
+            extras.append(h)
+    return sorted(chosen + extras, key=lambda h: h.index)
+
+
 def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionText]:
-    cands = [h for i, t in enumerate(tokens) if (h := _candidate(t, i)) is not None]
+    cands = [h for i, t in enumerate(tokens) if t.line not in used_lines and (h := _candidate(t, i)) is not None]
     # a table of contents: three or more headings in a row, nothing between
     toc: set[int] = set()
     run: list[_Heading] = []
@@ -93,14 +122,7 @@ def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionTex
             run = [h]
     if len(run) >= 3:
         toc.update(x.index for x in run)
-    heads: list[_Heading] = []
-    last = 0
-    for h in cands:
-        if h.index in toc:
-            continue
-        if last < h.numeral <= last + 3:
-            heads.append(h)
-            last = h.numeral
+    heads = _choose_headings([h for h in cands if h.index not in toc])
     out: list[SectionText] = []
     taken: set[int] = set()
     for k, h in enumerate(heads):
@@ -112,10 +134,11 @@ def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionTex
                 continue
             if not t.text:
                 continue
+            text = t.orig or t.text
             if prev_line == t.line and t.grid:
-                parts[-1] += "\t" + t.text
+                parts[-1] += "\t" + text
             else:
-                parts.append(t.text)
+                parts.append(text)
             prev_line = t.line
         no = standard_no(h.title)
         if no in taken:

@@ -21,12 +21,15 @@ and says when more than one reading fits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..layouts import Column, Group, Layout, Row, Table
 from ..text import norm_label, strip_numbering, numbering_of
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
+from .sections import is_section_heading
 from .tokens import Token
 
 # how much longer than its key phrase a cell may be and still be a label
@@ -52,22 +55,29 @@ class TableResult:
     confidence: dict[str, float] = field(default_factory=dict)
 
 
-def _is_label_like(tok: Token, key: str) -> bool:
-    return key in tok.norm and len(tok.norm) <= len(key) + _LABEL_SLACK
+@cache
+def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
+    keys = tuple(norm_label(k) for k in row.match_keys())
+    exact = bool(getattr(row, "exact", False))
+    forms = frozenset(keys) | {norm_label(row.label)}
+    return exact, forms, keys, len(norm_label(row.full_label))
 
 
 def match_row(tok: Token, row: Row | Group) -> bool:
     """Does this token name this row (or group)?  Matching is by meaning:
     distinctive key phrases, tolerant of numbering, spaces and typos."""
-    if not tok.norm or is_value_text(tok.text):
+    return _matches(tok, _match_spec(row))
+
+
+def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
+    if not tok.norm or tok.value:
         return False
-    body = strip_numbering(tok.norm)
-    if getattr(row, "exact", False):
-        label = norm_label(row.label)
-        if body in {norm_label(k) for k in row.match_keys()}:
-            return True
-        return body == label
-    return any(_is_label_like(tok, norm_label(k)) for k in row.match_keys())
+    exact, forms, keys, label_len = spec
+    if exact:
+        return strip_numbering(tok.norm) in forms
+    n = tok.norm
+    return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -82,6 +92,8 @@ class _TableReader:
         self.layout = layout
         self.rows = list(table.rows)
         self.groups = list(table.groups)
+        self.specs = [_match_spec(r) for r in self.rows]
+        self.group_specs = [_match_spec(g) for g in self.groups]
         self.hits: list[RowHit] = []
         self.last_index = -1
         self.current: RowHit | None = None
@@ -92,17 +104,19 @@ class _TableReader:
         # rows at or after the last matched one; a short exact label only
         # where it can stand (its numbering printed, or right after its
         # neighbours)
+        if tok.value or not tok.norm:
+            return None
         for idx in range(self.last_index + 1, len(self.rows)):
             row = self.rows[idx]
-            if not match_row(tok, row):
+            if not _matches(tok, self.specs[idx]):
                 continue
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or idx - self.last_index > 3:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
-        for g in self.groups:
-            if match_row(tok, g):
+        for g, spec in zip(self.groups, self.group_specs):
+            if _matches(tok, spec):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
                 if first is not None and first > self.last_index:
@@ -138,10 +152,8 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
-    # a row of a real grid (tab-separated text, HTML, DOCX) with one cell per column and some cells
-    # empty holds blanks, not digits run together: never re-split it
-    grid_row = len(values) == len(cols) and all(v.grid and v.reliable for v in values)
-    if not grid_row and len([t for t in texts if t]) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
+    # fewer cells than columns and some text holds several figures: glued
+    if len(texts) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
         decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
@@ -171,9 +183,43 @@ _T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠�
 
 def _is_t4_header(tok: Token) -> bool:
     n = tok.norm
-    if not n or is_value_text(tok.text):
+    if not n or tok.value:
         return False
     return any(w in n for w in _T4_HEADER_WORDS) and len(n) <= 40
+
+
+_HEADER_PUNCT = re.compile(r"[()（）:：,，、。/]")
+
+
+@cache
+def _header_vocabulary(template: str) -> tuple[str, ...]:
+    """Every header phrase of a layout's tables (normalised), from the layout."""
+    from ..layouts import LAYOUTS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP
+
+    lay = LAYOUTS[template]
+    words = {"信息内容", T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, "勾稽关系"}
+    for t in lay.tables:
+        words.update(c.label for c in t.columns)
+        for c in t.columns:
+            words.update(c.match_keys())
+        for b in t.blocks:
+            words.add(b.label)
+            words.update(c.label for c in b.columns)
+        if t.key == "t4":
+            words.update(r.label for r in t.rows)
+    return tuple(sorted({_HEADER_PUNCT.sub("", norm_label(w)) for w in words}, key=len, reverse=True))
+
+
+def _is_header_text(tok: Token, layout: Layout) -> bool:
+    """A header cell (or a piece of one broken over lines) of the layout's tables."""
+    n = tok.norm
+    if len(n) < 2:
+        return bool(n)
+    n = _HEADER_PUNCT.sub("", n)
+    for w in _header_vocabulary(layout.template):
+        if w in n or (n in w and len(n) >= 2):
+            return True
+    return "勾稽" in n or "第二十条" in n
 
 
 def _t2_header(tok: Token) -> bool:
@@ -197,10 +243,17 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     state: str | None = None
     t4_values: list[Token] = []
     t4_done = False
+    t4_header = False
     t3_done = False
     current: RowHit | None = None
     current_table: _TableReader | None = None
     header_seen_line = -1
+
+    # grid lines whose non-empty cells are all figures (a row of 表四)
+    value_lines: dict[int, bool] = {}
+    for tok in tokens:
+        if tok.grid and tok.text:
+            value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
 
     def close_row() -> None:
         nonlocal current
@@ -223,16 +276,22 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             state = "t2"
             current_table = readers["t2"]
         if state == "t4":
-            if tok.text and is_value_text(tok.text) or (not tok.text and tok.grid and tok.reliable and t4_values):
+            if tok.norm and is_section_heading(tok):
+                t4_done = bool(t4_values or t4_header)
+                state = None
+                continue
+            in_value_row = tok.grid and value_lines.get(tok.line, False)
+            if (tok.text and tok.value) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
-                if sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15 and len(t4_values) >= 15:
+                if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
                     t4_done = True
                     state = None
             elif _is_t4_header(tok):
                 res.used_lines.add(tok.line)
-            elif t4_values and tok.norm and len(tok.norm) > 40:
-                t4_done = True
+                t4_header = True
+            elif tok.norm and (len(tok.norm) > 40 or t4_values):
+                t4_done = True  # prose: the table ended (maybe with no figures)
                 state = None
             continue
         if state is None:
@@ -259,13 +318,20 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             if state == "t3" and hit.row is not None and hit.row.key == "carried_out":
                 pass
             continue
+        if tok.norm and is_section_heading(tok):
+            # a section heading ends the table (and is never a header cell)
+            close_row()
+            if state == "t3" and rd.last_index >= 0 and rd.rows[rd.last_index].key == "carried_out":
+                t3_done = True
+            state = None
+            continue
         if current is None:
-            if tok.norm and len(tok.norm) <= 60:
+            if tok.norm and _is_header_text(tok, layout):
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
             continue
-        if tok.text and is_value_text(tok.text):
+        if tok.text and tok.value:
             current.values.append(tok)
             res.used_lines.add(tok.line)
         elif not tok.text:
@@ -280,16 +346,15 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     t3_done = True
                     state = None
         else:
-            # header text or a label continued on the next line
-            res.used_lines.add(tok.line)
+            # header text, a label continued on the next line, or a short
+            # sentence between tables (which stays in the narrative)
+            if _is_header_text(tok, layout) or not current.values:
+                res.used_lines.add(tok.line)
             if current.values:
                 close_row()
         if state == "t3" and current is not None and current.row is not None and current.row.key == "carried_out":
             cols = _columns(t3, current.row, readers["t3"].org_subtotal)
-            if len([v for v in current.values if v.text]) >= len(cols) or (
-                current.values and sum(len(glued.digits_of(v.text)) for v in current.values if v.text) >= len(cols)
-                and not tok.grid
-            ):
+            if len(current.values) >= len(cols):
                 close_row()
                 t3_done = True
                 state = None
@@ -302,7 +367,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         res.tables_found.append(key)
         for hit in rd.hits:
             _assign(table, hit, rd.org_subtotal, res, layout)
-    if t4_values:
+    if t4_values or t4_header:
+        # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
         _assign_t4(t4, t4_values, res)
     return res
@@ -312,11 +378,12 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     texts = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
-    grid_row = len(values) == len(cols) and all(v.grid and v.reliable for v in values)  # blanks, not glued digits
-    if not grid_row and len([t for t in texts if t]) < len(cols):
+    if len(texts) < len(cols):
         decoded = glued.decode_t4(texts)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
+    if not texts:
+        texts = [None] * len(cols)
     for i, (r, c) in enumerate(cols):
         if i >= len(texts):
             break

@@ -15,7 +15,8 @@ from functools import cache
 
 from ..layouts import LAYOUTS, SECTIONS
 from ..model import Document, Paragraph, Table
-from ..text import clean, norm_label
+from ..text import clean, norm_label, squeeze, tidy
+from .numbers import is_value_text
 
 
 @dataclass(slots=True)
@@ -27,6 +28,8 @@ class Token:
     grid: bool  # from a grid row
     reliable: bool  # an empty grid cell here really is an empty cell
     conf: float | None = None  # OCR confidence
+    orig: str = ""  # the text as published (punctuation kept), for the narrative
+    value: bool = False  # a figure or a placeholder for one (not a label)
 
 
 @cache
@@ -84,8 +87,11 @@ def tokens_of(doc: Document) -> list[Token]:
     line = 0
     for block in doc.blocks:
         if isinstance(block, Paragraph):
-            for piece in split_glued(clean(block.text)):
-                toks.append(Token(piece, norm_label(piece), line, 0, False, False))
+            published = tidy(block.text).strip()
+            pieces = split_glued(clean(published))
+            for piece in pieces:
+                orig = published if len(pieces) == 1 else piece
+                toks.append(Token(piece, squeeze(piece), line, 0, False, False, None, orig, is_value_text(piece)))
                 line += 1
         elif isinstance(block, Table):
             for r, row in enumerate(block.rows):
@@ -97,6 +103,6 @@ def tokens_of(doc: Document) -> list[Token]:
                         except IndexError:
                             conf = None
                     text = clean(cell).strip()
-                    toks.append(Token(text, norm_label(text), line, c, True, block.reliable_blanks, conf))
+                    toks.append(Token(text, squeeze(text), line, c, True, block.reliable_blanks, conf, tidy(cell).strip(), is_value_text(text)))
                 line += 1
     return toks

@@ -25,7 +25,7 @@ import re
 from charset_normalizer import from_bytes
 
 from ..model import Document, Paragraph, Source, Table
-from ..text import clean
+from ..text import tidy
 from .errors import ReadError
 
 _CRAWL_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
@@ -63,7 +63,7 @@ def read_text(data: bytes, source: Source) -> Document:
 
 
 def text_to_document(text: str, source: Source) -> Document:
-    text = clean(text)
+    text = tidy(text)
     lines = text.split("\n")
     doc = Document(source=source, blocks=[])
     lines = _crawler_header(lines, doc)
@@ -138,8 +138,10 @@ def _blocks(lines: list[str]):
             yield Table(rows=rows)
             continue
         parts = _ALIGNED_SPLIT.split(stripped)
-        if len(parts) >= 3 and sum(bool(_FIGURE.match(p)) for p in parts) >= 2:
-            yield Table(rows=[parts])
+        figures = sum(bool(_FIGURE.match(p)) for p in parts)
+        if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _FIGURE.match(parts[0])):
+            # columns aligned with spaces: a row, but a blank cell cannot be seen
+            yield Table(rows=[parts], reliable_blanks=False)
             i += 1
             continue
         yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""))

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..layouts import Layout, T3_APPLICANT_GROUP, T4_SUIT_GROUP, layout_for
+from ..layouts import Layout, T4_SUIT_GROUP, layout_for
 from ..model import Record
 
 
@@ -17,7 +17,7 @@ def _fmt(rec: Record, key: str) -> Text:
     if v is None:
         raw = rec.raw.get(key)
         return Text(raw if raw else "空", style="yellow" if raw else "dim italic")
-    s = f"{v:g}" if isinstance(v, float) else str(v)
+    s = str(v)
     if key in rec.uncertain:
         return Text(s + "?", style="bold yellow")
     return Text(s)
@@ -66,20 +66,25 @@ def _print_t3(console: Console, rec: Record, lay: Layout) -> None:
     has_sub = any(k.endswith(".org_subtotal") for k in rec.cells)
     cols = [c for c in t.columns if not c.optional or has_sub]
     tbl = RichTable(title=f"{t.number} {t.title[2:]}", title_justify="left", caption=t.note, caption_justify="left")
-    tbl.add_column("")
+    tbl.add_column("", min_width=16, ratio=3, overflow="fold")
     for c in cols:
-        name = c.label if c.key in ("natural", "total") else f"{T3_APPLICANT_GROUP}\n{c.label}"
-        tbl.add_column(name, justify="right")
+        tbl.add_column(c.label, justify="right", ratio=1, overflow="fold")
     rows = list(t.rows)
     if any(k.startswith("t3.other.") for k in rec.cells) and lay.template == "2021":
         from ..layouts import T3_OTHER_SINGLE
 
         idx = next(i for i, r in enumerate(rows) if r.group == "other_group")
         rows.insert(idx, T3_OTHER_SINGLE)
+    groups = {g.key: g for g in t.groups}
+    shown: set[str] = set()
     for r in rows:
         keys = [f"t3.{r.key}.{c.key}" for c in cols]
         if not any(k in rec.cells for k in keys):
             continue
+        g = groups.get(r.group or "")
+        if g is not None and g.key not in shown and g.collapses_to != r.key:
+            shown.add(g.key)
+            tbl.add_row(Text(g.full_label, style="bold"))
         tbl.add_row(r.full_label, *[_fmt(rec, k) for k in keys])
     console.print(tbl)
 
