@@ -231,6 +231,24 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
 # ------------------------------------------------------------------ the run
 
 
+_NO_WORKERS = (
+    "parsing processes cannot run (they die on start). A script that calls xxgk.store.ingest must guard "
+    "its top level with `if __name__ == \"__main__\":` (worker processes are started with 'spawn')."
+)
+
+
+def _ping() -> bool:
+    return True
+
+
+def _workers_start(pool: ProcessPoolExecutor, timeout: float = 60.0) -> bool:
+    """Whether a fresh pool's workers come up at all (after a crash: the file's fault, or the setup's?)."""
+    try:
+        return pool.submit(_ping).result(timeout=timeout)
+    except Exception:
+        return False
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     # spawn: never fork a process that holds an open DuckDB (its threads do not survive fork)
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
@@ -342,9 +360,10 @@ def ingest(
                     suspects.append(inflight.pop(fut))
                 pool.shutdown(wait=False, cancel_futures=True)
                 restarts += 1
-                if restarts > 50:
-                    raise RuntimeError("parsing processes keep dying; stopping")
                 pool = _pool(jobs)
+                if restarts > 50 or not _workers_start(pool):
+                    writer.flush()
+                    raise RuntimeError(_NO_WORKERS)
             maybe_flush()
         # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
         res.interrupted = stop.requested
