@@ -35,8 +35,8 @@ import duckdb
 from .. import __version__
 from .agencies import AgencyResolver
 from .checks import checker_available, cross_year_findings, run_checks
-from .schema import transaction
 from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
+from .schema import transaction
 
 PARSER_VERSION = __version__
 
@@ -482,6 +482,3 @@ def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None,
             res.cross_checked += len(compared)
     return len(pairs)
 
-
-def default_jobs() -> int:
-    return 2 if (os.cpu_count() or 2) >= 2 else 1

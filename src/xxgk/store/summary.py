@@ -116,7 +116,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     for g, key, total, n_values, n_blank in cells:
         n = n_by_group.get(g, 0) if g is not None else n_all
         figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
-    findings = _findings(con, by is not None)
+    findings = _FINDINGS_PER_REPORT
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
            FROM findings f JOIN _sel s ON s.id = f.report_id
@@ -163,9 +163,9 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     return out
 
 
-def _findings(con: duckdb.DuckDBPyConnection, _grouped: bool) -> str:
-    return """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
+_FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
               FROM findings WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM current_reports) GROUP BY report_id"""
+# (a cross-year finding against a report that is no longer current does not count)
 
 
 def _sort_key(g: str):
