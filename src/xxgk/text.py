@@ -21,6 +21,7 @@ from functools import lru_cache
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _WS = re.compile(r"\s+")
+_QUOTE_CHARS = re.compile("[“”「」‘’〝〞]")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"'})
 # numbering in front of a label: 一、 （一） (一) 1. 1、 1． 第一
 _NUMBERING = re.compile(
@@ -39,8 +40,9 @@ def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text)
-    return text.translate(_QUOTES)
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~1000× faster
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_QUOTES) if _QUOTE_CHARS.search(text) else text
 
 
 @lru_cache(maxsize=16384)

@@ -6,7 +6,7 @@ from ..layouts import layout_for
 from ..model import Document, Meta, Record
 import re
 
-from .meta import AGENCY_END, is_date_line, detect_template, find_agency, find_published, find_title, find_year
+from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
 from .sections import split_sections
 from .tables import read_tables
 from .tokens import tokens_of
@@ -26,14 +26,17 @@ def _strip_signature(sections, agency: str | None) -> None:
         compact = re.sub(r"\s+", "", line)
         if not compact:
             cut -= 1
+        elif (sig := signature(line)) is not None and line[: sig[0]].strip() and len(line) - sig[0] <= 160:
+            # a sentence run into the 落款 (无。 某某局2024年1月29日 附件下载): the sentence stays
+            lines[cut - 1] = line[: sig[0]].strip()
+            break
         elif is_date_line(line) and len(compact) <= 40:
             cut -= 1
         elif agency and compact == agency or (len(compact) <= 30 and cut < len(lines) and AGENCY_END.search(compact)):
             cut -= 1
         else:
             break
-    if cut < len(lines):
-        last.text = "\n".join(lines[:cut]).strip()
+    last.text = "\n".join(lines[:cut]).strip()
 
 
 def extract(doc: Document) -> Record:

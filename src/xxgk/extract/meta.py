@@ -16,6 +16,8 @@ _CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([�
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)\s*[:：]\s*(.+)")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_WORDS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告", "年度报告", "工作报告")
+# a field name in front of a title (a crawler's or a CMS's "标题：…" line)
+_TITLE_FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)[:：]")
 AGENCY_END = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|办|院|署|部|中心|所|站|会|处|分局|街道|镇|乡|片区管理局|公司|队|馆)$")
 
 
@@ -51,22 +53,43 @@ def is_date_line(text: str) -> bool:
     return bool(m) and len(t) - (m.end() - m.start()) <= 30 and (m.end() >= len(t) - 1)
 
 
+_TITLE_TAILS = ("年度报告", "工作年度报告", "工作报告", "报告", "政府信息公开", "信息公开", "政务公开")
+
+
 def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, int]:
     """The report title and the index of its token (-1 if it came from the container)."""
     for i, t in enumerate(tokens[:60]):
         if t.grid or len(t.norm) > 80:
             continue
         if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
-            title = t.norm
+            title = _TITLE_FIELD.sub("", t.norm)
+            # a title broken over two lines (…政府信息公开工作 / 年度报告)
+            if i > 0 and title.startswith(_TITLE_TAILS):
+                prev = tokens[i - 1]
+                if not prev.grid and prev.norm and len(prev.norm) <= 40 and not re.search(r"[。;；:：,，]$", prev.norm):
+                    if re.search(r"(19|20)\d{2}年|政府信息公开|政务公开|" + AGENCY_END.pattern[:-1], prev.norm):
+                        title = prev.norm + title
             # the agency on the line above a title that starts without one
             if i > 0 and title.startswith(("政府信息公开", "信息公开", "政务公开")):
                 prev = tokens[i - 1].norm
                 if prev and len(prev) <= 30 and AGENCY_END.search(prev):
                     title = prev + title
             return title, i
+    # a body run into one paragraph starts with its title (岚市监综〔2017〕13号
+    # 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 根据…)
+    for i, t in enumerate([t for t in tokens[:5] if not t.grid]):
+        m = _TITLE_IN_TEXT.search(t.text[:160])
+        if m and len(t.norm) > 80:
+            return norm_label(m.group(0)), tokens.index(t)
     if doc_title:
         return norm_label(doc_title), -1
     return None, -1
+
+
+_TITLE_IN_TEXT = re.compile(
+    r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*(?:(?:19|20)\d{2}\s*年度?)\s*"
+    r"(?:政府信息公开工作年度报告|政府信息公开年度报告|信息公开工作年度报告|政府信息公开工作报告|政务公开工作年度报告)"
+)
 
 
 def agency_from_title(title: str | None) -> str | None:
@@ -132,7 +155,57 @@ def find_year(title: str | None, tokens: list[Token], published: str | None) -> 
     return None
 
 
+# what may follow a 落款 date: nothing, or the page's attachments and footers
+_AFTER_SIGNATURE = ("附件", "附表", "来源", "抄送", "(此件", "（此件", "打印", "关闭")
+_SENTENCE_END = "。；;!！?？)）\n"
+
+
+def signature(text: str) -> tuple[int, str] | None:
+    """The 落款 of a (possibly glued) text: (where it starts, its date text).
+
+    The last date that ends the text or is followed only by attachments or
+    page footers, preceded by the end of a sentence or by the signing agency
+    (``…情况。 平潭综合实验区某局2025年1月27日 附件下载``)."""
+    found = None
+    for m in list(_DATE.finditer(text)) + list(_CN_DATE.finditer(text)):
+        after = text[m.end() :].lstrip()
+        if after and not after.startswith(_AFTER_SIGNATURE):
+            continue
+        before = text[: m.start()].rstrip()
+        start = len(before)
+        sig = re.search(r"([^\s。；;，,:：]{2,40})$", before)
+        if sig and AGENCY_END.search(sig.group(1)):
+            before = before[: sig.start()]
+            start = sig.start()
+            # the agency stands on its own (after white space or a sentence end)
+            tail_ok = not before.strip() or before != before.rstrip() or before.rstrip()[-1] in _SENTENCE_END
+        else:
+            tail_ok = not before or before[-1] in _SENTENCE_END or text[m.start() - 1 : m.start()].isspace()
+        if not tail_ok:
+            continue
+        if found is None or m.start() > found[2]:
+            found = (start, m.group(0), m.start())
+    return (found[0], found[1]) if found else None
+
+
+def _signature_date(text: str) -> str | None:
+    sig = signature(text)
+    return parse_date(re.sub(r"\s+", "", sig[1])) if sig else None
+
+
 def find_published(tokens: list[Token], doc_published: str | None) -> str | None:
+    """The date the document states: its 落款 first, then a 发布时间 of the page."""
+    # 落款: the last short line that ends with a date …
+    for t in reversed(tokens[-12:]):
+        if not t.grid and is_date_line(t.text):
+            return parse_date(re.sub(r"\s+", "", t.text))
+    # … or a date that closes a paragraph (glued page text, a 落款 before the 附件)
+    for t in [t for t in tokens if not t.grid][-12:][::-1]:
+        if len(t.text) < 8:
+            continue
+        d = _signature_date(t.text)
+        if d:
+            return d
     if doc_published:
         d = parse_date(doc_published)
         if d:
@@ -143,10 +216,6 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
             d = parse_date(m.group(1))
             if d:
                 return d
-    # 落款: the last short line that ends with a date
-    for t in reversed(tokens[-12:]):
-        if not t.grid and is_date_line(t.text):
-            return parse_date(re.sub(r"\s+", "", t.text))
     # a date line right under the title (cover page)
     for t in tokens[:8]:
         if not t.grid and is_date_line(t.text) and len(t.norm) <= 14:

@@ -13,8 +13,8 @@ its raw text kept, for the checker to report.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from ..text import clean
@@ -42,7 +42,7 @@ class CellValue:
 BLANK = CellValue(None, True, None, True)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a figure or a placeholder for one (not a label)."""
     if len(text) > 24:
@@ -53,6 +53,7 @@ def is_value_text(text: str) -> bool:
     return bool(_SIGNED.match(t) or _PLACEHOLDER.match(t))
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str | None, kind: str = "count") -> CellValue:
     """Parse one cell.  ``kind`` is ``count``, ``signed`` or ``amount`` (see layouts)."""
     if text is None:

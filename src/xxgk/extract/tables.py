@@ -12,11 +12,19 @@ definitions give them, never by counting the numbers of a section:
 * 表四 has no row labels: its 15 figures follow its header, in the order
   复议 ×5, 直接起诉 ×5, 复议后起诉 ×5;
 * rows are matched in the layout's order, so that a short label (其他, 总计)
-  is only taken for a row where that row can stand.
+  is only taken for a row where that row can stand; a label printed without
+  figures does not hide the rows before it, and 表二's blocks may come in
+  any order;
+* rows of figures printed without their label (converters that move labels
+  away, Markdown from PDF) are placed by the layout's row order between the
+  labelled rows around them (:func:`_align_orphans`); a labelled row out of
+  that order counts as unlabelled; when the counts do not match, the rows
+  placed are uncertain.
 
 Figures run together without separators (crawled text) are handed to
 :mod:`xxgk.extract.glued`, which decodes them with the layout's constraints
-and says when more than one reading fits.
+and says when more than one reading fits; 表三's rows are then chosen between
+with the column balance, 表二's with the figures the narrative states.
 """
 
 from __future__ import annotations
@@ -64,6 +72,9 @@ def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...]
     return exact, forms, keys, len(norm_label(row.full_label))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def match_row(tok: Token, row: Row | Group) -> bool:
     """Does this token name this row (or group)?  Matching is by meaning:
     distinctive key phrases, tolerant of numbering, spaces and typos."""
@@ -74,10 +85,23 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     if not tok.norm or tok.value:
         return False
     exact, forms, keys, label_len = spec
+    body = strip_numbering(tok.norm)
+    if _DIGIT.search(body):
+        return False  # labels hold no figures: this is prose (规范性文件类信息68条)
     if exact:
-        return strip_numbering(tok.norm) in forms
+        return body in forms
     n = tok.norm
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
+
+
+def _bare_label(tok: Token, table: Table) -> bool:
+    """A token that is nothing but one of the table's row labels.  Without
+    the table's header only such a token opens the table: prose cut at the
+    labels it names ("规范性文件等112件", "规范性文件的政策解读内容") is not a row."""
+    body = strip_numbering(tok.norm)
+    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+        return False
+    return any(match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -99,19 +123,33 @@ class _TableReader:
         self.current: RowHit | None = None
         self.org_subtotal = False
         self.label_lines: dict[int, int] = {}
+        self.valued: set[int] = set()  # rows that received figures
+        self.row_index = {id(r): i for i, r in enumerate(self.rows)}
 
-    def find_label(self, tok: Token) -> RowHit | None:
-        # rows at or after the last matched one; a short exact label only
-        # where it can stand (its numbering printed, or right after its
-        # neighbours)
+    def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
+        """The row (or group) this token labels, searched in layout order.
+
+        The search starts after the last row that received figures: a label
+        printed without figures (a converter that moved the figures away, a
+        row left empty) does not hide the rows before it.  A short exact
+        label only counts where it can stand (its numbering printed, or
+        right after its neighbours).  表二's blocks may come in any order.
+        """
         if tok.value or not tok.norm:
             return None
-        for idx in range(self.last_index + 1, len(self.rows)):
+        valued = set(self.valued)
+        if pending is not None and pending.row is not None and pending.values:
+            valued.add(self.row_index.get(id(pending.row), -1))
+        start = max(valued, default=-1) + 1
+        # then the earlier rows still without figures (表二's blocks in
+        # another order, a converter's displaced labels)
+        order = list(range(start, len(self.rows))) + [i for i in range(start) if i not in valued]
+        for idx in order:
             row = self.rows[idx]
-            if not _matches(tok, self.specs[idx]):
+            if idx in valued or not _matches(tok, self.specs[idx]):
                 continue
             if row.exact and row.numbering and not _numbering_matches(tok, row):
-                if self.last_index < 0 or idx - self.last_index > 3:
+                if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
@@ -119,24 +157,65 @@ class _TableReader:
             if _matches(tok, spec):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
-                if first is not None and first > self.last_index:
+                if first is not None and first > min(self.last_index, start - 1):
                     return RowHit(None, g, line=tok.line)
         return None
+
+    def names_a_row(self, tok: Token) -> bool:
+        """Whether the token is one of the table's labels (a repeated group label)."""
+        return any(_matches(tok, spec) for spec in (*self.specs, *self.group_specs))
+
+    def close(self, hit: RowHit) -> None:
+        self.hits.append(hit)
+        if hit.row is not None and hit.values and id(hit.row) in self.row_index:
+            self.valued.add(self.row_index[id(hit.row)])
+
+
+def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
+    """Whether a row already holds all its figures and ``tok`` starts a new line."""
+    if not hit.values or tok.line == hit.values[-1].line:
+        return False
+    cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
+    return len([v for v in hit.values if v.text]) >= len(cols) and all(
+        (runs := glued.runs_of([v.text])) is not None and len(runs) == 1 for v in hit.values if v.text
+    )
+
+
+def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
+    """A grid line that starts with figures (its label cell elsewhere)."""
+    if not tok.grid or tok.line == hit.line:
+        return False
+    return not hit.values or hit.values[-1].line != tok.line
+
+
+def _is_figures(text: str) -> bool:
+    """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
+    return is_value_text(text) or glued.runs_of([text]) is not None
 
 
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
     return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
 
 
-def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, layout: Layout) -> None:
+@dataclass
+class _RowRead:
+    row: Row
+    cols: list[Column]
+    values: list[Token]
+    texts: list[str | None]
+    uncertain: set[int]
+    decoded: glued.Decoded | None = None
+
+
+def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -> _RowRead | None:
     row = hit.row
     if row is None and hit.group is not None:
         if not hit.values or all(not v.text for v in hit.values):
-            return
+            return None
         target = hit.group.collapses_to
         if target is None:
             res.notes.append(f"{table.key}: 分组行“{hit.group.label}”后出现了数字")
-            return
+            return None
         try:
             row = table.row(target)
         except KeyError:
@@ -152,30 +231,154 @@ def _assign(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult, lay
         values.pop(0)
     texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
+    decoded = None
     # fewer cells than columns and some text holds several figures: glued
     if len(texts) < len(cols) and any(t and len(t.replace(" ", "")) > 1 for t in texts):
-        decoded = glued.decode_row(table.key, row.key, [v.text for v in values], cols)
+        decoded = glued.decode(texts, cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    if not texts:
-        texts = [None] * len(cols)  # the row is shown with nothing in it
-    for i, col in enumerate(cols):
-        key = f"{table.key}.{row.key}.{col.key}"
+    return _RowRead(row, cols, values, texts, uncertain, decoded)
+
+
+def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
+    texts = rr.texts or [None] * len(rr.cols)
+    for i, col in enumerate(rr.cols):
+        key = f"{table.key}.{rr.row.key}.{col.key}"
         if i >= len(texts):
-            if not hit.values:
-                res.cells[key] = None
             continue
         cv: CellValue = parse_cell(texts[i], col.kind)
         res.cells[key] = cv.value
         if cv.raw is not None:
             res.raw[key] = cv.raw
-        if i in uncertain:
+        if i in rr.uncertain:
             res.uncertain.append(key)
-        if i < len(values) and values[i].conf is not None:
-            res.confidence[key] = values[i].conf
+        if i < len(rr.values) and rr.values[i].conf is not None:
+            res.confidence[key] = rr.values[i].conf
+
+
+def _increasing(seq: list[int], ids: list[int]) -> list[int]:
+    """The ids of a longest strictly increasing subsequence of seq."""
+    import bisect
+
+    tails: list[int] = []
+    tails_at: list[int] = []
+    parent = [-1] * len(seq)
+    for i, v in enumerate(seq):
+        j = bisect.bisect_left(tails, v)
+        if j == len(tails):
+            tails.append(v)
+            tails_at.append(i)
+        else:
+            tails[j] = v
+            tails_at[j] = i
+        parent[i] = tails_at[j - 1] if j else -1
+    out = []
+    i = tails_at[-1] if tails_at else -1
+    while i >= 0:
+        out.append(ids[i])
+        i = parent[i]
+    return out[::-1]
+
+
+def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[list[RowHit], set[str]]:
+    """Give rows of figures printed without their label (RowHit with no row)
+    the rows of the layout that have no figures, in order.
+
+    Between two rows that have both label and figures, the free rows of the
+    layout take the orphan rows in document order.  When the counts differ
+    the rows are placed in order as far as they go and reported uncertain.
+    Labels printed without figures only keep their (blank) row when no
+    figures come for it.
+    """
+    rows = list(table.rows)
+    index = {r.key: i for i, r in enumerate(rows)}
+    if table.columns:
+        # a stray figure after a label (less than half a row) is not its row
+        ncols = len([c for c in table.columns if not c.optional])
+        for h in hits:
+            if h.row is not None and h.values and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
+                res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
+                h.values = []
+    # rows whose label stands out of the layout's order are figures without a
+    # (trustworthy) label: keep the longest run of labelled rows in order
+    # (表二's blocks may come in any order)
+    valued = [k for k, h in enumerate(hits) if h.row is not None and h.values and h.row.key in index]
+    keep = set(_increasing([index[hits[k].row.key] for k in valued], valued)) if not table.blocks else set(valued)
+    hits = [h if (h.row is None or not h.values or h.row.key not in index or k in keep) else RowHit(None, None, h.values, h.line) for k, h in enumerate(hits)]
+    if not any(h.row is None and h.group is None for h in hits):
+        return hits, set()
+    anchored = {index[h.row.key] for h in hits if h.row is not None and h.values and h.row.key in index}
+    out: list[RowHit] = []
+    uncertain_rows: set[str] = set()
+    pending: list[RowHit] = []
+    prev_anchor = -1
+
+    def flush(next_anchor: int) -> None:
+        free = [rows[i] for i in range(prev_anchor + 1, next_anchor) if i not in anchored]
+        ncols = len([c for c in table.columns if not c.optional]) or 1
+        # a stray figure that cannot fill a row is not a row
+        for o in [o for o in pending if sum(len(glued.digits_of(v.text)) or 1 for v in o.values) < ncols]:
+            res.notes.append(f"{table.key}: 孤立的数字“{' '.join(v.text for v in o.values)}”不属于任何一行，已忽略")
+            pending.remove(o)
+        for k, orphan in enumerate(pending):
+            if k >= len(free):
+                res.notes.append(f"{table.key}: 一行数字找不到所属的行，已忽略")
+                continue
+            out.append(RowHit(free[k], None, orphan.values, orphan.line))
+            anchored.add(index[free[k].key])
+            if len(pending) != len(free):
+                uncertain_rows.add(free[k].key)
+        pending.clear()
+
+    for h in hits:
+        if h.row is None and h.group is None:
+            pending.append(h)
+            continue
+        if h.row is not None and h.values and h.row.key in index:
+            flush(index[h.row.key])
+            prev_anchor = index[h.row.key]
+        out.append(h)
+    flush(len(rows))
+    # a label without figures gives way to figures placed for its row
+    valued = {h.row.key for h in out if h.row is not None and h.values}
+    out = [h for h in out if h.row is None or h.values or h.row.key not in valued]
+    # one hit per row: the first with figures
+    seen: set[str] = set()
+    final = []
+    for h in out:
+        if h.row is not None:
+            if h.row.key in seen:
+                continue
+            seen.add(h.row.key)
+        final.append(h)
+    return final, uncertain_rows
+
+
+def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult, prose: list[str] = ()) -> None:
+    hits, uncertain_rows = _align_orphans(table, hits, res)
+    reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
+    for rr in reads:
+        if rr.row.key in uncertain_rows:
+            rr.uncertain = set(range(len(rr.cols)))
+    if table.key == "t3":
+        # readings a row leaves open are chosen with the column balance
+        rows = {rr.row.key: ([c.key for c in rr.cols], rr.decoded or glued.Decoded(rr.texts, set())) for rr in reads}
+        for key, d in glued.balance_t3(rows).items():
+            for rr in reads:
+                if rr.row.key == key:
+                    rr.texts, rr.uncertain = d.texts, d.uncertain
+    else:
+        # a row the layout leaves open may be pinned by the report's own words
+        # (制发行政规范性文件62件): only readings the text allows are kept
+        for rr in reads:
+            if rr.decoded is not None and len(rr.decoded.fitting) > 1 and not rr.decoded.violations:
+                d = glued.with_evidence(rr.decoded, rr.row, rr.cols, prose)
+                rr.texts, rr.uncertain = d.texts, d.uncertain
+    for rr in reads:
+        _write(table, rr, res)
 
 
 _T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉", "维持", "纠正", "其他", "结果", "审结", "尚未")
@@ -247,7 +450,6 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     t3_done = False
     current: RowHit | None = None
     current_table: _TableReader | None = None
-    header_seen_line = -1
 
     # grid lines whose non-empty cells are all figures (a row of 表四)
     value_lines: dict[int, bool] = {}
@@ -258,10 +460,24 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     def close_row() -> None:
         nonlocal current
         if current is not None and current_table is not None:
-            current_table.hits.append(current)
+            current_table.close(current)
         current = None
 
-    for tok in tokens:
+    for ti, tok in enumerate(tokens):
+        # ----- 表三 ends with the line of 四、结转下年度继续办理: the first
+        # token after its figures that is not a figure of the same line
+        if (
+            state == "t3"
+            and current is not None
+            and current.row is not None
+            and current.row.key == "carried_out"
+            and current.values
+            and tok.line != current.values[-1].line
+            and not (tok.text and _is_figures(tok.text))
+        ):
+            close_row()
+            t3_done = True
+            state = None
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
             close_row()
@@ -281,7 +497,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 state = None
                 continue
             in_value_row = tok.grid and value_lines.get(tok.line, False)
-            if (tok.text and tok.value) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
+            if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
                 if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
@@ -298,7 +514,12 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             # a row label without a header (some reports drop 第二十条…)
             for key in ("t2",):
                 rd = readers[key]
-                hit = rd.find_label(tok) if len(tok.norm) <= 40 else None
+                # only a token that is nothing but a row label, followed by
+                # its figures (prose that names a row is not a row)
+                nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
+                if not _bare_label(tok, rd.table) or nxt is None or not (nxt.grid or (nxt.text and _is_figures(nxt.text))):
+                    continue
+                hit = rd.find_label(tok)
                 if hit is not None:
                     state = key
                     current_table = rd
@@ -309,7 +530,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         rd = readers[state]
         if tok.norm and "小计" in tok.norm and state == "t3" and rd.last_index < 0:
             rd.org_subtotal = True
-        hit = rd.find_label(tok) if (tok.norm and len(tok.norm) <= 80) else None
+        hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80) else None
         if hit is not None:
             close_row()
             current_table = rd
@@ -325,13 +546,22 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 t3_done = True
             state = None
             continue
+        figures = bool(tok.text) and _is_figures(tok.text)
+        if state == "t3" and figures and rd.hits and (
+            current is None or _full(t3, current, rd.org_subtotal, tok) or _starts_grid_line(tok, current)
+        ):
+            # a row of figures without its label (a converter moved the label
+            # away): placed by the layout's row order, see _align_orphans
+            close_row()
+            current_table = rd
+            current = RowHit(None, None, line=tok.line)
         if current is None:
             if tok.norm and _is_header_text(tok, layout):
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
             continue
-        if tok.text and tok.value:
+        if figures:
             current.values.append(tok)
             res.used_lines.add(tok.line)
         elif not tok.text:
@@ -348,16 +578,10 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         else:
             # header text, a label continued on the next line, or a short
             # sentence between tables (which stays in the narrative)
-            if _is_header_text(tok, layout) or not current.values:
+            if _is_header_text(tok, layout) or not current.values or rd.names_a_row(tok):
                 res.used_lines.add(tok.line)
             if current.values:
                 close_row()
-        if state == "t3" and current is not None and current.row is not None and current.row.key == "carried_out":
-            cols = _columns(t3, current.row, readers["t3"].org_subtotal)
-            if len(current.values) >= len(cols):
-                close_row()
-                t3_done = True
-                state = None
     close_row()
 
     for key, rd in readers.items():
@@ -365,8 +589,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         if not rd.hits:
             continue
         res.tables_found.append(key)
-        for hit in rd.hits:
-            _assign(table, hit, rd.org_subtotal, res, layout)
+        prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
+        _assign_table(table, rd.hits, rd.org_subtotal, res, prose)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
@@ -375,11 +599,11 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
 
 
 def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
-    texts = [v.text for v in values]
+    texts: list[str | None] = [v.text for v in values]
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     uncertain: set[int] = set()
     if len(texts) < len(cols):
-        decoded = glued.decode_t4(texts)
+        decoded = glued.decode_groups(texts, [c for _, c in cols], len(t4.columns))
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
     if not texts:

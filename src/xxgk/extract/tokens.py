@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..layouts import LAYOUTS, SECTIONS
+from ..layouts import LAYOUTS, SECTIONS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
 from ..text import clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
@@ -45,41 +45,112 @@ def _split_pattern() -> re.Pattern[str]:
             for b in t.blocks:
                 labels.add(b.label)
                 labels.update(c.label for c in b.columns)
+            # header cells: 表四's, and 表三's applicant columns (not the
+            # short 其他/总计, which only stand as whole cells)
+            labels.update(c.label for c in t.columns if t.key == "t4" or not c.exact)
     for s in SECTIONS:
         labels.add(s.title)
-    labels.update(("信息内容", "申请人情况"))
-    parts = []
-    for lab in sorted(labels, key=len, reverse=True):
-        lab = norm_label(lab)
-        # allow white space between any two characters
-        parts.append(r"\s*".join(re.escape(ch) for ch in lab))
-    return re.compile("|".join(parts))
+        labels.update(s.variants)
+    labels.update(("信息内容", T3_HEADER_GROUP, T3_APPLICANT_GROUP, T3_NOTE, T4_SUIT_GROUP))
+    return re.compile("|".join(_spaced(lab) for lab in sorted(labels, key=len, reverse=True)))
+
+
+def _spaced(label: str) -> str:
+    """A label as a pattern that allows white space between any two characters."""
+    return r"\s*".join(re.escape(ch) for ch in norm_label(label))
+
+
+@cache
+def _heading_pattern() -> re.Pattern[str]:
+    """A section heading inside a paragraph: 四、 followed closely by the key
+    words of a standard section (四、政府信息公开行政法复议、行政诉讼情况)."""
+    keys = sorted({k for s in SECTIONS for k in s.keys}, key=len, reverse=True)
+    titles = sorted({norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)}, key=len, reverse=True)
+    title_alt = "|".join(_spaced(t) for t in titles)
+    key_alt = "|".join(re.escape(k) for k in keys)
+    return re.compile(
+        rf"(?P<title>{title_alt})|(?P<head>[一二三四五六七八九十]{{1,2}}\s*、)(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
+        r"|(?<=\d)[一二三四五六七八九十]{1,2}、"  # a heading right after a table's last figure
+    )
+
+
+# a figure with its counting word inside a sentence (行政规范性文件698件，动态…)
+_PROSE_COUNT = re.compile(r"^\d+(?:\.\d+)?\s*(?:件|条|项|次|篇|人|家|宗|余|多)[^\d\s]")
+
+
+_TITLE_WORD_END = re.compile(r"(?:情况|措施|事项)(?![及和与、])")
+_TITLE_STOP = re.compile(r"[(（\d。；;:：，,]|\s")
+
+
+def _adjacent(text: str, a: int, b: int) -> bool:
+    return not text[a:b].strip()
 
 
 def split_glued(text: str) -> list[str]:
-    """Cut a paragraph before every official label it contains (if it holds two or more)."""
-    if len(text) < 30:
-        return [text]
+    """Cut a paragraph at the official labels and section headings it runs together.
+
+    A label is cut out only where it stands as a table's label would: next to
+    a figure or to another label (``规章000行政规范性文件2433``), never inside
+    prose (``规范性文件类信息68条``).  A section heading is cut out wherever it
+    starts (``…工作。二、主动公开政府信息情况第二十条…``), and a standard
+    title is cut from the text that follows it.
+    """
     pat = _split_pattern()
-    starts = [m.start() for m in pat.finditer(text)]
-    if len(starts) < 2:
+    matches = list(pat.finditer(text))
+    cuts: set[int] = set()
+    n = len(text)
+    for i, m in enumerate(matches):
+        after = text[m.end() :].lstrip()
+        before = text[: m.start()].rstrip()
+        if (
+            (after and after[0].isdigit() and not _PROSE_COUNT.match(after))
+            or (before and before[-1].isdigit())
+            or (i > 0 and _adjacent(text, matches[i - 1].end(), m.start()))
+            or (i + 1 < len(matches) and _adjacent(text, m.end(), matches[i + 1].start()))
+        ):
+            cuts.update((m.start(), m.end()))
+    for m in _heading_pattern().finditer(text):
+        cuts.add(m.start())
+        if m.group("head"):
+            # the heading's own words end at a figure, a bracket or a stop
+            # (五、存在的主要问题及改进措施（一）…, …诉讼情况2023年，…)
+            body = text[m.end() : m.end() + 40]
+            lead = len(body) - len(body.lstrip())
+            stop = _TITLE_STOP.search(body, lead)
+            word = _TITLE_WORD_END.search(body, lead)
+            end = min(x for x in (stop.start() if stop else 99, word.end() if word else 99))
+            if 4 <= end - lead <= 30 and end < len(body):
+                cuts.add(m.end() + end)
+        if m.group("title"):
+            end = m.end()
+            while end < n and text[end] in ":：. 　":
+                end += 1  # the title keeps its colon
+            cuts.add(end)
+    cuts.discard(0)
+    cuts.discard(n)
+    if not cuts:
         return [text]
     pieces: list[str] = []
     prev = 0
-    for s in starts:
-        if s > prev:
-            pieces.append(text[prev:s])
-        prev = s
+    for c in sorted(cuts):
+        pieces.append(text[prev:c])
+        prev = c
     pieces.append(text[prev:])
-    # a label runs until the first figure; the figures are a piece of their own
+    # figures followed by text (0000000 四、…) are a piece of their own
     out: list[str] = []
     for p in pieces:
-        m = re.match(r"^(.*?[^\d\s.,+\-])(\s*[-+]?\d[\d\s.,+\-]*)$", p, re.S)
-        if m and pat.match(p):
+        p = p.strip()
+        if not p:
+            continue
+        m = _LEAD_FIGURES.match(p)
+        if m and m.group(2) and (pat.match(m.group(2)) or _heading_pattern().match(m.group(2))):
             out.extend([m.group(1).strip(), m.group(2).strip()])
         else:
-            out.append(p.strip())
+            out.append(p)
     return [p for p in out if p]
+
+
+_LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
 def tokens_of(doc: Document) -> list[Token]:

@@ -53,14 +53,27 @@ def detect_format(data: bytes) -> str:
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
+    if data[:64].lstrip()[:5] == b"{\\rtf":  # RTF, often published as .doc: read like an old Word file
+        return "doc"
     if head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8\xff") or head[:4] in (b"II*\x00", b"MM\x00*") or head.startswith(b"BM"):
         return "image"
     sample = data[:4096]
     if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
         return "binary"
+    low = sample.lower()
+    if b"mime-version" in low and b"multipart/related" in low:
+        return "html"  # a MIME HTML archive (.mht, Word's single-file web page)
     if _HTML.search(sample) or _HTML.search(data[:65536]):
         return "html"
     return "text"
+
+
+def _zip_ok(data: bytes) -> bool:
+    try:
+        zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile:
+        return False
+    return True
 
 
 def _reader(fmt: str) -> Callable[[bytes, Source], Document]:
@@ -73,9 +86,12 @@ def _reader(fmt: str) -> Callable[[bytes, Source], Document]:
 
 
 def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
-    if not data.strip():
+    if not data or data.isspace():
         raise ReadError(path, "文件为空", "请确认下载完整", "the file is empty", "check that the download is complete")
     fmt = detect_format(data)
+    if fmt == "zip" and not _zip_ok(data):
+        raise ReadError(path, "文件已损坏（ZIP/Office 文件不完整）", "请重新下载或用 Word/WPS/Excel 打开后另存再试",
+                        "the file is corrupt (an incomplete ZIP/Office file)", "download it again, or open and save it again in Word/WPS/Excel")
     if fmt not in READERS:
         raise ReadError(path, f"不支持的文件格式（{fmt}）", "支持 txt/md/html/docx/doc/pdf/png/jpg/xlsx", f"unsupported format ({fmt})", "supported: txt/md/html/docx/doc/pdf/png/jpg/xlsx")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt if fmt != "xlsx" else "xlsx")

@@ -1,0 +1,82 @@
+"""Merged cells → a rectangular grid, the same way for every reader with real tables.
+
+The extractor reads a table row as its label followed by its figures, and
+takes an empty cell after the label for a blank (``None``).  So that a merged
+cell never shifts a figure nor invents a blank, every reader (HTML
+``rowspan``/``colspan``, DOCX ``gridSpan``/``vMerge``, XLSX merged ranges)
+represents a merged cell like this:
+
+* a **label** (text that is not a figure) is repeated in every position it
+  covers: ``三、本年度办理结果`` spanning the first column of 表三 stands in
+  front of every result row, and a row label spread over three columns is
+  read three times before the row's figures — no empty filler ever sits
+  between a label and its figures;
+* a **figure or an empty cell** is given once.  The positions it covers to
+  its right are moved to the end of its row as ``''`` (the row keeps the
+  table's width and the figures stay consecutive after their label:
+  ``规章 | 13 | 13 (two columns) | 524`` reads ``['规章', '13', '13', '524', '']``;
+  the extractor drops blanks past a row's last column); the positions it
+  covers below it are ``''`` in place.
+
+Every other ``''`` is an empty cell of the source.  Rows are padded with
+``''`` to the table's width; rows without any text are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+# the text of a cell that is a figure (or a placeholder for one), not a label
+_FIGURE_LIKE = re.compile(r"^[\s\d.,，．%+\-−－—/\\()（）增减加少个件项条次份篇宗例万元亿无]*$")
+MAX_SPAN = 200
+
+
+def is_label(text: str) -> bool:
+    return bool(text) and not _FIGURE_LIKE.match(text)
+
+
+class GridBuilder:
+    """Collects cells with their spans, then lays them out (see the module doc)."""
+
+    def __init__(self) -> None:
+        self._grid: dict[tuple[int, int], str | None] = {}  # None: moved to the row's end
+        self.width = 0
+        self.nrows = 0
+
+    def occupied(self, r: int, c: int) -> bool:
+        return (r, c) in self._grid
+
+    def place(self, r: int, c: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
+        """A cell whose top-left corner is (r, c)."""
+        label = is_label(text)
+        for dr in range(rowspan):
+            for dc in range(colspan):
+                if dr == dc == 0:
+                    v: str | None = text
+                elif label:
+                    v = text
+                else:
+                    v = "" if dc == 0 else None
+                self._grid.setdefault((r + dr, c + dc), v)
+        self.width = max(self.width, c + colspan)
+        self.nrows = max(self.nrows, r + rowspan)
+
+    def cover(self, r: int, c: int, origin_text: str, colspan: int = 1) -> None:
+        """Positions (r, c…c+colspan-1) covered by a cell that starts in an earlier row."""
+        label = is_label(origin_text)
+        for dc in range(colspan):
+            self._grid.setdefault((r, c + dc), origin_text if label else ("" if dc == 0 else None))
+        self.width = max(self.width, c + colspan)
+        self.nrows = max(self.nrows, r + 1)
+
+    def text_at(self, r: int, c: int) -> str | None:
+        return self._grid.get((r, c))
+
+    def rows(self) -> list[list[str]]:
+        out = []
+        for r in range(self.nrows):
+            row = [v for c in range(self.width) if (v := self._grid.get((r, c), "")) is not None]
+            row.extend([""] * (self.width - len(row)))
+            if any(row):
+                out.append(row)
+        return out
