@@ -45,7 +45,6 @@ def clean(text: str) -> str:
     return text.translate(_QUOTES) if _QUOTE_CHARS.search(text) else text
 
 
-@lru_cache(maxsize=16384)
 def norm_label(text: str) -> str:
     """Label form for matching: cleaned, no white space, unified quotes."""
     return _WS.sub("", clean(text))
