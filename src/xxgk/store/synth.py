@@ -165,12 +165,7 @@ def report_text(
         if g and g.key not in seen:
             seen.add(g.key)
             lead.append(g.full_label)
-        label = r.full_label
-        if r.group == "other_group":
-            # the extractor (as of this writing) does not recognise the two long official labels of
-            # （六）1./2. written in full: write them by their key phrase, as many reports do
-            label = f"{r.numbering}{r.match_keys()[0]}"
-        out.append("\t".join([*lead, label, *vals]))
+        out.append("\t".join([*lead, r.full_label, *vals]))
     out.append("")
     out.append(sec[4])
     t4 = lay.table("t4")
