@@ -176,6 +176,297 @@ def rules(
         lays = ",".join(x for x in r.layouts if x in ("2019", "2021", "pre2019")) or "-"
         tbl.add_row(r.id, f"[{STYLE[r.severity]}]{sev}[/{STYLE[r.severity]}]", lays, tr(lang, r.title, r.title_en))
     out.print(tbl)
+# ------------------------------------------------------------------ the store
+
+DbOpt = Annotated[Path, typer.Option("--db", help="数据库文件 (the DuckDB store)")]
+_DEFAULT_DB = Path("xxgk.duckdb")
+
+
+_open: list = []  # the connection of the running command (closed when the next one opens, as under a test runner)
+
+
+def _open_db(db: Path, lang: str, read_only: bool = False):
+    """The store, or one line saying why not (exit 2)."""
+    import duckdb
+
+    from .store import connect
+
+    while _open:
+        try:
+            _open.pop().close()
+        except duckdb.Error:
+            pass
+    try:
+        con = connect(db, read_only=read_only)
+        _open.append(con)
+        return con
+    except FileNotFoundError:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
+    except (duckdb.Error, RuntimeError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {db}：{tr(lang, '无法打开数据库', 'cannot open the database')}（{first}）")
+    raise typer.Exit(2)
+
+
+def _wide() -> Console:
+    """The console for wide tables: the terminal as it is, or 200 columns when piped (never squeezed to 80)."""
+    return out if out.is_terminal else Console(width=200, highlight=False, soft_wrap=True)
+
+
+def _progress(lang: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或目录，目录递归读取 (files or folders, recursive)")],
+    db: DbOpt = _DEFAULT_DB,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行解析进程数 (parallel parsing processes)")] = 2,
+    lang: LangOpt = "zh",
+) -> None:
+    """批量入库：解析、检查并存入数据库，可中断续跑。Ingest reports into the store (resumable)."""
+    import time
+
+    from .store.ingest import ingest as run_ingest
+
+    files = expand_paths(paths)
+    missing = [p for p in paths if not p.exists()]
+    for p in missing:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {p}：{tr(lang, '文件不存在', 'no such file')}")
+    files = [f for f in files if f.exists()]
+    con = _open_db(db, lang)
+    started = time.monotonic()
+    with _progress(lang) as prog:
+        task = prog.add_task(tr(lang, "入库", "ingest"), total=len(files), rate="")
+
+        def on_progress(done: int, total: int) -> None:
+            dt = max(time.monotonic() - started, 1e-6)
+            prog.update(task, completed=done, rate=f"{done / dt:.0f} {tr(lang, '份/秒', 'files/s')}")
+
+        res = run_ingest(con, files, jobs=jobs, progress=on_progress)
+    con.close()
+    _print_ingest_result(res, lang)
+    if res.interrupted:
+        raise typer.Exit(130)
+    raise typer.Exit(2 if (res.failed or missing) else 0)
+
+
+def _print_ingest_result(res, lang: str) -> None:
+    for path, zh, en in res.failed[:50]:
+        err.print(f"[red]{tr(lang, '失败', 'failed')}[/red] {en if lang == 'en' else zh}", markup=True, highlight=False)
+    if len(res.failed) > 50:
+        err.print(tr(lang, f"……另有 {len(res.failed) - 50} 份失败，见 reports 表的 error 列", f"… {len(res.failed) - 50} more; see column error of table reports"))
+    rate = (res.ingested + len(res.failed)) / res.seconds if res.seconds else 0
+    out.print(
+        tr(
+            lang,
+            f"入库 {res.ingested} 份，重复跳过 {res.duplicates} 份，失败 {len(res.failed)} 份（{res.seconds:.1f} 秒，{rate:.0f} 份/秒）",
+            f"ingested {res.ingested}, skipped as duplicates {res.duplicates}, failed {len(res.failed)} ({res.seconds:.1f} s, {rate:.0f} files/s)",
+        )
+    )
+    sev = res.severities
+    names = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "info": ("提示", "info")}
+    parts = [f"{names[k][0] if lang != 'en' else names[k][1]} {sev.get(k, 0)}" for k in ("error", "warning", "info")]
+    out.print(tr(lang, "检查发现：", "findings: ") + ("，" if lang != "en" else ", ").join(parts))
+    if res.unchecked:
+        out.print(tr(lang, f"检查器尚不可用：{res.unchecked} 份报告待检查（检查器可用后重新运行 ingest 即补查）", f"no checker yet: {res.unchecked} reports wait to be checked (re-run ingest once it is available)"), style="yellow")
+    if res.cross_checked:
+        out.print(tr(lang, f"跨年度比对 {res.cross_checked} 对", f"cross-year comparisons: {res.cross_checked}"))
+    if res.cross_pending:
+        out.print(tr(lang, f"{res.cross_pending} 对跨年度比对待检查器可用后进行", f"{res.cross_pending} cross-year comparisons wait for the checker"), style="yellow")
+    if res.interrupted:
+        err.print(tr(lang, "已中断：已提交的结果已保存，重新运行同一命令即可继续。", "interrupted: what was committed is kept; run the same command again to resume."), style="yellow")
+
+
+agencies_app = typer.Typer(help="机关：列出、合并、改名。Agencies: list, merge, rename.", no_args_is_help=False)
+app.add_typer(agencies_app, name="agencies")
+
+
+@agencies_app.callback(invoke_without_command=True)
+def agencies_list(
+    ctx: typer.Context,
+    db: DbOpt = _DEFAULT_DB,
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="按名称筛选 (filter by name)")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """列出机关及其各年度报告。List agencies with their reports by year."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table as RichTable
+
+    from .store.agencies import list_agencies
+
+    con = _open_db(db, lang, read_only=True)
+    rows = list_agencies(con, search)
+    tbl = RichTable(title=tr(lang, f"机关 {len(rows)} 个", f"{len(rows)} agencies"), title_justify="left")
+    for h in (tr(lang, "编号", "id"), tr(lang, "机关", "agency"), tr(lang, "省", "province"), tr(lang, "市", "city"), tr(lang, "县", "county"), tr(lang, "层级", "level"), tr(lang, "年度×报告数", "year×reports"), tr(lang, "写法", "spellings")):
+        tbl.add_column(h)
+    for r in rows:
+        level = r["level"] or ""
+        if r["level"] == "部门" and r["tier"]:
+            level = f"部门（{r['tier']}）"
+        tbl.add_row(str(r["id"]), r["name"], r["province"] or "", r["city"] or "", r["county"] or "", level, r["years"] or "", r["spellings"] or "")
+    _wide().print(tbl)
+
+
+def _agency_or_exit(con, ref: str, lang: str) -> int:
+    from .store.agencies import find_agency
+
+    aid = find_agency(con, ref)
+    if aid is None:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {ref}：{tr(lang, '找不到该机关（可用编号、名称或任一写法）', 'no such agency (use an id, a name or any spelling)')}")
+        raise typer.Exit(2)
+    return aid
+
+
+@agencies_app.command("merge")
+def agencies_merge(
+    keep: Annotated[str, typer.Argument(help="保留的机关（编号或名称）(the agency kept)")],
+    other: Annotated[str, typer.Argument(help="并入的机关（编号或名称）(the agency merged into it)")],
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """把机关 B 并入机关 A（同一机关的不同写法）。Merge agency B into agency A."""
+    from .store.agencies import merge
+    from .store.ingest import cross_check
+
+    con = _open_db(db, lang)
+    a, b = _agency_or_exit(con, keep, lang), _agency_or_exit(con, other, lang)
+    if a == b:
+        out.print(tr(lang, "两者已是同一机关。", "already the same agency."))
+        return
+    moved = merge(con, a, b)
+    cross_check(con)
+    name = con.execute("SELECT name FROM agencies WHERE id = ?", [a]).fetchone()[0]
+    out.print(tr(lang, f"已合并：{moved} 份报告归入「{name}」（编号 {a}）", f"merged: {moved} reports now belong to {name} (id {a})"))
+
+
+@agencies_app.command("rename")
+def agencies_rename(
+    agency: Annotated[str, typer.Argument(help="机关（编号或名称）(the agency)")],
+    new_name: Annotated[str, typer.Argument(help="新名称 (the new name)")],
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """给机关改名（旧写法仍归属该机关）。Rename an agency."""
+    from .store.agencies import rename
+
+    con = _open_db(db, lang)
+    aid = _agency_or_exit(con, agency, lang)
+    try:
+        rename(con, aid, new_name)
+    except ValueError as e:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {new_name}：{e}")
+        raise typer.Exit(2)
+    out.print(tr(lang, f"已改名：编号 {aid} →「{new_name.strip()}」", f"renamed: id {aid} → {new_name.strip()}"))
+
+
+@app.command()
+def summary(
+    db: DbOpt = _DEFAULT_DB,
+    year: Annotated[Optional[int], typer.Option("--year", help="年度 (year reported on)")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区：省、市或县 (province, city or county)")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="分组 region|level|agency|year (group by)")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text|csv|xlsx|json")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件 (output file; xlsx needs one)")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """区域汇总：表三、表四合计，主要比率，违规统计，机关排名。Regional summary."""
+    from .store.summary import BY, summarise
+    from .store.summary_out import print_summary, summary_csv, summary_json, write_summary_xlsx
+
+    if by is not None and by not in BY:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --by {by}：{tr(lang, '应为', 'must be one of')} {'|'.join(BY)}")
+        raise typer.Exit(2)
+    if format not in ("text", "csv", "xlsx", "json"):
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format {format}：{tr(lang, '应为', 'must be one of')} text|csv|xlsx|json")
+        raise typer.Exit(2)
+    if format == "xlsx" and output is None:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format xlsx：{tr(lang, '请用 -o 指定输出文件', 'give an output file with -o')}")
+        raise typer.Exit(2)
+    con = _open_db(db, lang, read_only=True)
+    s = summarise(con, year=year, region=region, by=by)
+    if format == "text":
+        if output:
+            with open(output, "w", encoding="utf-8") as f:
+                print_summary(Console(file=f, width=200, highlight=False), s, lang)
+        else:  # the official table is wide: do not squeeze it into 80 columns when piped
+            print_summary(_wide(), s, lang)
+    elif format == "xlsx":
+        write_summary_xlsx(s, output)
+        out.print(tr(lang, f"已写入 {output}", f"written to {output}"))
+    else:
+        text = summary_csv(s) if format == "csv" else summary_json(s) + "\n"
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件 (output file)")],
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="csv|xlsx|parquet（默认按扩展名）")] = None,
+    db: DbOpt = _DEFAULT_DB,
+    year: Annotated[Optional[int], typer.Option("--year", help="年度 (year)")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区 (province, city or county)")] = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """导出宽表：每份报告一行，每个单元格一列。Export one row per report, one column per cell."""
+    from .store.export import FORMATS, export as run_export
+
+    fmt = format or output.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FORMATS)}")
+        raise typer.Exit(2)
+    con = _open_db(db, lang, read_only=True)
+    n = run_export(con, output, fmt, year=year, region=region)
+    out.print(tr(lang, f"已导出 {n} 份报告到 {output}", f"exported {n} reports to {output}"))
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL 语句（只读）(a SQL statement, read-only)")],
+    db: DbOpt = _DEFAULT_DB,
+    limit: Annotated[int, typer.Option("--limit", help="最多显示行数 (rows shown at most)")] = 200,
+    lang: LangOpt = "zh",
+) -> None:
+    """直接用 SQL 查询数据库（表结构见 docs/store.md）。Query the store with SQL."""
+    import duckdb
+    from rich.table import Table as RichTable
+
+    con = _open_db(db, lang, read_only=True)
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            out.print(tr(lang, "完成。", "done."))
+            return
+        cols = [d[0] for d in cur.description]
+        rows = cur.fetchmany(limit + 1)
+    except duckdb.Error as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] SQL：{first}")
+        raise typer.Exit(2)
+    tbl = RichTable(show_lines=False)
+    for c in cols:
+        tbl.add_column(c, overflow="fold")
+    for row in rows[:limit]:
+        tbl.add_row(*["" if v is None else str(v) for v in row])
+    _wide().print(tbl)
+    more = tr(lang, f"（只显示前 {limit} 行）", f"(first {limit} rows shown)") if len(rows) > limit else ""
+    out.print(tr(lang, f"{min(len(rows), limit)} 行", f"{min(len(rows), limit)} rows") + more, style="dim")
 
 
 @app.command()

@@ -1,0 +1,150 @@
+"""The DuckDB schema of the store, as versioned migrations.
+
+``connect(path)`` opens (or creates) the database file and applies every
+migration the file has not seen yet, each in its own transaction, recording
+it in ``schema_version``.  Migrations are append-only: never edit one that
+has shipped, add the next number.  docs/store.md documents the tables.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = "xxgk.duckdb"
+
+# (version, description, SQL statements)
+MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
+    (
+        1,
+        "reports, cells, findings, sections, agencies, cross-year checks",
+        (
+            """CREATE TABLE agencies (
+                id INTEGER PRIMARY KEY,
+                name VARCHAR NOT NULL,          -- display name (as first seen, or renamed by hand)
+                norm VARCHAR NOT NULL,          -- normalised name of that display name
+                province VARCHAR, city VARCHAR, county VARCHAR,
+                level VARCHAR,                  -- 部委 省 市 县 乡镇 部门
+                tier VARCHAR,                   -- for a 部门: the tier of its government (中央 省 市 县 乡镇)
+                merged_into INTEGER,            -- set when merged into another agency
+                created_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            """CREATE TABLE agency_aliases (
+                spelling VARCHAR PRIMARY KEY,   -- every spelling seen, as written
+                norm VARCHAR NOT NULL,          -- its normalised form: the key spellings meet under
+                agency_id INTEGER NOT NULL
+            )""",
+            """CREATE TABLE reports (
+                id INTEGER PRIMARY KEY,
+                sha256 VARCHAR NOT NULL,
+                parser_version VARCHAR NOT NULL,
+                source_path VARCHAR NOT NULL,
+                format VARCHAR,
+                title VARCHAR,
+                agency VARCHAR,                 -- the agency as the report writes it
+                agency_id INTEGER,
+                province VARCHAR, city VARCHAR, county VARCHAR,
+                level VARCHAR,
+                year INTEGER,
+                layout VARCHAR,                 -- meta.template: 2019 / 2021 / pre2019 / NULL
+                published DATE,                 -- the date the document states
+                parsed_at TIMESTAMP NOT NULL,
+                error VARCHAR,                  -- NULL when parsed; the one-line reason otherwise
+                error_en VARCHAR,
+                checked BOOLEAN NOT NULL DEFAULT false,  -- single-report checks have run
+                current BOOLEAN NOT NULL DEFAULT false,  -- the newest successful parse of this file
+                n_cells INTEGER, n_blank INTEGER, n_uncertain INTEGER,
+                notes VARCHAR,                  -- JSON list of the extractor's notes
+                UNIQUE (sha256, parser_version)
+            )""",
+            """CREATE TABLE cells (
+                report_id INTEGER NOT NULL,
+                key VARCHAR NOT NULL,           -- t3.new.total (report-json.md)
+                value DOUBLE,                   -- NULL = blank (or text that is not a number)
+                raw VARCHAR,                    -- the source text when it was not a plain number
+                blank BOOLEAN NOT NULL,         -- value IS NULL: shown but empty, never 0
+                uncertain BOOLEAN NOT NULL
+            )""",
+            """CREATE TABLE findings (
+                report_id INTEGER NOT NULL,
+                rule VARCHAR NOT NULL,
+                severity VARCHAR NOT NULL,
+                cells VARCHAR,                  -- JSON list of the cell keys / sections named
+                message VARCHAR,
+                message_en VARCHAR,
+                culprit VARCHAR,
+                previous_id INTEGER             -- XG6xx: the previous-year report compared with
+            )""",
+            """CREATE TABLE sections (
+                report_id INTEGER NOT NULL,
+                seq INTEGER NOT NULL,
+                no INTEGER,
+                printed INTEGER,
+                title VARCHAR,
+                text VARCHAR
+            )""",
+            """CREATE TABLE cross_checks (
+                report_id INTEGER NOT NULL,
+                previous_id INTEGER NOT NULL,
+                checked_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            "CREATE INDEX cells_report ON cells (report_id)",
+            "CREATE INDEX findings_report ON findings (report_id)",
+            # the newest successful parse of every distinct file: what summaries and exports read
+            "CREATE VIEW current_reports AS SELECT * FROM reports WHERE current",
+        ),
+    ),
+]
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """BEGIN … COMMIT, rolled back on any exception (Ctrl-C included) — never left open."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # BEGIN itself did not happen
+        raise
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations this database lacks; return its version."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    have = row[0] or 0
+    if have > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema version {have} is newer than this xxgk ({SCHEMA_VERSION})")
+    for version, desc, statements in MIGRATIONS:
+        if version <= have:
+            continue
+        with transaction(con):
+            for sql in statements:
+                con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, desc])
+    return SCHEMA_VERSION
+
+
+def connect(path: str | Path = DEFAULT_DB, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store (creating it when absent, unless read-only) at its current schema."""
+    path = str(path)
+    if read_only:
+        if path != ":memory:" and not Path(path).exists():
+            raise FileNotFoundError(path)
+        con = duckdb.connect(path, read_only=True)
+        con.execute("SET enable_progress_bar = false")
+        return con
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(path)
+    con.execute("SET enable_progress_bar = false")
+    migrate(con)
+    return con

@@ -1,0 +1,220 @@
+"""The regional summary a supervisory office compiles from the store.
+
+:func:`summarise` returns plain data (dicts and lists, JSON-ready):
+
+* ``tables``: 表三 and 表四 summed over the selected reports, every cell with
+  its sum, how many reports gave a figure, how many left it blank and how many
+  lack it.  A sum over a cell that some report left blank is *incomplete*:
+  the blank is never counted as 0.
+* ``rates``: 予以公开率, 部分公开率, 不予公开率, 复议纠错率 = 结果纠正 /
+  (总计 − 尚未审结), 诉讼纠错率 (both suits together).
+* ``rules``: how many reports break which rule.
+* ``ranking``: agencies by errors, then warnings.
+* with ``by``: ``groups``, the same figures per year / level / agency / region.
+
+Only the newest successful parse of each file counts (view ``current_reports``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, T4, T4_SUIT_GROUP, Row
+
+BY = ("region", "level", "agency", "year")
+
+
+@dataclass(frozen=True)
+class RateDef:
+    key: str
+    zh: str
+    en: str
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    minus: tuple[str, ...] = ()
+
+
+def _t3_rows() -> list[Row]:
+    """表三's rows in the official order: the 2021 layout, with 2019's single （六） row before its sub-rows."""
+    rows = list(LAYOUT_2021.table("t3").rows)
+    idx = next(i for i, r in enumerate(rows) if r.group == "other_group")
+    rows.insert(idx, T3_OTHER_SINGLE)
+    return rows
+
+
+T3_ROWS = _t3_rows()
+_DENIED = tuple(f"t3.{r.key}.total" for r in T3_ROWS if r.group == "denied")
+_SUITS = ("suit_direct", "suit_after_review")
+
+RATES = (
+    RateDef("granted_rate", "予以公开率", "share granted", ("t3.granted.total",), ("t3.total.total",)),
+    RateDef("partial_rate", "部分公开率", "share partly granted", ("t3.partial.total",), ("t3.total.total",)),
+    RateDef("denied_rate", "不予公开率", "share denied", _DENIED, ("t3.total.total",)),
+    RateDef("review_correction_rate", "复议纠错率", "review correction rate", ("t4.review.corrected",), ("t4.review.total",), ("t4.review.pending",)),
+    RateDef(
+        "suit_correction_rate",
+        "诉讼纠错率",
+        "lawsuit correction rate",
+        tuple(f"t4.{s}.corrected" for s in _SUITS),
+        tuple(f"t4.{s}.total" for s in _SUITS),
+        tuple(f"t4.{s}.pending" for s in _SUITS),
+    ),
+)
+
+
+def summary_keys() -> list[str]:
+    keys = [f"t3.{r.key}.{c.key}" for r in T3_ROWS for c in T3_COLUMNS]
+    keys += [f"t4.{r.key}.{c.key}" for r in T4.rows for c in T4.columns]
+    return keys
+
+
+def _where(year: int | None, region: str | None, agency: str | None = None) -> tuple[str, list]:
+    conds, params = ["TRUE"], []
+    if year is not None:
+        conds.append("r.year = ?")
+        params.append(int(year))
+    if region:
+        conds.append("(r.province LIKE ? OR r.city LIKE ? OR r.county LIKE ?)")
+        params += [f"{region}%"] * 3
+    if agency:
+        conds.append("r.agency_id = ?")
+        params.append(int(agency))
+    return " AND ".join(conds), params
+
+
+_GROUP_SQL = {
+    None: ("'' AS g", "''"),
+    "year": ("coalesce(CAST(r.year AS VARCHAR), '?') AS g", "g"),
+    "level": ("coalesce(r.level, '?') AS g", "g"),
+    "agency": ("coalesce(a.name, r.agency, '?') AS g", "g"),
+    "region": ("coalesce(r.province, '?') || coalesce(' ' || r.city, '') AS g", "g"),
+}
+
+
+def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None, by: str | None = None, top: int = 20) -> dict:
+    if by is not None and by not in BY:
+        raise ValueError(f"--by must be one of {', '.join(BY)}")
+    where, params = _where(year, region)
+    gexpr, _ = _GROUP_SQL[by]
+    base = f"""SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
+    sel = f"_sel AS ({base})"
+    n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
+    keys = summary_keys()
+    # per group and overall (g NULL) in one pass
+    sets = "GROUPING SETS ((s.g, c.key), (c.key))" if by else "s.g, c.key"
+    cells = con.execute(
+        f"""WITH {sel} SELECT s.g, c.key, sum(c.value), count(c.value), count(*) FILTER (WHERE c.blank)
+           FROM cells c JOIN _sel s ON s.id = c.report_id
+           WHERE c.key IN (SELECT unnest(?::VARCHAR[]))
+           GROUP BY {sets}""",
+        [*params, keys],
+    ).fetchall()
+    n_all = sum(n_by_group.values())
+    figures: dict[str | None, dict[str, dict]] = {g: {} for g in n_by_group}
+    for g, key, total, n_values, n_blank in cells:
+        n = n_by_group.get(g, 0) if g is not None else n_all
+        figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
+    findings = _FINDINGS_PER_REPORT
+    rules = con.execute(
+        f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
+           FROM findings f JOIN _sel s ON s.id = f.report_id
+           WHERE f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports)
+           GROUP BY f.rule ORDER BY 3 DESC, 1""",
+        params,
+    ).fetchall()
+    ranking = con.execute(
+        f"""WITH {sel}, f AS ({findings})
+            SELECT coalesce(a.id, -1), coalesce(a.name, r.agency, '?'), count(DISTINCT r.id),
+                   coalesce(sum(f.errors), 0), coalesce(sum(f.warnings), 0)
+            FROM _sel s JOIN current_reports r ON r.id = s.id LEFT JOIN agencies a ON a.id = r.agency_id
+            LEFT JOIN f ON f.report_id = r.id
+            GROUP BY 1, 2 HAVING coalesce(sum(f.errors), 0) + coalesce(sum(f.warnings), 0) > 0
+            ORDER BY 4 DESC, 5 DESC, 2 LIMIT ?""",
+        [*params, top],
+    ).fetchall()
+    errors_by_group = dict(
+        con.execute(
+            f"WITH {sel}, f AS ({findings}) SELECT s.g, coalesce(sum(f.errors), 0) FROM _sel s LEFT JOIN f ON f.report_id = s.id GROUP BY s.g",
+            params,
+        ).fetchall()
+    )
+
+    def block(g: str) -> dict:
+        fig = figures.get(g, {})
+        return {"reports": n_by_group.get(g, 0), "cells": fig, "rates": rates_of(fig), "errors": int(errors_by_group.get(g, 0) or 0)}
+
+    out: dict = {
+        "filter": {"year": year, "region": region, "by": by},
+        "reports": sum(n_by_group.values()),
+        "rules": [{"rule": r, "severity": sev, "reports": n, "findings": m} for r, sev, n, m in rules],
+        "ranking": [{"agency_id": i, "agency": name, "reports": n, "errors": int(e), "warnings": int(w)} for i, name, n, e, w in ranking],
+    }
+    if by is None:
+        out.update(block(""))
+        out.pop("reports")
+        out["reports"] = n_by_group.get("", 0)
+    else:
+        total_fig = figures.get(None, {})
+        out["cells"] = total_fig
+        out["rates"] = rates_of(total_fig)
+        out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
+    return out
+
+
+_FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
+              FROM findings WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM current_reports) GROUP BY report_id"""
+# (a cross-year finding against a report that is no longer current does not count)
+
+
+def _sort_key(g: str):
+    return (g == "?", g)
+
+
+def _num(v):
+    if v is None:
+        return None
+    v = float(v)
+    return int(v) if v.is_integer() else round(v, 6)
+
+
+def _sum(fig: dict[str, dict], keys: tuple[str, ...]) -> tuple[float | None, int]:
+    """(sum, blanks): None when no report gives any of the keys."""
+    total, seen, blank = 0.0, False, 0
+    for k in keys:
+        v = fig.get(k)
+        if not v:
+            continue
+        blank += v["blank"]
+        if v["reports"]:
+            seen = True
+            total += v["sum"] or 0
+    return (total if seen else None), blank
+
+
+def rates_of(fig: dict[str, dict]) -> dict[str, dict]:
+    out = {}
+    for rd in RATES:
+        num, b1 = _sum(fig, rd.numerator)
+        den, b2 = _sum(fig, rd.denominator)
+        minus, b3 = _sum(fig, rd.minus) if rd.minus else (0.0, 0)
+        value = None
+        if num is not None and den is not None:
+            d = den - (minus or 0)
+            value = round(num / d, 6) if d > 0 else None
+        out[rd.key] = {"label": rd.zh, "label_en": rd.en, "value": value, "numerator": _num(num), "denominator": _num(None if den is None else den - (minus or 0)), "incomplete": bool(b1 or b2 or b3)}
+    return out
+
+
+# ------------------------------------------------------------------ labels for the official shape
+
+
+def t3_shape() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(rows, columns) of 表三 as (key, label)."""
+    return [(r.key, r.full_label) for r in T3_ROWS], [(c.key, c.label) for c in T3_COLUMNS]
+
+
+def t4_shape() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    rows = [(r.key, r.label if r.key == "review" else f"{T4_SUIT_GROUP}·{r.label}") for r in T4.rows]
+    return rows, [(c.key, c.label) for c in T4.columns]

@@ -1,0 +1,181 @@
+"""Synthetic annual reports for the store's tests and benchmark.
+
+:func:`random_cells` draws a *valid* record's cells for a layout (every
+表三/表四 balance holds); :func:`report_text` writes them as a plain-text
+report with tab-separated table rows, in the official shape and wording
+(all labels from :mod:`xxgk.layouts`), which the text reader and the
+extractor read back cell for cell.
+"""
+
+from __future__ import annotations
+
+import random
+
+from ..layouts import SECTIONS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, Layout, layout_for
+
+_APPLICANTS = ("natural", "commercial", "research", "social", "legal", "other")
+
+
+def random_cells(layout: Layout, rng: random.Random, scale: int = 30, previous: dict | None = None) -> dict[str, int | float]:
+    """Cells of one valid report in ``layout`` (whole numbers; the fee amount in 万元).
+
+    With ``previous`` (the same agency's cells of the year before) the figures
+    continue it: 上年结转 = last year's 结转下年度, 现行有效件数 and 上一年项目数量
+    carried forward — so that the cross-year rules (XG6xx) hold too.  规章 figures
+    are 0 (most bodies may not make 规章).
+    """
+    prev = previous or {}
+    same_layout = bool(prev) and any(k in prev for k in layout.table("t2").cell_keys())
+    cells: dict[str, int | float] = {}
+    t2 = layout.table("t2")
+    for r in t2.rows:
+        for c in t2.columns_of(r):
+            key = f"t2.{r.key}.{c.key}"
+            if r.key == "rules":
+                cells[key] = 0
+            elif c.kind == "signed":
+                cells[key] = rng.randint(-5, 10)
+            elif c.kind == "amount":
+                cells[key] = round(rng.uniform(0, 50), 2)
+            else:
+                cells[key] = rng.randint(0, scale)
+    if layout.template == "2019":
+        for r in ("license", "other_service", "penalty", "coercion", "fee"):
+            if same_layout and prev.get(f"t2.{r}.prev") is not None and prev.get(f"t2.{r}.change") is not None:
+                cells[f"t2.{r}.prev"] = prev[f"t2.{r}.prev"] + prev[f"t2.{r}.change"]
+            p, change = cells[f"t2.{r}.prev"], cells[f"t2.{r}.change"]
+            if p + change < 0:
+                cells[f"t2.{r}.change"] = -p
+        cells["t2.normative.total"] = cells["t2.normative.total"] + cells["t2.normative.published"]
+    else:
+        for r in ("normative",):
+            before = prev.get(f"t2.{r}.in_force") if same_layout else None
+            if before is None:
+                before = rng.randint(0, scale)
+            cells[f"t2.{r}.repealed"] = min(cells[f"t2.{r}.repealed"], before)
+            cells[f"t2.{r}.in_force"] = before + cells[f"t2.{r}.issued"] - cells[f"t2.{r}.repealed"]
+    t3 = layout.table("t3")
+    result_rows = [r.key for r in t3.rows if r.group and r.key != "total"]
+    cols = {c: 0 for c in _APPLICANTS}
+    rows: dict[str, dict[str, int]] = {r: {} for r in ("new", "carried_in", *result_rows, "total", "carried_out")}
+    for c in _APPLICANTS:
+        weight = scale if c == "natural" else max(1, scale // 6)
+        new = rng.randint(0, weight)
+        carried_in = prev.get(f"t3.carried_out.{c}") if prev else None
+        if carried_in is None:
+            carried_in = rng.randint(0, max(1, new // 5))
+        avail = new + carried_in
+        carried_out = rng.randint(0, avail // 5) if avail else 0
+        left = avail - carried_out
+        rows["new"][c], rows["carried_in"][c], rows["carried_out"][c] = new, carried_in, carried_out
+        # spread what was handled over the result rows, most of it granted
+        parts = {r: 0 for r in result_rows}
+        for _ in range(left):
+            r = "granted" if rng.random() < 0.55 else rng.choice(result_rows)
+            parts[r] += 1
+        for r in result_rows:
+            rows[r][c] = parts[r]
+        rows["total"][c] = left
+        cols[c] = left
+    for r, vals in rows.items():
+        for c in _APPLICANTS:
+            cells[f"t3.{r}.{c}"] = vals[c]
+        cells[f"t3.{r}.total"] = sum(vals[c] for c in _APPLICANTS)
+    t4 = layout.table("t4")
+    for r in t4.rows:
+        vals = [rng.randint(0, 3) if rng.random() < 0.4 else 0 for _ in range(4)]
+        for c, v in zip(("upheld", "corrected", "other", "pending"), vals):
+            cells[f"t4.{r.key}.{c}"] = v
+        cells[f"t4.{r.key}.total"] = sum(vals)
+    order = {k: i for i, k in enumerate(layout.cell_keys())}
+    return dict(sorted(cells.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+def _v(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+_PHRASES = (
+    "围绕{topic}，全年主动公开政府信息{n}条",
+    "通过政府网站发布{topic}相关信息{n}条，政务新媒体推送{m}条",
+    "组织政务公开业务培训{k}次，参训人员{m}人次",
+    "更新完善政府信息公开指南和目录，新增{topic}栏目{k}个",
+    "开展政策解读{k}次，其中图解{m}件、视频解读{k}件",
+    "受理{topic}方面的咨询{n}件，均按时答复",
+    "对{topic}信息开展保密审查{n}件次，未发生泄密事件",
+    "召开新闻发布会{k}场，回应社会关切{m}次",
+    "推进{topic}领域基层政务公开标准化规范化，编制事项清单{k}份",
+    "建立健全{topic}信息发布协调机制，明确责任科室{k}个",
+)
+_TOPICS = ("财政预决算", "重大建设项目", "公共资源配置", "社会救助", "生态环境", "教育", "医疗卫生", "食品药品安全", "安全生产", "乡村振兴", "优化营商环境", "疫情防控")
+
+
+def narrative(rng: random.Random, agency: str, year: int, sentences: int = 4) -> str:
+    """A few sentences of report prose that differ from one report (and year) to the next."""
+    out = []
+    for tpl in rng.sample(_PHRASES, sentences):
+        out.append(tpl.format(topic=rng.choice(_TOPICS), n=rng.randint(5, 5000), m=rng.randint(2, 900), k=rng.randint(1, 40)))
+    return f"{year}年，{agency}" + "；".join(out) + "。"
+
+
+def report_text(
+    agency: str,
+    year: int,
+    cells: dict,
+    template: str | None = None,
+    narrative_text: str | None = None,
+    published: str | None = None,
+    rng: random.Random | None = None,
+) -> str:
+    """A plain-text report of ``cells`` (a blank cell is None: an empty field between tabs).
+
+    The prose of sections 一, 五 and 六 is ``narrative_text`` or, with ``rng``, varied sentences.
+    """
+    lay = layout_for(template or ("2021" if year >= 2021 else "2019"))
+    sec = {s.no: s.title for s in SECTIONS}
+    out: list[str] = [f"{agency}{year}年政府信息公开工作年度报告", ""]
+    body = narrative_text or (narrative(rng, agency, year) if rng else f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，推进政务公开工作。")
+    out += [sec[1], body, "", sec[2]]
+    t2 = lay.table("t2")
+    for b in t2.blocks:
+        out.append(b.label)
+        out.append("\t".join(["信息内容", *[c.label for c in b.columns]]))
+        for r in b.rows:
+            out.append("\t".join([r.label, *[_v(cells.get(f"t2.{r.key}.{c.key}")) for c in b.columns]]))
+        out.append("")
+    t3 = lay.table("t3")
+    out.append(sec[3])
+    cols = [c for c in t3.columns if not c.optional]
+    out.append("\t".join(["", "", "", T3_HEADER_GROUP]))
+    out.append("\t".join(["", "", "", cols[0].label, T3_APPLICANT_GROUP, "", "", "", "", "", cols[-1].label]))
+    out.append("\t".join(["", "", "", "", *[c.label for c in cols[1:-1]], ""]))
+    groups = {g.key: g for g in t3.groups}
+    seen: set[str] = set()
+    for r in t3.rows:
+        vals = [_v(cells.get(f"t3.{r.key}.{c.key}")) for c in cols]
+        lead = []
+        if r.group and "results" not in seen:
+            seen.add("results")
+            lead.append(groups["results"].full_label)
+        g = groups.get(r.group) if r.group and r.group != "results" else None
+        if g and g.key not in seen:
+            seen.add(g.key)
+            lead.append(g.full_label)
+        out.append("\t".join([*lead, r.full_label, *vals]))
+    out.append("")
+    out.append(sec[4])
+    t4 = lay.table("t4")
+    out.append("\t".join([t4.rows[0].label] * 5 + [T4_SUIT_GROUP] * 10))
+    out.append("\t".join([""] * 5 + [t4.rows[1].label] * 5 + [t4.rows[2].label] * 5))
+    out.append("\t".join([c.label for c in t4.columns] * 3))
+    out.append("\t".join(_v(cells.get(f"t4.{r.key}.{c.key}")) for r in t4.rows for c in t4.columns))
+    out.append("")
+    problems = narrative(rng, "本单位", year + 1, 2) if rng else "政府信息公开工作仍存在不足，下一步将加强培训。"
+    fee = f"本年度未收取信息处理费。{narrative(rng, '本单位', year, 1)}" if rng else "本年度未收取信息处理费。"
+    out += [sec[5], "存在的主要问题：公开内容的及时性有待提高。改进情况：" + problems, "", sec[6], fee, ""]
+    out += [agency, published or f"{year + 1}年1月20日", ""]
+    return "\n".join(out)

@@ -1,0 +1,53 @@
+"""Helpers of the store tests (generated reports, the seeds) and the ``seeds_db`` fixture.
+
+(Not a conftest.py: the top-level tests import ``conftest`` by that name.)
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from xxgk.layouts import layout_for
+from xxgk.store import connect
+from xxgk.store.ingest import ingest
+from xxgk.store.synth import random_cells, report_text
+
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+
+
+def seed_files() -> list[Path]:
+    return sorted(SEEDS.glob("*.txt"))
+
+
+def write_synthetic(folder: Path, n: int, seed: int = 7) -> list[Path]:
+    """``n`` valid synthetic text reports (mixed layouts, distinct agencies) in ``folder``."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        year = rng.choice((2019, 2020, 2021, 2022))
+        tpl = "2021" if year >= 2021 else "2019"
+        p = folder / f"r{i:04d}.txt"
+        p.write_text(report_text(f"杭州市西湖区第{i}号教育局", year, random_cells(layout_for(tpl), rng, scale=20), template=tpl), encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def copy_seeds(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(p, folder / p.name)) for p in seed_files()]
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory):
+    """A store holding the five seeds (module-scoped: ingested once, read by many tests)."""
+    path = tmp_path_factory.mktemp("seeds") / "xxgk.duckdb"
+    con = connect(path)
+    res = ingest(con, seed_files(), jobs=1)
+    assert res.ingested == 5 and not res.failed
+    con.close()
+    return path

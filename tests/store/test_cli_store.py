@@ -1,0 +1,71 @@
+"""The store's sub-commands end to end: ingest, agencies, summary, export, query (real DuckDB file)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from store_helpers import copy_seeds
+from typer.testing import CliRunner
+
+from xxgk.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_store_commands(tmp_path):
+    db = tmp_path / "x.duckdb"
+    folder = tmp_path / "in"
+    copy_seeds(folder)
+    (folder / "zz_broken.docx").write_bytes(b"PK\x03\x04broken")
+    r = _run("ingest", folder, "--db", db, "--jobs", "1")
+    assert r.exit_code == 2  # one file failed
+    assert "入库 5 份，重复跳过 0 份，失败 1 份" in r.stdout
+    assert "zz_broken.docx" in r.output and "Traceback" not in r.output
+    r = _run("ingest", folder, "--db", db, "--lang", "en")
+    assert "ingested 0, skipped as duplicates 5, failed 1" in r.stdout
+
+    r = _run("agencies", "--db", db)
+    assert r.exit_code == 0 and "黔东南州生态环境局" in r.stdout and "机关 5 个" in r.stdout
+    r = _run("agencies", "merge", "江阴生态环境局", "市中区生态环境分局", "--db", db)
+    assert r.exit_code == 0 and "1 份报告" in r.stdout
+    assert "机关 4 个" in _run("agencies", "--db", db).stdout
+    r = _run("agencies", "rename", "江阴生态环境局", "江阴市生态环境局", "--db", db)
+    assert r.exit_code == 0
+    assert "江阴市生态环境局" in _run("agencies", "--db", db, "--search", "江阴").stdout
+    r = _run("agencies", "merge", "不存在的机关", "江阴市生态环境局", "--db", db)
+    assert r.exit_code == 2 and "找不到该机关" in r.output
+
+    r = _run("summary", "--db", db)
+    assert r.exit_code == 0
+    assert "表三" in r.stdout and "复议纠错率" in r.stdout and "报告 5 份" in r.stdout
+    assert "7*" in r.stdout  # 一、本年新收 总计 7, incomplete: 003 left it blank
+    r = _run("summary", "--db", db, "--format", "json", "--year", "2020")
+    data = json.loads(r.stdout)
+    assert data["reports"] == 4 and data["cells"]["t3.new.total"]["sum"] == 7
+    r = _run("summary", "--db", db, "--format", "csv", "--by", "level")
+    assert r.stdout.startswith("group,key,label,sum,reports,blank,missing,incomplete")
+    r = _run("summary", "--db", db, "--by", "year", "--lang", "en")
+    assert r.exit_code == 0 and "2021" in r.stdout and "share granted" in r.stdout
+    assert _run("summary", "--db", db, "--by", "month").exit_code == 2
+    r = _run("summary", "--db", db, "--format", "xlsx", "-o", tmp_path / "s.xlsx")
+    assert r.exit_code == 0 and (tmp_path / "s.xlsx").exists()
+
+    r = _run("export", "-o", tmp_path / "w.csv", "--db", db)
+    assert r.exit_code == 0 and "已导出 5 份报告" in r.stdout
+    with open(tmp_path / "w.csv", encoding="utf-8") as f:
+        assert len(list(csv.DictReader(f))) == 5
+    assert _run("export", "-o", tmp_path / "w.txt", "--db", db).exit_code == 2
+
+    r = _run("query", "SELECT count(*) AS n FROM current_reports", "--db", db)
+    assert r.exit_code == 0 and "5" in r.stdout
+    r = _run("query", "SELEC nonsense", "--db", db)
+    assert r.exit_code == 2 and "错误 SQL：" in r.output and len(r.output.strip().splitlines()) == 1
+    r = _run("query", "DELETE FROM reports", "--db", db)
+    assert r.exit_code == 2  # read-only
+    r = _run("summary", "--db", tmp_path / "none.duckdb")
+    assert r.exit_code == 2 and "数据库不存在" in r.output

@@ -1,0 +1,103 @@
+"""Ingest into a real DuckDB file: idempotence, parser upgrades, corrupt files, record round trip."""
+
+from __future__ import annotations
+
+from store_helpers import seeds_db, copy_seeds, seed_files  # noqa: F401 (seeds_db is a fixture)
+
+import xxgk
+from xxgk.store import connect, record_from_store
+from xxgk.store.ingest import ingest
+from xxgk.store.schema import SCHEMA_VERSION
+
+
+
+def _counts(con) -> dict:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("reports", "cells", "sections", "findings", "agencies", "agency_aliases")}
+
+
+def test_schema_is_versioned(tmp_path):
+    db = tmp_path / "x.duckdb"
+    con = connect(db)
+    assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    con.close()
+    con = connect(db)  # opening again applies nothing twice
+    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_reingest_changes_nothing(tmp_path):
+    db = tmp_path / "x.duckdb"
+    con = connect(db)
+    files = seed_files()
+    first = ingest(con, files, jobs=2)
+    assert (first.ingested, first.duplicates, first.failed) == (5, 0, [])
+    before = _counts(con)
+    assert before["reports"] == 5 and before["cells"] > 500
+    # the same files again, and the same content under another name
+    again = ingest(con, files + copy_seeds(tmp_path / "copies"), jobs=2)
+    assert (again.ingested, again.duplicates, again.failed) == (0, 10, [])
+    assert _counts(con) == before
+
+
+def test_parser_upgrade_reparses_and_keeps_the_old_version(tmp_path):
+    con = connect(tmp_path / "x.duckdb")
+    files = seed_files()
+    ingest(con, files, jobs=1, parser_version="0.1.0")
+    res = ingest(con, files, jobs=1, parser_version="0.2.0")
+    assert res.ingested == 5 and res.duplicates == 0
+    rows = con.execute("SELECT parser_version, count(*), count(*) FILTER (WHERE current) FROM reports GROUP BY 1 ORDER BY 1").fetchall()
+    assert rows == [("0.1.0", 5, 0), ("0.2.0", 5, 5)]
+    assert con.execute("SELECT count(*) FROM current_reports").fetchone()[0] == 5
+    # the old version's cells are still there
+    n_old = con.execute("SELECT count(*) FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.parser_version = '0.1.0'").fetchone()[0]
+    n_new = con.execute("SELECT count(*) FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.parser_version = '0.2.0'").fetchone()[0]
+    assert n_old == n_new > 0
+
+
+def test_corrupt_file_in_the_middle_of_a_batch(tmp_path):
+    folder = tmp_path / "in"
+    seeds = copy_seeds(folder)
+    bad_zip = folder / "002a_broken.docx"
+    bad_zip.write_bytes(b"PK\x03\x04" + b"\x00garbage" * 50)
+    binary = folder / "002b_binary.txt"
+    binary.write_bytes(bytes(range(256)) * 20)
+    empty = folder / "002c_empty.txt"
+    empty.write_bytes(b"")
+    files = sorted(folder.iterdir())
+    assert files.index(bad_zip) not in (0, len(files) - 1)
+    con = connect(tmp_path / "x.duckdb")
+    res = ingest(con, files, jobs=2)
+    assert res.ingested == len(seeds)
+    failed = {p for p, _, _ in res.failed}
+    assert failed == {str(bad_zip), str(binary), str(empty)}
+    for _, zh, en in res.failed:
+        assert "\n" not in zh and "Traceback" not in zh and en
+    rows = dict(con.execute("SELECT source_path, error FROM reports WHERE error IS NOT NULL").fetchall())
+    assert set(rows) == failed
+    assert "为空" in rows[str(empty)]
+    # failed files are tried again on the next run (a reader may have been installed), without piling up rows
+    again = ingest(con, files, jobs=1)
+    assert again.ingested == 0 and again.duplicates == len(seeds) and len(again.failed) == 3
+    assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == len(seeds) + 3
+
+
+def test_record_from_store_round_trip(seeds_db):
+    con = connect(seeds_db, read_only=True)
+    for path in seed_files():
+        rec = xxgk.parse_path(path)
+        rid = con.execute("SELECT id FROM current_reports WHERE source_path = ?", [str(path)]).fetchone()[0]
+        back = record_from_store(con, rid)
+        assert back.cells == rec.cells
+        assert list(back.cells) == list(rec.cells)  # order kept
+        assert back.raw == rec.raw
+        assert back.uncertain == rec.uncertain
+        assert back.meta == rec.meta
+        assert back.source == rec.source
+        assert [(s.no, s.title, s.text) for s in back.sections] == [(s.no, s.title, s.text) for s in rec.sections]
+
+
+def test_blank_cells_are_stored_as_blank_not_zero(seeds_db):
+    con = connect(seeds_db, read_only=True)
+    rows = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE blank AND value IS NULL) FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.source_path LIKE '%003_%' AND key LIKE 't3.%'"
+    ).fetchone()
+    assert rows[0] > 100 and rows[0] == rows[1]
