@@ -10,6 +10,11 @@ error of the layout check.
 :func:`score_record` scores one record against one gold record;
 :func:`run` parses the corpus and aggregates per format and per table.
 ``scripts/accuracy.py`` prints the result (``make accuracy``).
+
+A document whose provenance says it is a copy of another (the scan 042 "made
+from 002.pdf", the HTML "original of" a crawled text) and that has no gold
+of its own is scored against the parse of its original, under its own
+format: that is how scans are measured.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,8 +308,35 @@ def run(corpus: Path | None = None, only: set[str] | None = None, formats: set[s
             ds.error, ds.ms = err, ms
             docs.append(ds)
         elif name in prov:
-            rec, err, _ = _parse(path)
+            rec, err, ms = _parse(path)
             e = prov[name]
             got = (rec.meta.year, rec.meta.template) if rec else (None, None)
             checks.append(LayoutCheck(name, rec.source.format if rec else fmt, (e.get("year"), e.get("template")), got, err))
+            original = copy_of(e)
+            if original and (raw / original).exists() and original not in golds:
+                # a copy of another document (a scan of a PDF, the HTML page of a
+                # crawled text): scored against the parse of its original
+                ref, ref_err, _ = _parse(raw / original)
+                if ref is not None:
+                    ds = score_record(rec, _as_gold(ref, original), f"{name}~{original}", rec.source.format if rec else fmt)
+                    ds.error, ds.ms = err, ms
+                    docs.append(ds)
     return Report(docs, checks)
+
+
+_COPY = re.compile(r"(?:made from|original of|copy of)\s+(\d{3}\.[a-z]+)", re.I)
+
+
+def copy_of(provenance: dict) -> str | None:
+    """The corpus file a document is a copy of, as its provenance notes say."""
+    m = _COPY.search(provenance.get("notes") or "")
+    return m.group(1) if m else None
+
+
+def _as_gold(rec: Record, file: str) -> dict:
+    return {
+        "file": file,
+        "meta": {"agency": rec.meta.agency, "year": rec.meta.year, "published": rec.meta.published, "template": rec.meta.template},
+        "cells": dict(rec.cells),
+        "uncertain": list(rec.uncertain),
+    }
