@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 
 from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, Layout, Row, Table, all_cell_keys, layout_for
 from ..model import Finding, Record
-from .agency import AgencyKind, agency_kind
+from ..agency import AgencyKind, agency_kind
 from .registry import RULES, Severity
 
 T3_HEAD = ("new", "carried_in")
