@@ -49,6 +49,26 @@ def report_error(e: ReadError, lang: str) -> None:
     err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.message(lang)}", markup=True, highlight=False)
 
 
+class Parsed:
+    """The records of the files given (folders walked), one at a time; a file
+    that cannot be read is reported in one line and counted in ``failed``."""
+
+    def __init__(self, files: list[Path], lang: str):
+        self.files = files
+        self.lang = lang
+        self.failed = 0
+
+    def __iter__(self):
+        from . import parse_path
+
+        for path in expand_paths(self.files):
+            try:
+                yield parse_path(path)
+            except ReadError as e:
+                report_error(e, self.lang)
+                self.failed += 1
+
+
 @app.command()
 def parse(
     files: Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or folders)")],
@@ -56,24 +76,17 @@ def parse(
     lang: LangOpt = "zh",
 ) -> None:
     """解析报告，输出三张表（或 JSON 记录）。Parse reports into records."""
-    from . import parse_path
     from .model import encode_record
     from .render.console import print_record
 
-    failed = 0
-    for path in expand_paths(files):
-        try:
-            rec = parse_path(path)
-        except ReadError as e:
-            report_error(e, lang)
-            failed += 1
-            continue
+    records = Parsed(files, lang)
+    for rec in records:
         if format == "json":
             sys.stdout.write(encode_record(rec).decode("utf-8") + "\n")
             sys.stdout.flush()
         else:
             print_record(out, rec, lang)
-    raise typer.Exit(2 if failed else 0)
+    raise typer.Exit(2 if records.failed else 0)
 
 
 def _rule_list(values: list[str] | None) -> list[str]:
@@ -111,18 +124,12 @@ def check(
         except ReadError as e:
             report_error(e, lang)
             raise typer.Exit(2)
-    failed = 0
     checked = 0
     totals = {"error": 0, "warning": 0, "info": 0}
     if format == "csv":
         sys.stdout.write(csv_header())
-    for path in expand_paths(files):
-        try:
-            rec = parse_path(path)
-        except ReadError as e:
-            report_error(e, lang)
-            failed += 1
-            continue
+    records = Parsed(files, lang)
+    for rec in records:
         findings = check_record(rec, previous=prev_rec, select=sel or None, ignore=ign or None)
         rec.findings = findings
         checked += 1
@@ -131,13 +138,13 @@ def check(
         if format == "json":
             sys.stdout.write(json_line(rec) + "\n")
         elif format == "csv":
-            sys.stdout.write(csv_rows(str(path), findings, lang))
+            sys.stdout.write(csv_rows(rec.source.path, findings, lang))
         else:
-            print_text(out, str(path), findings, lang)
+            print_text(out, rec.source.path, findings, lang)
         sys.stdout.flush()
     if format == "text":
-        out.print(summary_line(checked, totals, failed, lang), style="bold red" if totals["error"] else "bold green")
-    raise typer.Exit(2 if failed else 1 if totals["error"] else 0)
+        out.print(summary_line(checked, totals, records.failed, lang), style="bold red" if totals["error"] else "bold green")
+    raise typer.Exit(2 if records.failed else 1 if totals["error"] else 0)
 
 
 @app.command()

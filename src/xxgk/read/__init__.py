@@ -19,7 +19,7 @@ from typing import Callable
 from ..model import Document, Source
 from .errors import ReadError
 
-__all__ = ["ReadError", "detect_format", "read_bytes", "read_path", "READERS"]
+__all__ = ["ReadError", "detect_format", "file_bytes", "read_bytes", "read_path", "READERS"]
 
 # format → "module:function"; imported lazily so that a missing optional
 # dependency of one reader never breaks the others.
@@ -108,14 +108,17 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
         raise ReadError(path, f"文件无法解析（{type(e).__name__}: {e}）", "文件可能已损坏", f"cannot parse the file ({type(e).__name__}: {e})", "the file may be corrupt") from e
 
 
-def read_path(path: str | Path) -> Document:
-    p = Path(path)
+def file_bytes(path: str | Path) -> bytes:
+    """The bytes of a file, or a :class:`ReadError` saying why not."""
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise ReadError(str(path), "文件不存在", "", "no such file") from None
     except IsADirectoryError:
         raise ReadError(str(path), "这是一个目录", "", "is a directory") from None
     except PermissionError:
         raise ReadError(str(path), "没有读取权限", "", "permission denied") from None
-    return read_bytes(data, str(path))
+
+
+def read_path(path: str | Path) -> Document:
+    return read_bytes(file_bytes(path), str(path))

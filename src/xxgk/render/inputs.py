@@ -9,20 +9,14 @@ from pathlib import Path
 import msgspec
 
 from ..model import Record
+from ..read import file_bytes
 from ..read.errors import ReadError
 from .workbook import is_workbook, read_workbook
 
 
 def load_record(path: str | Path) -> Record:
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ReadError(str(path), "文件不存在", "", "no such file") from None
-    except IsADirectoryError:
-        raise ReadError(str(path), "这是一个目录", "", "is a directory") from None
-    except PermissionError:
-        raise ReadError(str(path), "没有读取权限", "", "permission denied") from None
+    data = file_bytes(p)
     if is_workbook(data):
         return read_workbook(data, str(path))
     head = data.lstrip()[:1]
