@@ -11,7 +11,7 @@ SEEDS  := tests/fixtures/seeds/*.txt
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "xxgk needs Python 3.11+"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -r requirements.lock  # (setuptools is pinned there too: the editable install below builds offline)
+	$(BIN)/pip install --quiet -r requirements.lock  # (setuptools pinned there too: cpca needs its pkg_resources, the editable install its backend)
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
