@@ -69,9 +69,6 @@ BLOCK = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote section article main header center pre address "
     "hr form fieldset figure figcaption caption tr td th tbody thead tfoot body html details summary".split()
 )
-# inline elements hold nothing but text: merged into their parent before the walk
-# (in C, by lxml), which leaves far fewer elements to visit in Word-pasted pages
-INLINE = ("span", "font", "b", "strong", "i", "em", "u", "s", "strike", "sup", "sub", "small", "big", "ins", "o:p", "nobr", "wbr")
 # does the page hide anything at all (cheaper than looking at every element)?
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
@@ -229,7 +226,6 @@ def _drop_non_text(top, may_hide: bool = True) -> None:
         for el in [e for e in _MAYBE_HIDDEN(top) if _hidden(e)]:
             _remove(el)
     etree.strip_elements(top, etree.Comment, etree.ProcessingInstruction, *SKIP, with_tail=False)
-    etree.strip_tags(top, *INLINE)
 
 
 def _prepare_cells(table) -> None:
