@@ -314,9 +314,28 @@ def table_grid(table) -> list[list[str]]:
     return g.rows()
 
 
+def _chunk_texts(raw: list[str]) -> list[str]:
+    """Runs of paragraph text normalised as :func:`_lines` (``keep=True``) does,
+    in one go: source white space collapses, the breaks the page asks for
+    (<br>) stay."""
+    joined = _SEP.join(raw)
+    if joined.count(_SEP) != len(raw) - 1:  # (the page holds the separator: one by one)
+        return [_lines(_WS.sub(" ", text).replace(_MARK, "\n"), keep=True) for text in raw]
+    joined = _SPACE_RUN.sub(" ", tidy(_WS.sub(" ", joined).replace(_MARK, "\n")))
+    out = []
+    for text in joined.split(_SEP):
+        if "\n" in text:
+            text = "\n".join(line for line in map(str.strip, text.split("\n")) if line)
+        else:
+            text = text.strip()
+        out.append(text)
+    return out
+
+
 class _Walker:
     def __init__(self) -> None:
-        self.blocks: list = []
+        self.blocks: list = []  # blocks, and for each paragraph run the index of its chunk
+        self.chunks: list[tuple[str, int]] = []  # raw text of a run of paragraphs, its link characters
         self.buf: list[str] = []
         self.link_chars = 0  # characters of the buffer that are link text
         self.in_link = 0
@@ -328,21 +347,30 @@ class _Walker:
                 self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
 
     def flush(self) -> None:
+        """The text so far is a run of paragraphs (normalised later, all runs at once)."""
         if not self.buf:
             return
         text = "".join(self.buf)
-        links = self.link_chars
         self.buf = []
+        if not text.isspace():
+            self.blocks.append(len(self.chunks))
+            self.chunks.append((text, self.link_chars))
         self.link_chars = 0
-        if text.isspace():
-            return
-        # source white space collapses; the breaks the page asks for (<br>) stay
-        text = _lines(_WS.sub(" ", text).replace(_MARK, "\n"), keep=True)
-        if links and links >= len(text) - text.count(" ") - text.count("\n"):
-            return  # nothing but links: a menu, a breadcrumb, a share bar
-        for line in text.split("\n"):
-            if line:
-                self.blocks.append(Paragraph(text=line))
+
+    def result(self) -> list:
+        """The blocks read, paragraphs made from the runs of text."""
+        texts = _chunk_texts([text for text, _ in self.chunks])
+        out = []
+        for item in self.blocks:
+            if type(item) is not int:
+                out.append(item)
+                continue
+            text = texts[item]
+            links = self.chunks[item][1]
+            if links and links >= len(text) - text.count(" ") - text.count("\n"):
+                continue  # nothing but links: a menu, a breadcrumb, a share bar
+            out.extend(Paragraph(text=line) for line in text.split("\n") if line)
+        return out
 
     def walk(self, root) -> None:
         # (the tree went through _drop_non_text: no comments, scripts or hidden elements)
@@ -459,4 +487,4 @@ def read_html(data: bytes, source: Source) -> Document:
     walker = _Walker()
     walker.walk(top)
     walker.flush()
-    return Document(source=source, blocks=walker.blocks, title=title, published=published, agency=agency)
+    return Document(source=source, blocks=walker.result(), title=title, published=published, agency=agency)
