@@ -48,6 +48,13 @@ class GridBuilder:
 
     def place(self, r: int, c: int, text: str, rowspan: int = 1, colspan: int = 1) -> None:
         """A cell whose top-left corner is (r, c)."""
+        if rowspan == 1 and colspan == 1:  # (most cells: nothing to lay out)
+            self._grid.setdefault((r, c), text)
+            if c >= self.width:
+                self.width = c + 1
+            if r >= self.nrows:
+                self.nrows = r + 1
+            return
         label = is_label(text)
         for dr in range(rowspan):
             for dc in range(colspan):

@@ -299,8 +299,10 @@ def table_grid(table) -> list[list[str]]:
                 continue
             while (r, c) in taken:
                 c += 1
-            rs = _span(cell.get("rowspan"), nrows - r)
-            cs = _span(cell.get("colspan"), MAX_SPAN)
+            rs = cell.get("rowspan")
+            rs = 1 if rs is None else _span(rs, nrows - r)
+            cs = cell.get("colspan")
+            cs = 1 if cs is None else _span(cs, MAX_SPAN)
             if rs > 1 or cs > 1:
                 taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
             else:
