@@ -334,6 +334,31 @@ def _chunk_texts(raw: list[str]) -> list[str]:
     return out
 
 
+# What the walk does with an element, by its tag (_kind caches it per tag).
+_INLINE, _BLOCK, _BR, _LINK, _TABLE, _SKIP = range(6)
+_KINDS: dict[str, int] = {}
+
+
+def _kind(tag: str) -> int:
+    kind = _KINDS.get(tag)
+    if kind is None:
+        name = _tag_name(tag)
+        if name in SKIP:
+            kind = _SKIP
+        elif name == "br":
+            kind = _BR
+        elif name == "table":
+            kind = _TABLE
+        elif name in BLOCK:
+            kind = _BLOCK
+        elif name == "a":
+            kind = _LINK
+        else:
+            kind = _INLINE
+        _KINDS[tag] = kind
+    return kind
+
+
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list = []  # blocks, and for each paragraph run the index of its chunk
@@ -353,7 +378,7 @@ class _Walker:
         if not self.buf:
             return
         text = "".join(self.buf)
-        self.buf = []
+        self.buf.clear()
         if not text.isspace():
             self.blocks.append(len(self.chunks))
             self.chunks.append((text, self.link_chars))
@@ -377,36 +402,43 @@ class _Walker:
     def walk(self, root) -> None:
         # (the tree went through _drop_non_text: no comments, scripts or hidden elements)
         it = etree.iterwalk(root, events=("start", "end"))
-        skipped = set()
+        kinds = _KINDS
+        buf = self.buf  # (flush empties it in place)
         for ev, el in it:
             if el is root:
                 if ev == "start":
                     self.add(el.text)
                 continue
-            tag = _tag_name(el.tag)
+            kind = kinds.get(el.tag)
+            if kind is None:
+                kind = _kind(el.tag)
             if ev == "start":
-                if tag in SKIP:
-                    it.skip_subtree()
-                    skipped.add(el)
-                elif tag == "br":
-                    self.buf.append(_MARK)
-                elif tag == "table" and self.table(el):
-                    it.skip_subtree()  # a data table, read as a grid
-                    skipped.add(el)
-                elif tag in BLOCK:
+                if kind == _BLOCK:
                     self.flush()
-                    self.add(el.text)
-                else:
-                    if tag == "a":
-                        self.in_link += 1
-                    self.add(el.text)
-            else:
-                if el not in skipped:
-                    if tag in BLOCK:
-                        self.flush()
-                    elif tag == "a":
-                        self.in_link -= 1
-                self.add(el.tail)
+                elif kind == _LINK:
+                    self.in_link += 1
+                elif kind == _BR:
+                    buf.append(_MARK)  # (its own text is never read)
+                    continue
+                elif kind == _TABLE:
+                    if self.table(el):
+                        it.skip_subtree()  # a data table, read as a grid
+                        continue
+                    # a layout table: its cells are page regions
+                elif kind == _SKIP:
+                    it.skip_subtree()
+                    continue
+                text = el.text
+            else:  # (skipped elements are neither blocks nor links)
+                if kind == _BLOCK:
+                    self.flush()
+                elif kind == _LINK:
+                    self.in_link -= 1
+                text = el.tail
+            if text:
+                buf.append(text)
+                if self.in_link:
+                    self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
 
     def table(self, table) -> bool:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
