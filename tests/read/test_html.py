@@ -186,6 +186,27 @@ def test_hidden_elements_and_comments_are_not_text():
     assert texts(doc) == ["可见文字"]
 
 
+def test_elements_hidden_by_style_alone_are_not_text():
+    page = '<p>可见<span style="display:none">隐藏</span>文字</p><div style="visibility: HIDDEN">也隐藏</div><p style="color:red">红字</p>'
+    doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
+    assert texts(doc) == ["可见文字", "红字"]
+
+
+def test_menus_are_dropped_but_text_with_links_stays():
+    page = (
+        '<ul><li><a href="/">首页</a></li><li><a href="/a">政务<br>公开</a></li></ul>'
+        '<p>详见<a href="/r">附件</a>。</p><div>第一行<br>第二行<span>续</span></div>'
+    )
+    doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
+    assert texts(doc) == ["详见附件。", "第一行", "第二行续"]
+
+
+def test_text_holding_the_readers_private_marks_reads_as_is():
+    page = "<p>甲\U000f0002乙</p><p>丙</p>"
+    doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
+    assert texts(doc) == ["甲\U000f0002乙", "丙"]
+
+
 @pytest.mark.parametrize("data", [b"<html></html>", b"<html><body>  </body></html>"])
 def test_a_page_without_text_reads_as_an_empty_document(data):
     assert read_bytes(data, "x.html").blocks == []
