@@ -208,9 +208,9 @@ _MAYBE_HIDDEN = etree.XPath(
 
 
 _STYLES = etree.XPath(".//@style")
-_STYLE_VALUES = etree.XPath(".//@style", smart_strings=False)
 _HIDDEN_VALUES = etree.XPath(".//@hidden", smart_strings=False)
-_HIDE_WORDS = re.compile("none|NONE|None|hidden|HIDDEN|Hidden")  # (what _MAYBE_HIDDEN looks for)
+_HIDE_WORD_LIST = ("none", "NONE", "None", "hidden", "HIDDEN", "Hidden")  # (what _MAYBE_HIDDEN looks for)
+_HIDE_WORDS = re.compile("|".join(_HIDE_WORD_LIST))
 
 
 def _hidden_elements(top) -> list:
@@ -219,11 +219,12 @@ def _hidden_elements(top) -> list:
     ``style`` attributes is several times faster than that XPath's predicate."""
     if _HIDDEN_VALUES(top):  # (rare) the general query
         return [e for e in _MAYBE_HIDDEN(top) if _hidden(e)]
-    styles = _STYLE_VALUES(top)  # (plain strings: cheap to make)
-    if not _HIDE_WORDS.search("\n".join(styles)):
+    styles = _STYLES(top)  # (strings that know their element)
+    joined = "\n".join(styles)
+    if not any(word in joined for word in _HIDE_WORD_LIST):  # (six substring searches: faster than the regex)
         return []
     out = []
-    for style in _STYLES(top):  # (strings that know their element)
+    for style in styles:
         if _HIDE_WORDS.search(style):
             el = style.getparent()
             if el is not top and _hidden(el):
