@@ -262,10 +262,12 @@ def _drop_non_text(top, source_text: str | None = None) -> None:
 def _prepare_cells(table) -> None:
     """Mark a data table's line breaks, so that each cell's text can be taken
     in one call (see :func:`cell_text`)."""
-    for el in table.iter(*_CELL_BREAKS):
-        el.tail = _MARK + el.tail if el.tail else _MARK
+    for el in table.iter(*_CELL_BREAKS):  # (each text read once: lxml decodes it on every read)
+        tail = el.tail
+        el.tail = _MARK + tail if tail else _MARK
         if el.tag != "br":
-            el.text = _MARK + el.text if el.text else _MARK
+            text = el.text
+            el.text = _MARK + text if text else _MARK
 
 
 def cell_text(cell) -> str:
