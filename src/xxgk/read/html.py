@@ -509,7 +509,7 @@ def read_html(data: bytes, source: Source) -> Document:
     # script and style bodies are not text; a browser ends them at the first
     # closing tag, so does this (and the parser has far less to read)
     text = _SCRIPT.sub("", text)
-    if not text.strip():
+    if not text or text.isspace():  # (no copy of the page as strip() would make)
         raise ReadError(source.path, "网页为空", "请确认下载完整", "the page is empty", "check that the download is complete")
     try:
         root = etree.fromstring(text, _PARSER)
