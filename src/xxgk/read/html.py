@@ -45,13 +45,13 @@ import codecs
 import email
 import re
 
-from charset_normalizer import from_bytes
 from lxml import etree
 
 from ..model import Document, Paragraph, Source, Table
 from ..text import clean, tidy
 from .errors import ReadError
 from .grid import MAX_SPAN, GridBuilder
+from .text import decode_bom, decode_guess
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 # <script>/<style> up to the first closing tag (the body as an unrolled loop:
@@ -95,11 +95,11 @@ _SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
 
 
 def decode_html(data: bytes, path: str = "") -> str:
-    """Bytes of a page → str, as a browser would decode them."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
-        return data.decode("utf-16", errors="replace")
+    """Bytes of a page → str, as a browser would decode them: a BOM, then the
+    charset the page declares, then what the bytes say."""
+    text = decode_bom(data)
+    if text is not None:
+        return text
     m = _META_CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "ignore").lower()
@@ -113,15 +113,7 @@ def decode_html(data: bytes, path: str = "") -> str:
                 return data.decode(name)
             except UnicodeDecodeError:
                 pass  # a page that lies about its charset: ask the bytes
-    for name in ("utf-8", "gb18030"):
-        try:
-            return data.decode(name)
-        except UnicodeDecodeError:
-            pass
-    best = from_bytes(data).best()
-    if best is None:
-        raise ReadError(path, "无法识别网页编码", "请用浏览器另存为 UTF-8 编码的网页后重试", "unknown page encoding", "save the page as UTF-8 and retry")
-    return str(best)
+    return decode_guess(data, path, "网页", "page")
 
 
 _TAGS: dict[str, str] = {}

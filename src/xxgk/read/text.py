@@ -36,12 +36,25 @@ _FIGURE = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?$")
 _ALIGNED_SPLIT = re.compile(r" {2,}")
 
 
-def decode(data: bytes, path: str = "") -> str:
-    """Bytes → str: BOMs first, then strict UTF-8, then a detector (GB18030 family)."""
+def decode_bom(data: bytes) -> str | None:
+    """The text of bytes that start with a UTF-8 or UTF-16 byte order mark, else None."""
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         return data.decode("utf-16", errors="replace")
+    return None
+
+
+def decode(data: bytes, path: str = "", what: str = "文本", what_en: str = "text") -> str:
+    """Bytes → str: BOMs first, then strict UTF-8, then GB18030, then a detector."""
+    text = decode_bom(data)
+    if text is not None:
+        return text
+    return decode_guess(data, path, what, what_en)
+
+
+def decode_guess(data: bytes, path: str = "", what: str = "文本", what_en: str = "text") -> str:
+    """Bytes without a BOM or a declared charset: strict UTF-8, GB18030, then a detector."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -53,7 +66,7 @@ def decode(data: bytes, path: str = "") -> str:
         pass
     best = from_bytes(data).best()
     if best is None:
-        raise ReadError(path, "无法识别文本编码", "请另存为 UTF-8 或 GB18030 编码后重试", "unknown text encoding")
+        raise ReadError(path, f"无法识别{what}编码", "请另存为 UTF-8 或 GB18030 编码后重试", f"unknown {what_en} encoding", "save it as UTF-8 or GB18030 and retry")
     return str(best)
 
 
