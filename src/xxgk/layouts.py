@@ -260,6 +260,10 @@ T2_2021_BLOCKS = (
 )
 
 
+T2_ARTICLE = "第二十条"  # every block of 表二 is an item of article 20 of the regulation
+T2_LABEL_HEADER = "信息内容"  # the header of 表二's label column
+
+
 def _t2(blocks: tuple[Block, ...]) -> Table:
     return Table(
         key="t2",
@@ -267,7 +271,7 @@ def _t2(blocks: tuple[Block, ...]) -> Table:
         title="二、主动公开政府信息情况",
         rows=tuple(r for b in blocks for r in b.rows),
         blocks=blocks,
-        header=("第二十条", "信息内容"),
+        header=(T2_ARTICLE, T2_LABEL_HEADER),
     )
 
 
@@ -286,6 +290,7 @@ T3_COLUMNS = (
 T3_APPLICANT_GROUP = "法人或其他组织"
 T3_HEADER_GROUP = "申请人情况"
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_NOTE_KEY = "勾稽关系"  # the words that identify the note however it is broken
 
 _T3_GROUPS_COMMON = (
     Group("results", "本年度办理结果", numbering="三、", keys=("本年度办理结果", "办理结果"), collapses_to="total"),
@@ -370,7 +375,7 @@ def _t3(rows: tuple[Row, ...], groups: tuple[Group, ...]) -> Table:
         rows=rows,
         columns=T3_COLUMNS,
         groups=groups,
-        header=(T3_HEADER_GROUP, "勾稽关系", "自然人"),
+        header=(T3_HEADER_GROUP, T3_NOTE_KEY, T3_COLUMNS[0].label),
         note=T3_NOTE,
     )
 
@@ -397,7 +402,7 @@ T4 = Table(
     title="四、政府信息公开行政复议、行政诉讼情况",
     rows=T4_ROWS,
     columns=T4_COLUMNS,
-    header=("行政复议", "行政诉讼", "结果维持"),
+    header=(T4_ROWS[0].label, T4_SUIT_GROUP, T4_COLUMNS[0].label),
 )
 
 # ---------------------------------------------------------------- layouts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..layouts import LAYOUTS, template_for_year
+from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
 from ..text import norm_label
 from .tokens import Token
 
@@ -233,7 +233,8 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
         for k, ms in markers.items():
             counts[k] += sum(1 for m in ms if m in t.norm)
     if counts["2019"] == 0 and counts["2021"] == 0:
-        has_table = any(("本年新收" in t.norm or "第二十条" in t.norm) and len(t.norm) < 60 for t in tokens)
+        anchors = (T2_ARTICLE, *(norm_label(k) for k in LAYOUTS["2021"].table("t3").row("new").match_keys()))
+        has_table = any(len(t.norm) < 60 and any(a in t.norm for a in anchors) for t in tokens)
         if not has_table:
             if year is not None and year <= 2018:
                 return "pre2019", counts

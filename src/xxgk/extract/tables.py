@@ -33,7 +33,22 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..layouts import Column, Group, Layout, Row, Table
+from ..layouts import (
+    LAYOUTS,
+    T2_ARTICLE,
+    T2_LABEL_HEADER,
+    T3_2021_ROWS,
+    T3_APPLICANT_GROUP,
+    T3_HEADER_GROUP,
+    T3_NOTE_KEY,
+    T4,
+    T4_SUIT_GROUP,
+    Column,
+    Group,
+    Layout,
+    Row,
+    Table,
+)
 from ..text import norm_label, strip_numbering, numbering_of
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
@@ -381,14 +396,21 @@ def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: Tab
         _write(table, rr, res)
 
 
-_T4_HEADER_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉", "维持", "纠正", "其他", "结果", "审结", "尚未")
+@cache
+def _t4_header_words() -> tuple[str, ...]:
+    """表四's header phrases (row groups, columns and their key phrases), from the layout."""
+    words = {T4_SUIT_GROUP, *(r.label for r in T4.rows), *(c.label for c in T4.columns)}
+    for c in T4.columns:
+        words.update(c.match_keys())
+    return tuple(sorted({norm_label(w) for w in words}, key=len, reverse=True))
 
 
 def _is_t4_header(tok: Token) -> bool:
+    """A header cell of 表四, or a piece of one broken over lines (结果 / 维持)."""
     n = tok.norm
-    if not n or tok.value:
+    if not n or tok.value or len(n) > 40:
         return False
-    return any(w in n for w in _T4_HEADER_WORDS) and len(n) <= 40
+    return any(w in n or (len(n) >= 2 and n in w) for w in _t4_header_words())
 
 
 _HEADER_PUNCT = re.compile(r"[()（）:：,，、。/]")
@@ -397,10 +419,8 @@ _HEADER_PUNCT = re.compile(r"[()（）:：,，、。/]")
 @cache
 def _header_vocabulary(template: str) -> tuple[str, ...]:
     """Every header phrase of a layout's tables (normalised), from the layout."""
-    from ..layouts import LAYOUTS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP
-
     lay = LAYOUTS[template]
-    words = {"信息内容", T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, "勾稽关系"}
+    words = {T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, T3_NOTE_KEY}
     for t in lay.tables:
         words.update(c.label for c in t.columns)
         for c in t.columns:
@@ -422,21 +442,30 @@ def _is_header_text(tok: Token, layout: Layout) -> bool:
     for w in _header_vocabulary(layout.template):
         if w in n or (n in w and len(n) >= 2):
             return True
-    return "勾稽" in n or "第二十条" in n
+    return T2_ARTICLE in n
 
 
 def _t2_header(tok: Token) -> bool:
     n = tok.norm
-    return "第二十条" in n and len(n) <= 30 or n == "信息内容"
+    return T2_ARTICLE in n and len(n) <= 30 or n == T2_LABEL_HEADER
+
+
+@cache
+def _new_row_keys() -> tuple[str, ...]:
+    return tuple(norm_label(k) for k in T3_2021_ROWS[0].match_keys())
 
 
 def _t3_start(tok: Token) -> bool:
+    """The note, the 申请人情况 header or row 一 opens 表三."""
     n = tok.norm
-    return ("勾稽关系" in n and len(n) <= 60) or n == "申请人情况" or ("本年新收" in n and len(n) <= 40)
+    return (T3_NOTE_KEY in n and len(n) <= 60) or n == T3_HEADER_GROUP or (len(n) <= 40 and any(k in n for k in _new_row_keys()))
 
 
 def _is_t4_start(tok: Token) -> bool:
-    return tok.norm in ("行政复议", "行政复议行政诉讼") or (tok.norm.startswith("行政复议") and "结果维持" in tok.norm and len(tok.norm) < 120)
+    """表四's first header cell (行政复议), alone or run together with the rest of the header."""
+    review = T4.rows[0].label
+    n = tok.norm
+    return n in (review, review + T4_SUIT_GROUP) or (n.startswith(review) and T4.columns[0].label in n and len(n) < 120)
 
 
 def read_tables(tokens: list[Token], layout: Layout) -> TableResult:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..layouts import LAYOUTS, SECTIONS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
+from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
 from ..text import clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
@@ -51,7 +51,7 @@ def _split_pattern() -> re.Pattern[str]:
     for s in SECTIONS:
         labels.add(s.title)
         labels.update(s.variants)
-    labels.update(("信息内容", T3_HEADER_GROUP, T3_APPLICANT_GROUP, T3_NOTE, T4_SUIT_GROUP))
+    labels.update((T2_LABEL_HEADER, T3_HEADER_GROUP, T3_APPLICANT_GROUP, T3_NOTE, T4_SUIT_GROUP))
     return re.compile("|".join(_spaced(lab) for lab in sorted(labels, key=len, reverse=True)))
 
 

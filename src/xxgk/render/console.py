@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from ..layouts import Layout, T4_SUIT_GROUP, layout_for
+from ..layouts import T2_LABEL_HEADER, T4_SUIT_GROUP, Layout, layout_for
 from ..model import Record
 
 
@@ -51,7 +51,7 @@ def _print_t2(console: Console, rec: Record, lay: Layout) -> None:
         return
     for block in t.blocks:
         tbl = RichTable(title=f"{t.number} {block.label}" if block is t.blocks[0] else block.label, title_justify="left", show_lines=False)
-        tbl.add_column("信息内容")
+        tbl.add_column(T2_LABEL_HEADER)
         for c in block.columns:
             tbl.add_column(c.label, justify="right")
         for r in block.rows:

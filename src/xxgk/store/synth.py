@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from ..layouts import SECTIONS, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, Layout, layout_for
+from ..layouts import SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T4_SUIT_GROUP, Layout, layout_for
 
 _APPLICANTS = ("natural", "commercial", "research", "social", "legal", "other")
 
@@ -143,7 +143,7 @@ def report_text(
     t2 = lay.table("t2")
     for b in t2.blocks:
         out.append(b.label)
-        out.append("\t".join(["信息内容", *[c.label for c in b.columns]]))
+        out.append("\t".join([T2_LABEL_HEADER, *[c.label for c in b.columns]]))
         for r in b.rows:
             out.append("\t".join([r.label, *[_v(cells.get(f"t2.{r.key}.{c.key}")) for c in b.columns]]))
         out.append("")
