@@ -100,9 +100,13 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     if not tok.norm or tok.value:
         return False
     exact, forms, keys, label_len = spec
-    body = strip_numbering(tok.norm)
-    if _DIGIT.search(body):
-        return False  # labels hold no figures: this is prose (规范性文件类信息68条)
+    body = tok.body
+    if body is None:
+        body = tok.body = strip_numbering(tok.norm)
+        if _DIGIT.search(body):
+            body = tok.body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+    if body == "\0":
+        return False
     if exact:
         return body in forms
     n = tok.norm

@@ -30,6 +30,7 @@ class Token:
     conf: float | None = None  # OCR confidence
     orig: str = ""  # the text as published (punctuation kept), for the narrative
     value: bool = False  # a figure or a placeholder for one (not a label)
+    body: str | None = None  # norm without its numbering, computed once when first asked (extract.tables)
 
 
 @cache
