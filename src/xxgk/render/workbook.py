@@ -54,7 +54,7 @@ def _all_cells(layout: Layout) -> dict:
 def _validation(kind: str) -> DataValidation:
     if kind == "signed":
         dv = DataValidation(type="whole", operator="between", formula1="-100000000", formula2="100000000")
-        dv.error, dv.prompt = "请填写整数（减少填负数）", "本年增/减：整数，减少填负数"
+        dv.error, dv.prompt = "请填写整数（减少填负数）", "整数，减少填负数"
     elif kind == "amount":
         dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
         dv.error, dv.prompt = "请填写不小于 0 的数", "金额，可含小数"

@@ -288,7 +288,7 @@ def layout_year(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG105",
             where,
-            f"{ctx.year} 年度年报使用了{name}，2021 年度起应使用国办公开办函〔2021〕30号格式",
+            f"{ctx.year} 年度年报使用了{name}，2021 年度起应使用{LAYOUTS['2021'].document}格式",
             f"a {ctx.year} report in the {'2019 trial layout' if have == '2019' else 'free form'}; the 2021 format is mandatory from the 2021 report on",
         )
     elif want == "2019" and have == "2021":
@@ -303,7 +303,7 @@ def layout_year(ctx: Context) -> Iterator[Finding]:
         yield ctx.finding(
             "XG105",
             where,
-            f"{ctx.year} 年度年报未使用国办公开办函〔2019〕60号规定的格式",
+            f"{ctx.year} 年度年报未使用{LAYOUTS['2019'].document}规定的格式",
             f"a {ctx.year} report not in the 2019 trial layout",
         )
 
