@@ -172,7 +172,6 @@ Level = Literal["national", "province", "city", "county"]
 _TOWNSHIP = re.compile(r"(乡|镇|街道|街道办|片区|苏木)(人民政府|政府|办事处|党委|党工委|管委会)?$|街道办事处|(乡|镇|街道)(人民政府|政府)")
 _GOVERNMENT = re.compile(r"(人民政府|政府)$")
 _DEPARTMENT = re.compile(r"(部|委|委员会|局|分局|厅|办|办公室|办公厅|室|署|院|中心|处|所|站|队|会|行|社|馆|校|集团|公司)$")
-_PROVINCE = re.compile(r"^(.{2,8}?(省|自治区)|北京市|天津市|上海市|重庆市|国家|国务院|中国|中华人民共和国)")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
