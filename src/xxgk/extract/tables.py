@@ -262,20 +262,24 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     return _RowRead(row, cols, values, texts, uncertain, decoded)
 
 
+def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None) -> None:
+    """One cell into the result: its value, its raw text when not a plain number,
+    whether it is uncertain, and the OCR confidence of the token it came from."""
+    cv: CellValue = parse_cell(text, kind)
+    res.cells[key] = cv.value
+    if cv.raw is not None:
+        res.raw[key] = cv.raw
+    if uncertain:
+        res.uncertain.append(key)
+    if source is not None and source.conf is not None:
+        res.confidence[key] = source.conf
+
+
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
-    for i, col in enumerate(rr.cols):
-        key = f"{table.key}.{rr.row.key}.{col.key}"
-        if i >= len(texts):
-            continue
-        cv: CellValue = parse_cell(texts[i], col.kind)
-        res.cells[key] = cv.value
-        if cv.raw is not None:
-            res.raw[key] = cv.raw
-        if i in rr.uncertain:
-            res.uncertain.append(key)
-        if i < len(rr.values) and rr.values[i].conf is not None:
-            res.confidence[key] = rr.values[i].conf
+    for i, col in enumerate(rr.cols[: len(texts)]):
+        source = rr.values[i] if i < len(rr.values) else None
+        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -641,15 +645,6 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
             texts, uncertain = decoded.texts, decoded.uncertain
     if not texts:
         texts = [None] * len(cols)
-    for i, (r, c) in enumerate(cols):
-        if i >= len(texts):
-            break
-        key = f"t4.{r.key}.{c.key}"
-        cv = parse_cell(texts[i], c.kind)
-        res.cells[key] = cv.value
-        if cv.raw is not None:
-            res.raw[key] = cv.raw
-        if i in uncertain:
-            res.uncertain.append(key)
-        if i < len(values) and values[i].conf is not None:
-            res.confidence[key] = values[i].conf
+    for i, (r, c) in enumerate(cols[: len(texts)]):
+        source = values[i] if i < len(values) else None
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source)
