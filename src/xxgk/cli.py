@@ -283,6 +283,15 @@ def _print_ingest_result(res, lang: str) -> None:
             f"ingested {res.ingested}, skipped as duplicates {res.duplicates}, failed {len(res.failed)} ({res.seconds:.1f} s, {rate:.0f} files/s)",
         )
     )
+    if res.copies or res.superseded:
+        out.print(
+            tr(
+                lang,
+                f"同一报告的其他形式 {res.copies} 份（如网页与其文本、PDF 与扫描件），只计一次；被更正版取代的旧版 {res.superseded} 份，只计新版（xxgk agencies 列出）",
+                f"{res.copies} copies of a stored report in another form (counted once); {res.superseded} earlier versions replaced by a corrected one (the later counts; see xxgk agencies)",
+            ),
+            style="yellow",
+        )
     sev = res.severities
     names = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "info": ("提示", "info")}
     parts = [f"{names[k][0] if lang != 'en' else names[k][1]} {sev.get(k, 0)}" for k in ("error", "warning", "info")]
@@ -318,13 +327,16 @@ def agencies_list(
     con = _open_db(db, lang, read_only=True)
     rows = list_agencies(con, search)
     tbl = RichTable(title=tr(lang, f"机关 {len(rows)} 个", f"{len(rows)} agencies"), title_justify="left")
-    for h in (tr(lang, "编号", "id"), tr(lang, "机关", "agency"), tr(lang, "省", "province"), tr(lang, "市", "city"), tr(lang, "县", "county"), tr(lang, "层级", "level"), tr(lang, "年度×报告数", "year×reports"), tr(lang, "写法", "spellings")):
+    for h in (tr(lang, "编号", "id"), tr(lang, "机关", "agency"), tr(lang, "省", "province"), tr(lang, "市", "city"), tr(lang, "县", "county"), tr(lang, "层级", "level"), tr(lang, "年度×报告数", "year×reports"), tr(lang, "写法", "spellings"), tr(lang, "副本与旧版（只计一次）", "copies, earlier versions (counted once)")):
         tbl.add_column(h)
     for r in rows:
         level = r["level"] or ""
         if r["level"] == "部门" and r["tier"]:
             level = f"部门（{r['tier']}）"
-        tbl.add_row(str(r["id"]), r["name"], r["province"] or "", r["city"] or "", r["county"] or "", level, r["years"] or "", r["spellings"] or "")
+        alt = r["alternates"] or ""
+        if lang == "en":
+            alt = alt.replace(" 副本 ", " copy ").replace(" 旧版 ", " earlier ").replace("；", "; ")
+        tbl.add_row(str(r["id"]), r["name"], r["province"] or "", r["city"] or "", r["county"] or "", level, r["years"] or "", r["spellings"] or "", alt)
     _wide().print(tbl)
 
 

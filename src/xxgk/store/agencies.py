@@ -124,6 +124,9 @@ def merge(con: duckdb.DuckDBPyConnection, keep: int, gone: int) -> int:
         con.execute("UPDATE agency_aliases SET agency_id = ? WHERE agency_id = ?", [keep, gone])
         con.execute("UPDATE agencies SET merged_into = ? WHERE id = ? OR merged_into = ?", [keep, gone, gone])
         _copy_region(con, keep, "agency_id = ?", [gone])
+    from .dedup import group_reports
+
+    group_reports(con)  # the two agencies' reports of one year may be one report
     return moved
 
 
@@ -161,12 +164,16 @@ def list_agencies(con: duckdb.DuckDBPyConnection, like: str | None = None) -> li
                (SELECT string_agg(DISTINCT s.spelling, ' | ') FROM agency_aliases s WHERE s.agency_id = a.id) AS spellings,
                (SELECT string_agg(y || '×' || n, ' ' ORDER BY y) FROM
                     (SELECT year AS y, count(*) AS n FROM current_reports r WHERE r.agency_id = a.id GROUP BY year)) AS years,
-               (SELECT count(*) FROM current_reports r WHERE r.agency_id = a.id) AS n
+               (SELECT count(*) FROM current_reports r WHERE r.agency_id = a.id) AS n,
+               (SELECT string_agg(r.year || (CASE r.variant WHEN 'copy' THEN ' 副本 ' ELSE ' 旧版 ' END) || regexp_extract(r.source_path, '[^/\\\\]+$')
+                                  || '→' || regexp_extract(p.source_path, '[^/\\\\]+$'), '；' ORDER BY r.year, r.id)
+                  FROM parsed_reports r JOIN reports p ON p.id = r.primary_id
+                  WHERE r.agency_id = a.id AND r.variant IN ('copy', 'superseded')) AS alternates
         FROM agencies a WHERE a.merged_into IS NULL"""
     params: list = []
     if like:
         sql += " AND (a.name LIKE ? OR a.norm LIKE ?)"
         params = [f"%{like}%", f"%{normalise_name(like)}%"]
     sql += " ORDER BY a.province NULLS LAST, a.city NULLS LAST, a.county NULLS LAST, a.name"
-    cols = ["id", "name", "province", "city", "county", "level", "tier", "spellings", "years", "reports"]
+    cols = ["id", "name", "province", "city", "county", "level", "tier", "spellings", "years", "reports", "alternates"]
     return [dict(zip(cols, r)) for r in con.execute(sql, params).fetchall()]

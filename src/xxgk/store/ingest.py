@@ -53,6 +53,8 @@ class IngestResult:
     cross_pending: int = 0  # pairs waiting for a checker
     interrupted: bool = False
     seconds: float = 0.0
+    copies: int = 0  # reports that are another form of a stored report (counted once)
+    superseded: int = 0  # earlier versions of a corrected report (the later one counts)
 
 
 # ------------------------------------------------------------------ worker side
@@ -367,6 +369,8 @@ def ingest(
         # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
         res.interrupted = stop.requested
         maybe_flush(force=True)
+        if not stop.requested:
+            _group_copies(con, res)
         if cross_year and not stop.requested:
             check_stored(con, res, stop=stop)
             cross_check(con, res, stop=stop)
@@ -380,6 +384,14 @@ def ingest(
 
 
 # ------------------------------------------------------------------ after the batches
+
+
+def _group_copies(con: duckdb.DuckDBPyConnection, res: IngestResult) -> None:
+    """One report per agency and year (:mod:`xxgk.store.dedup`)."""
+    from .dedup import group_reports
+
+    found = group_reports(con)
+    res.copies, res.superseded = found.copies, found.superseded
 
 
 class _StopOnCtrlC:

@@ -96,6 +96,32 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             "CREATE VIEW current_reports AS SELECT * FROM reports WHERE current",
         ),
     ),
+    (
+        2,
+        "one report per agency and year: copies and corrected versions (counted, primary_id, variant); the agency register",
+        (
+            # copies of one report (an HTML page and its crawled text, a PDF and its scan) and the
+            # earlier version of a corrected re-publication stay stored but do not count
+            "DROP VIEW current_reports",
+            "ALTER TABLE reports ADD COLUMN counted BOOLEAN DEFAULT true",
+            "ALTER TABLE reports ADD COLUMN primary_id INTEGER",  # the counted report this one is a copy / earlier version of
+            "ALTER TABLE reports ADD COLUMN variant VARCHAR",  # NULL | 'copy' | 'superseded' (earlier version) | 'correction' (the later one)
+            "UPDATE reports SET counted = true",
+            # what summaries, exports and agency lists read: the newest parse of every file, one per report
+            "CREATE VIEW current_reports AS SELECT * FROM reports WHERE current AND coalesce(counted, true)",
+            # every current parse, copies included (to list the alternates)
+            "CREATE VIEW parsed_reports AS SELECT * FROM reports WHERE current",
+            """CREATE TABLE register (
+                agency_id INTEGER NOT NULL,     -- the agency the register line names
+                name VARCHAR NOT NULL,          -- the name as the register writes it
+                region_code VARCHAR,            -- 行政区划代码 (6 or 12 digits)
+                level VARCHAR,
+                parent VARCHAR,                 -- the supervising body, as written
+                loaded_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+            "ALTER TABLE agencies ADD COLUMN region_source VARCHAR",  # NULL (from the name) | 'register' | 'hand'
+        ),
+    ),
 ]
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
