@@ -22,17 +22,29 @@ from .read import ReadError, read_bytes, read_path  # noqa: E402
 
 
 def parse_document(doc: Document) -> Record:
+    """The record of a document; :class:`~xxgk.extract.kind.NotAReport` (a ReadError)
+    when the document is not an annual report at all."""
     from .extract import extract
+    from .extract.kind import check_is_report
 
-    return extract(doc)
+    rec = extract(doc)
+    check_is_report(doc, rec)
+    return rec
 
 
 def parse_bytes(data: bytes, path: str = "<bytes>") -> Record:
+    """The record of a report's bytes, in any format — xxgk's own fill-in workbook included."""
+    from .render.workbook import is_workbook, record_of_workbook
+
+    if is_workbook(data):
+        return record_of_workbook(data, path)
     return parse_document(read_bytes(data, path))
 
 
 def parse_path(path: str | Path) -> Record:
-    return parse_document(read_path(path))
+    from .read import file_bytes
+
+    return parse_bytes(file_bytes(Path(path)), str(path))
 
 
 __all__ = ["Document", "Record", "ReadError", "parse_bytes", "parse_document", "parse_path", "read_bytes", "read_path", "__version__"]

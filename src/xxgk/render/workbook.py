@@ -29,7 +29,7 @@ from ..layouts import SECTIONS, Layout, cell_kind, layout_for, template_for_year
 from ..model import Meta, Record, SectionText, Source
 from ..read.errors import ReadError
 from .grids import official_grid
-from .totals import relations
+from .totals import compute_totals, relations
 
 MARKER = "xxgk-workbook"
 KEY_SHEET = "_xxgk"
@@ -344,3 +344,15 @@ def _clean_text(text) -> str:
         return ""
     lines = [ln.strip() for ln in str(text).replace("\r\n", "\n").split("\n")]
     return "\n".join(ln for ln in lines if ln)
+
+
+def record_of_workbook(data: bytes, path: str = "<workbook>") -> Record:
+    """A filled workbook as the report it makes: its totals (formulas in the
+    workbook) computed from the details exactly as the renderer prints them;
+    totals the clerk typed over a formula are kept as given, so the checker
+    sees them.  What every command that takes a report reads from a workbook."""
+    import msgspec
+
+    rec = read_workbook(data, path)
+    cells, _ = compute_totals(rec, keep_given=True)
+    return msgspec.structs.replace(rec, cells=cells)

@@ -71,8 +71,8 @@ def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
 
 def parse_one(path: str) -> dict:
     """Read, extract and check one file; never raises (errors are returned)."""
-    from ..extract import extract
-    from ..read import ReadError, detect_format, read_bytes
+    from .. import parse_bytes
+    from ..read import ReadError, detect_format
 
     try:
         data = Path(path).read_bytes()
@@ -82,8 +82,7 @@ def parse_one(path: str) -> dict:
     fmt = None
     try:
         fmt = detect_format(data)
-        doc = read_bytes(data, path)
-        rec = extract(doc)
+        rec = parse_bytes(data, path)  # a fill-in workbook too; a file that is not a report is refused
     except ReadError as e:
         return _fail(path, sha, fmt, e.message("zh"), e.message("en"))
     except Exception as e:  # an extractor bug must not stop the batch

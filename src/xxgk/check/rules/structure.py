@@ -386,3 +386,33 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
         tkey, rkey, text = m.groups()
         where = [f"{tkey}.{rkey}" if rkey else tkey]
         yield ctx.finding("XG108", where, f"{ctx.number(tkey)} {text}", f"{ctx.number(tkey)} (Table {tkey[1]}): {text}")
+
+
+@rule(
+    "XG109",
+    "error",
+    "空白模板，未填报",
+    "Blank template, nothing filled in",
+    layouts=ALL_LAYOUTS,
+    doc="""
+检查：文件有格式的统计表，但没有一个单元格填了数字或文字——这是空白模板（或漏填的填报表），不是一份年报。
+依据：《政府信息公开条例》第四十九条、第五十条要求各机关每年公布年度报告并列明各项数据；空白表格不能作为已公布的年报计入汇总。
+修改：按实际情况逐项填写表二、表三、表四（没有发生的事项填 0）后重新发布；如误传了模板，请换成正式年报。
+
+Checks for a document whose official tables have not a single filled cell: a blank template (or a fill-in form
+never filled), not a report. Articles 49 and 50 of the Regulation require every agency to publish its yearly
+figures; an empty form cannot be counted as a published report. Fix: fill in Tables 2, 3 and 4 (0 where
+nothing happened) and publish again, or replace the template by the real report.
+""",
+)
+def blank_template(ctx: Context) -> Iterator[Finding]:
+    cells = ctx.cells
+    if not cells or any(v is not None for v in cells.values()) or ctx.rec.raw:
+        return
+    tables = "、".join(ctx.layout.table(t).number for t in ("t2", "t3", "t4") if ctx.has_table(t))
+    yield ctx.finding(
+        "XG109",
+        sorted(ctx.tables_present),
+        f"空白模板，未填报：{tables}共 {len(cells)} 个单元格全部空白",
+        f"blank template, nothing filled in: all {len(cells)} cells of the tables are blank",
+    )
