@@ -215,3 +215,37 @@ def agency_kind(name: str | None) -> AgencyKind:
     if _DEPARTMENT.search(name):
         return AgencyKind("department", _level(name))
     return AgencyKind(None, _level(name))
+
+
+# ------------------------------------------------------------------ region codes
+
+
+@cache
+def _adcodes() -> dict[str, str]:
+    """12-digit 行政区划代码 → name, from cpca's own list (offline)."""
+    from importlib import resources
+
+    text = resources.files(_cpca().__name__).joinpath("resources/adcodes.csv").read_text("utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines()[1:]:
+        parts = line.split(",")
+        if len(parts) >= 2 and parts[0].isdigit():
+            out[parts[0]] = parts[1]
+    return out
+
+
+def region_of_code(code: str | int | None) -> Region | None:
+    """The region of a 行政区划代码 (6 or 12 digits: 350128 → 福建省 福州市 平潭县); None when unknown."""
+    c = re.sub(r"\D", "", str(code or ""))
+    if len(c) not in (6, 9, 12):
+        return None
+    c = c.ljust(12, "0")
+    names = _adcodes()
+    if c not in names:
+        return None
+    prov = names.get(c[:2] + "0" * 10)
+    city = names.get(c[:4] + "0" * 8) if c[2:4] != "00" else None
+    county = names.get(c[:6] + "0" * 6) if c[4:6] != "00" else None
+    if city in _MUNICIPAL_CITY:
+        city = None
+    return Region(prov, city, county)

@@ -315,6 +315,8 @@ def agencies_list(
     ctx: typer.Context,
     db: DbOpt = _DEFAULT_DB,
     search: Annotated[Optional[str], typer.Option("--search", "-s", help="按名称筛选 (filter by name)")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="列出名录中该年度未发布、逾期发布年报的机关 (who has not published for this year)")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区 (province, city or county)")] = None,
     lang: LangOpt = "zh",
 ) -> None:
     """列出机关及其各年度报告。List agencies with their reports by year."""
@@ -338,6 +340,28 @@ def agencies_list(
             alt = alt.replace(" 副本 ", " copy ").replace(" 旧版 ", " earlier ").replace("；", "; ")
         tbl.add_row(str(r["id"]), r["name"], r["province"] or "", r["city"] or "", r["county"] or "", level, r["years"] or "", r["spellings"] or "", alt)
     _wide().print(tbl)
+    if year is not None:
+        _print_missing(con, year, region, lang)
+
+
+def _print_missing(con, year: int, region: str | None, lang: str) -> None:
+    """Who on the register has not published for ``year``, and who published late (XG701)."""
+    from .store.register import has_register, late_reports, missing_agencies
+
+    if not has_register(con):
+        out.print(tr(lang, "尚未导入机关名录，无法列出未发布的机关（xxgk agencies load-register 名录.csv）", "no agency register loaded: cannot list who has not published (xxgk agencies load-register FILE)"), style="dim")
+        return
+    missing = missing_agencies(con, year, region)
+    head = tr(lang, f"{year}年度未发布年报的机关 {len(missing)} 个（按机关名录）", f"{len(missing)} agencies on the register have not published for {year}")
+    out.print(head, style="bold red" if missing else "bold green")
+    for m in missing:
+        place = " ".join(x for x in (m["province"], m["city"], m["county"]) if x)
+        out.print(f"  {m['name']}" + (f"（{place}）" if place else ""))
+    late = late_reports(con, year, region)
+    if late:
+        out.print(tr(lang, f"{year}年度逾期发布（XG701）{len(late)} 份", f"{len(late)} reports on {year} published late (XG701)"), style="bold yellow")
+        for x in late:
+            out.print(f"  {x['agency']}  {x['published'] or ''}")
 
 
 def _agency_or_exit(con, ref: str, lang: str) -> int:
@@ -370,6 +394,48 @@ def agencies_merge(
     cross_check(con)
     name = con.execute("SELECT name FROM agencies WHERE id = ?", [a]).fetchone()[0]
     out.print(tr(lang, f"已合并：{moved} 份报告归入「{name}」（编号 {a}）", f"merged: {moved} reports now belong to {name} (id {a})"))
+
+
+@agencies_app.command("load-register")
+def agencies_load_register(
+    file: Annotated[Path, typer.Argument(help="机关名录 CSV/XLSX：机关名称、别名、区划代码、层级、上级机关 (the register)")],
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """导入本单位的机关名录：地区、层级、别名，以及应发布年报的机关清单。Load the agency register."""
+    from .store.register import RegisterError, load_register
+
+    con = _open_db(db, lang)
+    try:
+        res = load_register(con, file)
+    except RegisterError as e:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e}")
+        raise typer.Exit(2)
+    out.print(tr(lang, f"已导入名录 {res.lines} 个机关（其中 {res.created} 个尚无报告，合并同一机关的不同写法 {res.merged} 处）", f"register loaded: {res.lines} agencies ({res.created} without reports yet, {res.merged} spellings joined)"))
+    if res.unknown_codes:
+        err.print(tr(lang, f"[yellow]提示[/yellow] 无法识别的区划代码：{'、'.join(res.unknown_codes[:10])}", f"[yellow]warning[/yellow] unknown region codes: {', '.join(res.unknown_codes[:10])}"))
+
+
+@agencies_app.command("set-region")
+def agencies_set_region(
+    agency: Annotated[str, typer.Argument(help="机关（编号或名称）(the agency)")],
+    region: Annotated[str, typer.Argument(help="行政区划代码（如 350128）或省市县名称 (a region code or names)")],
+    level: Annotated[Optional[str], typer.Option("--level", help="层级：部委|省|市|县|乡镇|部门 (level)")] = None,
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """手工设定机关所在地区（及层级）。Set an agency's region by hand."""
+    from .store.register import set_region
+
+    con = _open_db(db, lang)
+    aid = _agency_or_exit(con, agency, lang)
+    try:
+        reg = set_region(con, aid, region, level)
+    except ValueError as e:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e}")
+        raise typer.Exit(2)
+    place = " ".join(x for x in (reg.province, reg.city, reg.county) if x)
+    out.print(tr(lang, f"已设定：编号 {aid} → {place}", f"set: id {aid} → {place}"))
 
 
 @agencies_app.command("rename")
