@@ -507,9 +507,10 @@ def export(
     db: DbOpt = _DEFAULT_DB,
     year: Annotated[Optional[int], typer.Option("--year", help="年度 (year)")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="地区 (province, city or county)")] = None,
+    keys: Annotated[bool, typer.Option("--keys", help="列名用单元格键名（如 t3.new.total），便于程序处理 (cell keys as column names)")] = False,
     lang: LangOpt = "zh",
 ) -> None:
-    """导出宽表：每份报告一行，每个单元格一列。Export one row per report, one column per cell."""
+    """导出宽表：每份报告一行，每个单元格一列（列名为官方表格标签）。Export one row per report, one column per cell."""
     from .store.export import FORMATS, export as run_export
 
     fmt = format or output.suffix.lstrip(".").lower()
@@ -517,7 +518,7 @@ def export(
         err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FORMATS)}")
         raise typer.Exit(2)
     con = _open_db(db, lang, read_only=True)
-    n = run_export(con, output, fmt, year=year, region=region)
+    n = run_export(con, output, fmt, year=year, region=region, keys=keys)
     out.print(tr(lang, f"已导出 {n} 份报告到 {output}", f"exported {n} reports to {output}"))
 
 

@@ -486,3 +486,32 @@ def label_of(key: str, template: str | None = None) -> str:
         col = next((c for c in T3_COLUMNS if c.key == ckey), None)
         return f"表三 {T3_OTHER_SINGLE.full_label} · {col.label if col else ckey}"
     return key
+
+
+def column_label(key: str, template: str | None = None) -> str:
+    """A cell's official label as one column heading of an export or summary:
+    ``表三·一、本年新收政府信息公开申请数量·自然人``, ``表三·（三）不予公开 1.属于国家秘密·总计``
+    (a row inside a group of 表三 carries the group's label).  Unknown keys stay as they are."""
+    parts = key.split(".")
+    if len(parts) != 3:
+        return key
+    tkey, rkey, ckey = parts
+    if tkey == "t3" and rkey == "other":
+        col = next((c for c in T3_COLUMNS if c.key == ckey), None)
+        return f"表三·{T3_OTHER_SINGLE.full_label}·{col.label if col else ckey}"
+    lays = [layout_for(template)] + [lay for lay in LAYOUTS.values() if lay.template != template]
+    for lay in lays:
+        t = lay.table(tkey)
+        for r in t.rows:
+            if r.key != rkey:
+                continue
+            for c in t.columns_of(r):
+                if c.key == ckey:
+                    row = r.full_label
+                    if tkey == "t3" and r.group:
+                        g = next((g for g in t.groups if g.key == r.group and g.key != "results"), None)
+                        row = f"{g.full_label} {row}" if g else row
+                    elif tkey == "t4" and r.key != "review":
+                        row = f"{T4_SUIT_GROUP} {row}"
+                    return f"{t.number}·{row}·{c.label}"
+    return key

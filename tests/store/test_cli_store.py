@@ -31,14 +31,6 @@ def test_store_commands(tmp_path):
 
     r = _run("agencies", "--db", db)
     assert r.exit_code == 0 and "黔东南州生态环境局" in r.stdout and "机关 5 个" in r.stdout
-    r = _run("agencies", "merge", "江阴生态环境局", "市中区生态环境分局", "--db", db)
-    assert r.exit_code == 0 and "1 份报告" in r.stdout
-    assert "机关 4 个" in _run("agencies", "--db", db).stdout
-    r = _run("agencies", "rename", "江阴生态环境局", "江阴市生态环境局", "--db", db)
-    assert r.exit_code == 0
-    assert "江阴市生态环境局" in _run("agencies", "--db", db, "--search", "江阴").stdout
-    r = _run("agencies", "merge", "不存在的机关", "江阴市生态环境局", "--db", db)
-    assert r.exit_code == 2 and "找不到该机关" in r.output
 
     r = _run("summary", "--db", db)
     assert r.exit_code == 0
@@ -61,7 +53,19 @@ def test_store_commands(tmp_path):
         assert len(list(csv.DictReader(f))) == 5
     assert _run("export", "-o", tmp_path / "w.txt", "--db", db).exit_code == 2
 
-    r = _run("query", "SELECT count(*) AS n FROM current_reports", "--db", db)
+    # (after the summary: two agencies merged by hand make their two 2020 reports two versions of one)
+    r = _run("agencies", "merge", "江阴生态环境局", "市中区生态环境分局", "--db", db)
+    assert r.exit_code == 0 and "1 份报告" in r.stdout
+    assert "机关 4 个" in _run("agencies", "--db", db).stdout
+    r = _run("agencies", "rename", "江阴生态环境局", "江阴市生态环境局", "--db", db)
+    assert r.exit_code == 0
+    assert "江阴市生态环境局" in _run("agencies", "--db", db, "--search", "江阴").stdout
+    r = _run("agencies", "merge", "不存在的机关", "江阴市生态环境局", "--db", db)
+    assert r.exit_code == 2 and "找不到该机关" in r.output
+    assert "旧版" in _run("agencies", "--db", db, "--search", "江阴").stdout
+    assert json.loads(_run("summary", "--db", db, "--format", "json", "--year", "2020").stdout)["reports"] == 3
+
+    r = _run("query", "SELECT count(*) AS n FROM parsed_reports", "--db", db)
     assert r.exit_code == 0 and "5" in r.stdout
     r = _run("query", "SELEC nonsense", "--db", db)
     assert r.exit_code == 2 and "错误 SQL：" in r.output and len(r.output.strip().splitlines()) == 1

@@ -116,8 +116,8 @@ def _expected(path) -> dict:
 def test_export_csv_parquet_xlsx(seeds_db, tmp_path):
     con = connect(seeds_db, read_only=True)
     columns = [*META_COLUMNS, *all_cell_keys()]
-    assert export(con, tmp_path / "w.csv", "csv") == 5
-    with open(tmp_path / "w.csv", encoding="utf-8") as f:
+    assert export(con, tmp_path / "w.csv", "csv", keys=True) == 5
+    with open(tmp_path / "w.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == columns
     by_path = {r["path"]: r for r in rows}
@@ -132,7 +132,7 @@ def test_export_csv_parquet_xlsx(seeds_db, tmp_path):
     qdn = by_path[str(seed_files()[2])]
     assert (qdn["t4.review.upheld"], qdn["t3.new.commercial"], qdn["layout"]) == ("3", "1", "2019")
 
-    assert export(con, tmp_path / "w.parquet", "parquet") == 5
+    assert export(con, tmp_path / "w.parquet", "parquet", keys=True) == 5
     pq = duckdb.sql(f"SELECT * FROM '{tmp_path / 'w.parquet'}'")
     assert pq.columns == columns
     got = {r[0]: r for r in pq.fetchall()}
@@ -141,7 +141,7 @@ def test_export_csv_parquet_xlsx(seeds_db, tmp_path):
     assert got[str(seed_files()[4])][i_new] == 4
     assert sum(r[i_new] or 0 for r in got.values()) == 7
 
-    assert export(con, tmp_path / "w.xlsx", "xlsx") == 5
+    assert export(con, tmp_path / "w.xlsx", "xlsx", keys=True) == 5
     ws = load_workbook(tmp_path / "w.xlsx").active
     xrows = list(ws.iter_rows(values_only=True))
     assert list(xrows[0]) == columns

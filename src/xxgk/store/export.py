@@ -18,7 +18,22 @@ from ..layouts import all_cell_keys
 from .summary import _where
 
 META_COLUMNS = ("path", "sha256", "agency", "agency_id", "province", "city", "county", "level", "year", "layout", "published", "parser_version")
+META_LABELS = {
+    "path": "文件", "sha256": "SHA-256", "agency": "机关", "agency_id": "机关编号", "province": "省", "city": "市", "county": "县",
+    "level": "层级", "year": "年度", "layout": "格式", "published": "发布日期", "parser_version": "解析版本",
+}
 FORMATS = ("csv", "xlsx", "parquet")
+
+
+def heading(name: str, keys: bool = False) -> str:
+    """A column's heading: the official Chinese label (表三·一、本年新收…·自然人), or the key itself with ``keys``."""
+    if keys:
+        return name
+    if name in META_LABELS:
+        return META_LABELS[name]
+    from ..layouts import column_label
+
+    return column_label(name)
 
 
 def _q(name: str) -> str:
@@ -41,11 +56,15 @@ ORDER BY s.year NULLS LAST, s.province NULLS LAST, s.city NULLS LAST, agency, s.
     return sql, params
 
 
-def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None) -> int:
-    """Write the wide table; return the number of report rows."""
+def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None, keys: bool = False) -> int:
+    """Write the wide table; return the number of report rows.  Columns are headed by
+    the official labels, or by the cell keys (``t3.new.total``) with ``keys``."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     sql, params = wide_sql(year, region)
+    if not keys:
+        cols = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+        sql = "SELECT " + ", ".join(f"{_q(c)} AS {_q(heading(c))}" for c in cols) + f" FROM ({sql})"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     n = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
@@ -64,7 +83,7 @@ def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> 
     import csv
 
     cur = con.execute(sql, params)
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:  # with a BOM: Excel on Windows reads it as UTF-8
         w = csv.writer(f, lineterminator="\n")
         w.writerow([d[0] for d in cur.description])
         while True:
@@ -76,18 +95,52 @@ def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> 
 
 def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("reports")
+    ws = wb.create_sheet("报告")
     cur = con.execute(sql, params)
-    ws.append([d[0] for d in cur.description])
+    names = [d[0] for d in cur.description]
+    n_meta = len(META_COLUMNS)
+    _sheet_layout(ws, names, n_meta)
+    head = []
+    for name in names:
+        c = WriteOnlyCell(ws, value=name)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="F2F2F2")
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        head.append(c)
+    ws.append(head)
+    amount = {i for i, n in enumerate(names) if n.endswith(".amount") or "收费金额" in n}
     while True:
         rows = cur.fetchmany(1000)
         if not rows:
             break
         for row in rows:
-            ws.append([_xl(v) for v in row])
+            out = []
+            for i, v in enumerate(row):
+                v = _xl(v)
+                if i in amount and v is not None:
+                    c = WriteOnlyCell(ws, value=v)
+                    c.number_format = "0.00##"
+                    v = c
+                out.append(v)
+            ws.append(out)
     wb.save(str(path))
+
+
+def _sheet_layout(ws, names: list[str], n_meta: int) -> None:
+    """Column widths, the header row frozen (with the path and agency columns), a filter on the header."""
+    from openpyxl.utils import get_column_letter
+
+    for i, name in enumerate(names, 1):
+        width = {"文件": 28, "path": 28, "机关": 30, "agency": 30, "SHA-256": 12, "sha256": 12}.get(name)
+        if width is None:
+            width = 10 if i > n_meta else max(8, min(16, len(name) * 2 + 2))
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "D2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(names)))}1"
 
 
 def _xl(v):

@@ -141,9 +141,24 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         ).fetchall()
     )
 
+    from .summary_checks import balance_of_sums, complete_rates, complete_sums, empty_rates
+
+    rates = complete_rates(con, base, params, grouped=by is not None)
+    whole = complete_sums(con, base, params, grouped=by is not None)
+
+    def balance(g: str | None) -> dict:
+        n, sums = whole.get(g, (0, {}))
+        return {"reports": n, "findings": _findings(balance_of_sums(sums))}
+
     def block(g: str) -> dict:
         fig = figures.get(g, {})
-        return {"reports": n_by_group.get(g, 0), "cells": fig, "rates": rates_of(fig), "errors": int(errors_by_group.get(g, 0) or 0)}
+        return {
+            "reports": n_by_group.get(g, 0),
+            "cells": fig,
+            "rates": rates.get(g if by else None) or empty_rates(),
+            "balance": balance(g if by else None),
+            "errors": int(errors_by_group.get(g, 0) or 0),
+        }
 
     out: dict = {
         "filter": {"year": year, "region": region, "by": by},
@@ -158,9 +173,14 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     else:
         total_fig = figures.get(None, {})
         out["cells"] = total_fig
-        out["rates"] = rates_of(total_fig)
+        out["rates"] = rates.get(None) or empty_rates()
+        out["balance"] = balance(None)
         out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
     return out
+
+
+def _findings(found) -> list[dict]:
+    return [{"rule": f.rule, "severity": f.severity, "where": list(f.where), "message": f.message, "message_en": f.message_en} for f in found]
 
 
 _FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
