@@ -466,6 +466,7 @@ def summary(
     by: Annotated[Optional[str], typer.Option("--by", help="分组 region|level|agency|year (group by)")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="text|csv|xlsx|json")] = "text",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件 (output file; xlsx needs one)")] = None,
+    keys: Annotated[bool, typer.Option("--keys", help="CSV/XLSX 用单元格键名和英文列名 (cell keys and English column names)")] = False,
     lang: LangOpt = "zh",
 ) -> None:
     """区域汇总：表三、表四合计，主要比率，违规统计，机关排名。Regional summary."""
@@ -483,6 +484,12 @@ def summary(
         raise typer.Exit(2)
     con = _open_db(db, lang, read_only=True)
     s = summarise(con, year=year, region=region, by=by)
+    if year is not None:
+        from .store.register import has_register, late_reports, missing_agencies
+
+        if has_register(con):  # the register is the list of agencies expected to report
+            s["missing"] = missing_agencies(con, year, region)
+            s["late"] = late_reports(con, year, region)
     if format == "text":
         if output:
             with open(output, "w", encoding="utf-8") as f:
@@ -490,12 +497,12 @@ def summary(
         else:  # the official table is wide: do not squeeze it into 80 columns when piped
             print_summary(_wide(), s, lang)
     elif format == "xlsx":
-        write_summary_xlsx(s, output)
+        write_summary_xlsx(s, output, keys=keys)
         out.print(tr(lang, f"已写入 {output}", f"written to {output}"))
     else:
-        text = summary_csv(s) if format == "csv" else summary_json(s) + "\n"
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
+        text = summary_csv(s, keys=keys) if format == "csv" else summary_json(s) + "\n"
+        if output:  # a CSV file with a BOM: Excel on Windows reads it as UTF-8
+            Path(output).write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
         else:
             sys.stdout.write(text)
 

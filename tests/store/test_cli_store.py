@@ -39,7 +39,7 @@ def test_store_commands(tmp_path):
     r = _run("summary", "--db", db, "--format", "json", "--year", "2020")
     data = json.loads(r.stdout)
     assert data["reports"] == 4 and data["cells"]["t3.new.total"]["sum"] == 7
-    r = _run("summary", "--db", db, "--format", "csv", "--by", "level")
+    r = _run("summary", "--db", db, "--format", "csv", "--by", "level", "--keys")
     assert r.stdout.startswith("group,key,label,sum,reports,blank,missing,incomplete")
     r = _run("summary", "--db", db, "--by", "year", "--lang", "en")
     assert r.exit_code == 0 and "2021" in r.stdout and "share granted" in r.stdout

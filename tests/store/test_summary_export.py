@@ -95,7 +95,7 @@ def test_summary_totals_equal_the_sum_of_the_per_report_cells(seeds_db):
 def test_summary_files(seeds_db, tmp_path):
     con = connect(seeds_db, read_only=True)
     s = summarise(con)
-    rows = list(csv.DictReader(summary_csv(s).splitlines()))
+    rows = list(csv.DictReader(summary_csv(s, keys=True).splitlines()))
     new_total = next(r for r in rows if r["key"] == "t3.new.total")
     assert (new_total["sum"], new_total["blank"], new_total["incomplete"]) == ("7", "1", "True")
     assert "本年新收" in new_total["label"]
