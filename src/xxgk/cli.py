@@ -530,6 +530,96 @@ def export(
 
 
 @app.command()
+def letter(
+    files: Annotated[Optional[list[Path]], typer.Argument(help="要检查并发通知的报告文件或目录；不给时从数据库取 (report files; else from the store)")] = None,
+    db: DbOpt = _DEFAULT_DB,
+    year: Annotated[Optional[int], typer.Option("--year", help="年度 (year)")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区 (province, city or county)")] = None,
+    agency: Annotated[Optional[str], typer.Option("--agency", help="只给这一个机关（编号或名称）(one agency)")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="一个机关：.docx 文件；多个机关：目录或 .zip (a .docx, a folder or a .zip)")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）(also PDF)")] = False,
+    findings_xlsx: Annotated[Optional[Path], typer.Option("--findings-xlsx", help="另存全部问题清单（Excel，可筛选）(all findings as a sheet)")] = None,
+    deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限，如 2025-02-28（默认 15 天后）(deadline)")] = None,
+    office: Annotated[str, typer.Option("--office", help="落款单位 (the sending office)")] = "政务公开办公室",
+    lang: LangOpt = "zh",
+) -> None:
+    """生成整改通知（Word，每个机关一份）和问题清单（Excel）。Write correction notices to agencies."""
+    import datetime as dt
+    import zipfile
+
+    from .render.letter import findings_xlsx as write_findings, letter_docx, safe_name
+
+    def fail(msg: str) -> None:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {msg}", markup=True, highlight=False)
+        raise typer.Exit(2)
+
+    due = None
+    if deadline:
+        try:
+            due = dt.date.fromisoformat(deadline)
+        except ValueError:
+            fail(tr(lang, f"--deadline {deadline}：日期应写成 2025-02-28", f"--deadline {deadline}: write the date as 2025-02-28"))
+    failed = 0
+    if files:
+        from .check import check_record
+        from .render.letter import LetterItem
+
+        items: dict[str, list] = {}
+        records = Parsed(files, lang)
+        for rec in records:
+            found = check_record(rec)
+            name = rec.meta.agency or tr(lang, "（未能确定机关）", "(agency unknown)")
+            items.setdefault(name, []).append(LetterItem(name, rec.meta.year, rec.meta.title, rec.source.path, rec.meta.published, found))
+        failed = records.failed
+        if agency:
+            items = {k: v for k, v in items.items() if agency in k}
+        items = {k: v for k, v in items.items() if any(f.severity in ("error", "warning") for it in v for f in it.findings)}
+    else:
+        from .store.letters import letter_items
+
+        con = _open_db(db, lang, read_only=True)
+        aid = _agency_or_exit(con, agency, lang) if agency else None
+        items = letter_items(con, year=year, region=region, agency_id=aid)
+    if not items:
+        out.print(tr(lang, "没有需要整改的问题，未生成通知。", "no findings to send back; nothing written."))
+        raise typer.Exit(2 if failed else 0)
+    if pdf:
+        from .render.pdf import INSTALL_HINT, INSTALL_HINT_EN, docx_to_pdf, soffice
+
+        if soffice() is None:
+            fail(tr(lang, f"未找到 LibreOffice，无法生成 PDF——{INSTALL_HINT}", f"LibreOffice not found, cannot make PDFs — {INSTALL_HINT_EN}"))
+    docs: dict[str, bytes] = {}
+    for name, its in items.items():
+        data = letter_docx(its, office=office, deadline=due)
+        base = f"整改通知-{safe_name(name)}"
+        docs[base + ".docx"] = data
+        if pdf:
+            docs[base + ".pdf"] = docx_to_pdf(data)
+    target = output or (Path(next(iter(docs))) if len(items) == 1 and not pdf else Path("整改通知"))
+    try:
+        if target.suffix.lower() == ".docx":
+            if len(items) > 1:
+                fail(tr(lang, f"{target}：有 {len(items)} 个机关，请给一个目录或 .zip", f"{target}: {len(items)} agencies; give a folder or a .zip"))
+            for fname, data in docs.items():
+                (target if fname.endswith(".docx") else target.with_suffix(".pdf")).write_bytes(data)
+        elif target.suffix.lower() == ".zip":
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+                for fname, data in docs.items():
+                    z.writestr(fname, data)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            for fname, data in docs.items():
+                (target / fname).write_bytes(data)
+        if findings_xlsx is not None:
+            n = write_findings([it for its in items.values() for it in its], findings_xlsx)
+            out.print(tr(lang, f"问题清单 {n} 条已写入 {findings_xlsx}", f"{n} findings written to {findings_xlsx}"))
+    except OSError as e:
+        fail(f"{target}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
+    out.print(tr(lang, f"已生成 {len(items)} 个机关的整改通知：{target}", f"correction notices for {len(items)} agencies: {target}"))
+    raise typer.Exit(2 if failed else 0)
+
+
+@app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL 语句（只读）(a SQL statement, read-only)")],
     db: DbOpt = _DEFAULT_DB,
