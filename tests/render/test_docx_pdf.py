@@ -65,9 +65,9 @@ def test_docx_text_fonts_and_signature(example_docx):
     for s in SECTIONS:
         assert s.title in paras
     assert paras[-2:] == ["示例市生态环境局", "2025年1月20日"]
-    # Chinese fonts on the East Asian slot: 仿宋 for the body, 宋体 in the tables
+    # Chinese fonts on the East Asian slot: 仿宋_GB2312 for the body, 宋体 in the tables
     normal = d.styles["Normal"].element.rPr.find(qn("w:rFonts"))
-    assert normal.get(qn("w:eastAsia")) == "仿宋"
+    assert normal.get(qn("w:eastAsia")) == "仿宋_GB2312"
     cell_style = d.tables[1].cell(5, 5).paragraphs[0].style
     assert cell_style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "宋体"
     title_run = next(p for p in d.paragraphs if p.text == paras[0]).runs[0]
@@ -111,3 +111,56 @@ def test_pdf_without_libreoffice_names_the_package(monkeypatch, tmp_path):
     assert res.exit_code == 2
     assert "LibreOffice" in res.output and "libreoffice-writer" in res.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_docx_tables_keep_together_and_repeat_their_header(example_docx):
+    """Header rows repeat on each page, no row splits across pages, the label column is wide,
+    a heading stays with what follows, the official fonts have fallbacks in the font table."""
+    from docx.shared import Mm
+
+    d = docx.Document(str(example_docx))
+    t2, t3, t4 = d.tables
+    for t in (t2, t3, t4):
+        rows = t._tbl.tr_lst
+        assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+    flags = [tr.trPr.find(qn("w:tblHeader")) is not None for tr in t3._tbl.tr_lst]
+    # the three header rows of 表三 (申请人情况 / 自然人, 法人或其他组织 / 商业企业 …) and no other
+    assert flags[:3] == [True] * 3 and not any(flags[3:])
+    assert "申请人情况" in [c.text for c in t3.rows[0].cells]
+    grid = [col.width for col in t3.columns]
+    assert sum(grid[:3]) >= Mm(75) and grid[2] >= Mm(40)  # the label columns: a label wraps onto 2–3 lines, not 9
+    assert t3._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    headings = [p for p in d.paragraphs if p.text in {s.title for s in SECTIONS}]
+    assert len(headings) == 6 and all(p.paragraph_format.keep_with_next for p in headings)
+    import zipfile
+
+    with zipfile.ZipFile(example_docx) as z:
+        fonts = z.read("word/fontTable.xml").decode("utf-8")
+    assert re.search(r'w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>', fonts)
+    assert 'w:name="黑体"><w:altName w:val="SimHei"/>' in fonts
+
+
+def test_seed_docx_as_pdf_repeats_table_three_header_on_every_page(tmp_path):
+    """A seed whose 表三 crosses a page: every page holding its rows starts with its header."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    if not _has_cjk_font():
+        pytest.skip("no CJK font: LibreOffice prints no Chinese glyphs")
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from xxgk.layouts import LAYOUT_2021, T3_HEADER_GROUP
+
+    seed = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "seeds").glob("003_*.txt"))[0]
+    out = tmp_path / "seed.pdf"
+    res = CliRunner().invoke(app, ["render", str(seed), "--to", "pdf", "--keep-given", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    labels = [r.label for r in LAYOUT_2021.table("t3").rows if len(r.label) >= 4]
+    pages = []
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            text = re.sub(r"\s+", "", page.extract_text() or "")
+            rows_here = sum(1 for lab in labels if re.sub(r"\s+", "", lab) in text)
+            if rows_here >= 2:
+                pages.append(text)
+    assert len(pages) >= 2  # 表三 crosses a page in this seed
+    for text in pages:
+        assert T3_HEADER_GROUP in text  # 申请人情况: the header row repeated

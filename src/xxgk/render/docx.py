@@ -21,10 +21,13 @@ from .grids import Grid, official_grid
 from .grids import GCell
 from .report import Report, line_blocks
 
-BODY_FONT = "仿宋"
+# the fonts the official format names (GB/T 9704: 仿宋_GB2312 body, 黑体 headings, 宋体 tables and title)
+BODY_FONT = "仿宋_GB2312"
 TABLE_FONT = "宋体"
 TITLE_FONT = "宋体"
 HEADING_FONT = "黑体"
+# where a font is not installed, Word takes the font table's altName, LibreOffice its own substitutes
+FALLBACKS = {"仿宋_GB2312": "仿宋", "仿宋": "FangSong", "宋体": "SimSun", "黑体": "SimHei"}
 
 
 def set_font(run_or_style, name: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -104,9 +107,16 @@ def _table(doc, grid: Grid, size: float = 9, kind: str | None = None) -> None:
     # overlap, so the cached corner cells stay valid)
     flat = table._cells
     at = [flat[r * ncols : (r + 1) * ncols] for r in range(nrows)]
+    for c, col in enumerate(table.columns):  # the grid's widths: what LibreOffice and WPS lay out by
+        col.width = widths[c]
+    _fixed_layout(table)
     for row in at:
         for c, x in enumerate(row):
             x.width = widths[c]
+    n_head = _header_rows(grid)
+    for r, tr in enumerate(table.rows):
+        # no row split across pages; the header rows repeated at the top of every page
+        _row_props(tr, header=r < n_head)
     merges = []
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
@@ -124,6 +134,40 @@ def _table(doc, grid: Grid, size: float = 9, kind: str | None = None) -> None:
         a.merge(b)
     # a little air after each table
     doc.add_paragraph()
+
+
+def _header_rows(grid: Grid) -> int:
+    """The leading rows that hold no figure and no row label: the table's header."""
+    n = 0
+    for row in grid:
+        cells = [c for c in row if c is not None]
+        if cells and all(c.role in ("head", "note") for c in cells):
+            n += 1
+            continue
+        if not cells:
+            n += 1
+            continue
+        break
+    return n if n < len(grid) else 0
+
+
+def _row_props(tr, header: bool) -> None:
+    trPr = tr._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        for old in trPr.findall(qn(tag)):
+            trPr.remove(old)
+    trPr.append(trPr.makeelement(qn("w:cantSplit"), {}))
+    if header:
+        trPr.append(trPr.makeelement(qn("w:tblHeader"), {}))
+
+
+def _fixed_layout(table) -> None:
+    tblPr = table._tbl.tblPr
+    layout = tblPr.find(qn("w:tblLayout"))
+    if layout is None:
+        layout = tblPr.makeelement(qn("w:tblLayout"), {})
+        tblPr.append(layout)
+    layout.set(qn("w:type"), "fixed")
 
 
 def render_docx(rep: Report) -> bytes:
@@ -150,10 +194,11 @@ def _build(doc, rep: Report) -> bytes:
     for line in rep.preamble:
         _para(doc, line, BODY_FONT, 16, indent=True)
     for part in rep.parts:
-        _para(doc, part.heading, HEADING_FONT, 16, indent=True)
+        head = _para(doc, part.heading, HEADING_FONT, 16, indent=True)
+        head.paragraph_format.keep_with_next = True  # a heading never ends a page
         grid = official_grid(rep.layout, part.table, rep.cells, rep.record.raw) if part.table and rep.layout else None
         if grid and not part.text_after_table:
-            _lines(doc, part.lines)
+            _lines(doc, part.lines, keep_with_next=len(part.lines) <= 3)  # the heading and a short lead-in stay with the table
             _table(doc, grid, 9 if part.table != "t4" else 7.5, part.table)
         elif grid:
             _table(doc, grid, 9 if part.table != "t4" else 7.5, part.table)
@@ -164,15 +209,38 @@ def _build(doc, rep: Report) -> bytes:
         doc.add_paragraph()
         for line in rep.signature:
             _para(doc, line, BODY_FONT, 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    font_fallbacks(doc)
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _lines(doc, lines: list[str]) -> None:
+def font_fallbacks(doc) -> None:
+    """Declare the Chinese fonts in the document's font table with a fallback (``w:altName``)
+    and the GB2312 character set, so a machine without 仿宋_GB2312 prints 仿宋, not a Latin font."""
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    have = {f.get(f"{{{w}}}name") for f in root.findall(f"{{{w}}}font")}
+    for name, alt in FALLBACKS.items():
+        if name in have:
+            continue
+        font = etree.SubElement(root, f"{{{w}}}font", {f"{{{w}}}name": name})
+        etree.SubElement(font, f"{{{w}}}altName", {f"{{{w}}}val": alt})
+        etree.SubElement(font, f"{{{w}}}charset", {f"{{{w}}}val": "86"})  # GB2312
+        etree.SubElement(font, f"{{{w}}}family", {f"{{{w}}}val": "modern" if "仿宋" in name else "auto"})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _lines(doc, lines: list[str], keep_with_next: bool = False) -> None:
     for block in line_blocks(lines):
         if isinstance(block, str):
-            _para(doc, block, BODY_FONT, 16, indent=True)
+            p = _para(doc, block, BODY_FONT, 16, indent=True)
+            p.paragraph_format.keep_with_next = keep_with_next
         else:
             width = max(len(r) for r in block)
             _table(doc, [[GCell(c, role="label") for c in r + [""] * (width - len(r))] for r in block], 10.5)
