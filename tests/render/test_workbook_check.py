@@ -57,3 +57,38 @@ def test_parse_and_ingest_take_the_workbook(tmp_path):
     assert row[:3] == (rec.meta.agency, rec.meta.year, "xlsx") and row[3] > 0
     assert con.execute("SELECT count(*) FROM findings WHERE rule IN ('XG101', 'XG106')").fetchone()[0] == 0
     con.close()
+
+
+@pytest.mark.parametrize("year", [2020, 2024])
+def test_workbook_prints_on_a4_and_locks_the_cells_beside_single_figures(tmp_path, year):
+    from openpyxl import load_workbook
+
+    from xxgk.layouts import layout_for, template_for_year
+    from xxgk.render.grids import official_grid
+    from xxgk.render.workbook import KEY_SHEET
+
+    path = tmp_path / "t.xlsx"
+    assert CliRunner().invoke(app, ["template", "--year", str(year), "--xlsx", str(path)]).exit_code == 0
+    wb = load_workbook(path)
+    for name in wb.sheetnames:
+        ws = wb[name]
+        if name == KEY_SHEET:
+            continue
+        assert int(ws.page_setup.paperSize) == 9 and ws.print_area, name  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, name
+    # the print area is the form: 表三 down to its balance row, nothing beyond
+    t3 = wb["表三"]
+    assert t3.print_area.endswith(f"${t3.max_row}") and "勾稽关系校验" in str(t3.cell(t3.max_row, 1).value)
+    # 表二: every row with a single figure — the figure is an input, the cells beside it are locked
+    keys = {a: b for a, b in wb[KEY_SHEET].iter_rows(min_row=2, max_col=2, values_only=True)}
+    t2 = wb["表二"]
+    lay = layout_for(template_for_year(year))
+    grid = official_grid(lay, "t2", dict.fromkeys(lay.cell_keys()))
+    singles = [c.key for row in grid for c in row if c is not None and c.key and c.colspan > 1]
+    assert singles  # 2019: 收费 本年增/减, 采购金额; 2021: 行政许可, 处罚, 强制, 收费金额
+    for key in singles:
+        cell = t2[keys[key].split("!")[1]]
+        assert cell.protection.locked is False
+        for beside in t2[cell.row][cell.column :]:
+            assert beside.protection.locked is True and beside.fill.fill_type == "lightGray", (key, beside.coordinate)
+    assert t2.protection.sheet

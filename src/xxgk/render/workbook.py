@@ -43,6 +43,7 @@ _INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
 _TOTAL_FILL = PatternFill("solid", fgColor="E8E8E8")
 _HEAD_FILL = PatternFill("solid", fgColor="F2F2F2")
 _RED_FILL = PatternFill("solid", fgColor="FFC7CE")
+_NA_FILL = PatternFill("lightGray", fgColor="BFBFBF")  # no figure here: locked
 _FONT = "宋体"
 OK_WORD, BAD_WORD = "平衡", "不平衡"
 
@@ -89,7 +90,15 @@ def _table_sheet(wb: Workbook, layout: Layout, tkey: str, record: Record | None,
             x.border = _BORDER
             if cell is None:
                 continue
-            if cell.rowspan > 1 or cell.colspan > 1:
+            if cell.key is not None and cell.colspan > 1:
+                # a single figure in a row of several columns (表二 行政许可 …): the figure goes in the
+                # first column; the cells beside it are locked and shaded, never an input that is ignored
+                for cc in range(xc + 1, xc + cell.colspan):
+                    beside = ws.cell(xr, cc)
+                    beside.border = _BORDER
+                    beside.fill = _NA_FILL
+                    beside.protection = Protection(locked=True)
+            elif cell.rowspan > 1 or cell.colspan > 1:
                 ws.merge_cells(start_row=xr, start_column=xc, end_row=xr + cell.rowspan - 1, end_column=xc + cell.colspan - 1)
                 for rr in range(xr, xr + cell.rowspan):
                     for cc in range(xc, xc + cell.colspan):
@@ -126,6 +135,20 @@ def _table_sheet(wb: Workbook, layout: Layout, tkey: str, record: Record | None,
         ws.column_dimensions[get_column_letter(i + 1)].width = w
     ws.protection.sheet = True
     ws.sheet_view.showGridLines = False
+    _page_setup(ws, landscape=tkey == "t4", last_row=TOP + len(grid) + (1 if tkey == "t3" else -1), last_col=width)
+
+
+def _page_setup(ws, landscape: bool, last_row: int, last_col: int) -> None:
+    """A4, fitted to the page width, centred, the print area the form itself."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
 
 
 def _balance_row(ws, layout: Layout, grid, pos: dict[str, str]) -> None:
@@ -188,6 +211,7 @@ def _meta_sheet(ws, layout: Layout, year: int, record: Record | None, keymap: di
     ws.cell(9, 2).alignment = Alignment(wrap_text=True)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 70
+    _page_setup(ws, landscape=False, last_row=9, last_col=2)
 
 
 def _text_sheet(ws, record: Record | None, keymap: dict[str, str]) -> None:
@@ -207,6 +231,7 @@ def _text_sheet(ws, record: Record | None, keymap: dict[str, str]) -> None:
         keymap[f"section.{sec.no}"] = f"{ws.title}!B{r}"
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
+    _page_setup(ws, landscape=True, last_row=1 + len(SECTIONS), last_col=2)
 
 
 def build_workbook(year: int, record: Record | None = None) -> Workbook:
