@@ -59,14 +59,50 @@ class Parsed:
         self.failed = 0
 
     def __iter__(self):
+        return self.with_progress(None)
+
+    def with_progress(self, advance):
+        """The records, calling ``advance(path)`` before each file is read."""
         from . import parse_path
 
         for path in expand_paths(self.files):
+            if advance is not None:
+                advance(path)
             try:
                 yield parse_path(path)
             except ReadError as e:
                 report_error(e, self.lang)
                 self.failed += 1
+
+
+class _check_progress:
+    """A progress bar on stderr for a long check (several files, an interactive terminal)."""
+
+    def __init__(self, total: int, lang: str):
+        self.total, self.lang = total, lang
+        self.prog = None
+
+    def __enter__(self):
+        console = Console(stderr=True, highlight=False)  # made now: FORCE_COLOR / a terminal decide
+        if self.total > 1 and console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.prog = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[name]}"), console=console, transient=True)
+            self.prog.start()
+            self.task = self.prog.add_task(tr(self.lang, "检查", "checking"), total=self.total, name="")
+        self.seen = 0
+        return self.advance
+
+    def advance(self, path: Path) -> None:
+        if self.prog is not None:
+            self.prog.update(self.task, completed=self.seen, name=path.name)
+        self.seen += 1
+
+    def __exit__(self, *exc):
+        if self.prog is not None:
+            self.prog.update(self.task, completed=self.total)
+            self.prog.stop()
+        return False
 
 
 @app.command()
@@ -129,19 +165,22 @@ def check(
     if format == "csv":
         sys.stdout.write(csv_header())
     records = Parsed(files, lang)
-    for rec in records:
-        findings = check_record(rec, previous=prev_rec, select=sel or None, ignore=ign or None)
-        rec.findings = findings
-        checked += 1
-        for k, v in summary(findings).items():
-            totals[k] += v
-        if format == "json":
-            sys.stdout.write(json_line(rec) + "\n")
-        elif format == "csv":
-            sys.stdout.write(csv_rows(rec.source.path, findings, lang))
-        else:
-            print_text(out, rec.source.path, findings, lang)
-        sys.stdout.flush()
+    paths = expand_paths(files)
+    records.files = paths  # walked once: the progress bar knows the total
+    with _check_progress(len(paths), lang) as advance:
+        for rec in records.with_progress(advance):
+            findings = check_record(rec, previous=prev_rec, select=sel or None, ignore=ign or None)
+            rec.findings = findings
+            checked += 1
+            for k, v in summary(findings).items():
+                totals[k] += v
+            if format == "json":
+                sys.stdout.write(json_line(rec) + "\n")
+            elif format == "csv":
+                sys.stdout.write(csv_rows(rec.source.path, findings, lang))
+            else:
+                print_text(out, rec.source.path, findings, lang, record=rec)
+            sys.stdout.flush()
     if format == "text":
         out.print(summary_line(checked, totals, records.failed, lang), style="bold red" if totals["error"] else "bold green")
     raise typer.Exit(2 if records.failed else 1 if totals["error"] else 0)

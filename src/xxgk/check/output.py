@@ -19,15 +19,41 @@ def message(f: Finding, lang: str) -> str:
     return f.message_en if lang == "en" else f.message
 
 
-def print_text(console: Console, path: str, findings: list[Finding], lang: str = "zh") -> None:
-    """One file: its path, then one line per finding."""
-    console.print(f"[bold]{escape(path)}[/bold]")
+def report_name(record: Record, lang: str = "zh") -> str:
+    """A report as a clerk names it: agency and year (the path follows)."""
+    agency = record.meta.agency or ("agency unknown" if lang == "en" else "未能确定机关")
+    year = record.meta.year
+    if lang == "en":
+        return f"{agency}, {year}" if year else f"{agency}, year unknown"
+    return f"{agency} {year}年度" if year else f"{agency}（年度不明）"
+
+
+def _line(console: Console, f: Finding, lang: str, indent: str = "  ") -> None:
+    sev = f"{f.severity:<7}" if lang == "en" else SEVERITY_ZH[f.severity]
+    console.print(f"{indent}[bold]{f.rule}[/bold] [{STYLE[f.severity]}]{sev}[/{STYLE[f.severity]}]  {escape(message(f, lang))}")
+
+
+def print_text(console: Console, path: str, findings: list[Finding], lang: str = "zh", record: Record | None = None) -> None:
+    """One file: the report's agency and year with its path, then one line per finding;
+    findings caused by one blank column are grouped under that cause."""
+    if record is not None:
+        console.print(f"[bold]{escape(report_name(record, lang))}[/bold]  [dim]{escape(path)}[/dim]")
+    else:
+        console.print(f"[bold]{escape(path)}[/bold]")
     if not findings:
         console.print("  [green]" + ("no findings" if lang == "en" else "未发现问题") + "[/green]")
         return
-    for f in findings:
-        sev = f"{f.severity:<7}" if lang == "en" else SEVERITY_ZH[f.severity]
-        console.print(f"  [bold]{f.rule}[/bold] [{STYLE[f.severity]}]{sev}[/{STYLE[f.severity]}]  {escape(message(f, lang))}")
+    groups, rest = ([], findings)
+    if record is not None:
+        from .cascade import cascades
+
+        groups, rest = cascades(record, findings)
+    for f in rest:
+        _line(console, f, lang)
+    for g in groups:
+        console.print(f"  [bold magenta]▸ {escape(g.cause(lang))}[/bold magenta]")
+        for f in g.findings:
+            _line(console, f, lang, indent="      ")
 
 
 def summary_line(files: int, counts: dict[str, int], failed: int, lang: str = "zh") -> str:
