@@ -116,7 +116,7 @@ CASES: dict[str, tuple] = {
     "XG106": (lambda: meta(R19, agency=None), lambda: R19),
     "XG107": (lambda: msgspec.structs.replace(R21, notes=["mixed-layout: 2019 标签 2 处，2021 标签 5 处"]), lambda: R21),
     "XG108": (lambda: msgspec.structs.replace(R19, notes=["t3: 分组行“不予公开”后出现了数字"]), lambda: msgspec.structs.replace(R19, notes=["t3.granted: 多出 1 个数字，已忽略"])),
-    "XG109": (lambda: set_cells(R21, dict.fromkeys(R21.cells)), lambda: R21),
+    "XG111": (lambda: set_cells(R21, dict.fromkeys(R21.cells)), lambda: R21),
     "XG201": (lambda: with_cells(R21, t2__penalty__decisions=None), lambda: R21),
     "XG202": (
         lambda: msgspec.structs.replace(with_cells(R19, t2__license__change=None), raw={"t2.license.change": "减"}),
@@ -211,10 +211,10 @@ def test_breaking_record_breaks_little_else(rule_id):
     assert others == [], [(f.rule, f.message) for f in others]
 
 
-def test_xg109_one_filled_cell_is_not_a_blank_template():
+def test_xg111_one_filled_cell_is_not_a_blank_template():
     nearly_blank = with_cells(set_cells(R21, dict.fromkeys(R21.cells)), t3__new__natural=0)
-    assert run(nearly_blank, "XG109") == []
-    assert run(msgspec.structs.replace(R21, cells={}), "XG109") == []  # no tables at all: XG103, not a blank form
+    assert run(nearly_blank, "XG111") == []
+    assert run(msgspec.structs.replace(R21, cells={}), "XG111") == []  # no tables at all: XG103, not a blank form
 
 
 def test_clean_records_have_no_findings():

@@ -95,14 +95,14 @@ def test_blank_template_is_an_error(corpus_db):
     db, _, _ = corpus_db
     con = connect(db, read_only=True)
     rows = con.execute(
-        "SELECT f.rule, f.severity, f.message FROM findings f JOIN reports r ON r.id = f.report_id WHERE r.source_path LIKE '%041.docx' AND f.rule = 'XG109'"
+        "SELECT f.rule, f.severity, f.message FROM findings f JOIN reports r ON r.id = f.report_id WHERE r.source_path LIKE '%041.docx' AND f.rule = 'XG111'"
     ).fetchall()
     assert len(rows) == 1 and rows[0][1] == "error" and rows[0][2].startswith("空白模板，未填报")
     # no other corpus report is a blank form
-    assert con.execute("SELECT count(DISTINCT report_id) FROM findings WHERE rule = 'XG109'").fetchone()[0] == 1
+    assert con.execute("SELECT count(DISTINCT report_id) FROM findings WHERE rule = 'XG111'").fetchone()[0] == 1
     con.close()
     res = CliRunner().invoke(app, ["check", str(RAW / "041.docx")])
-    assert res.exit_code == 1 and "XG109" in res.output and "空白模板，未填报" in res.output
+    assert res.exit_code == 1 and "XG111" in res.output and "空白模板，未填报" in res.output
 
 
 def test_a_corrected_report_keeps_both_and_counts_the_later(tmp_path):

@@ -5,7 +5,7 @@ standard sections, nor a layout marker, nor the words 政府信息公开 next to
 年度报告/年报 anywhere in its text is not a report: it is refused with that
 reason (:class:`NotAReport`, a :class:`~xxgk.read.errors.ReadError`), so no
 command stores or checks it as a clean report.  A blank template *is* a
-report form: it passes here and the checker says it is blank (XG109).
+report form: it passes here and the checker says it is blank (XG111).
 """
 
 from __future__ import annotations

@@ -389,7 +389,7 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    "XG109",
+    "XG111",
     "error",
     "空白模板，未填报",
     "Blank template, nothing filled in",
@@ -411,7 +411,7 @@ def blank_template(ctx: Context) -> Iterator[Finding]:
         return
     tables = "、".join(ctx.layout.table(t).number for t in ("t2", "t3", "t4") if ctx.has_table(t))
     yield ctx.finding(
-        "XG109",
+        "XG111",
         sorted(ctx.tables_present),
         f"空白模板，未填报：{tables}共 {len(cells)} 个单元格全部空白",
         f"blank template, nothing filled in: all {len(cells)} cells of the tables are blank",
