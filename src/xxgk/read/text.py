@@ -140,16 +140,12 @@ def _blocks(lines: list[str]):
                 i += 1
             yield Table(rows=rows)
             continue
-        if stripped.startswith("|") and stripped.count("|") >= 2:
-            rows = []
-            while i < n and lines[i].strip().startswith("|"):
-                s = lines[i].strip()
-                if not _MD_SEP.match(s):
-                    cells = s.strip("|").split("|")
-                    rows.append([c.strip() for c in cells])
-                i += 1
-            yield Table(rows=rows)
-            continue
+        if _is_pipe_line(stripped) or _opens_pipe_stream(lines, i):
+            end = _pipe_region_end(lines, i)
+            if end > i:
+                yield from pipe_tables(lines[i:end])
+                i = end
+                continue
         parts = _ALIGNED_SPLIT.split(stripped)
         figures = sum(bool(_FIGURE.match(p)) for p in parts)
         if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _FIGURE.match(parts[0])):
@@ -159,3 +155,145 @@ def _blocks(lines: list[str]):
             continue
         yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""))
         i += 1
+
+
+# ---------------------------------------------------------------- pipe tables
+#
+# Web stores keep a page's table as text with "|" between cells, in one of
+# several serialisations (seen on many government sites):
+#
+# * a row per line:            规章 | 0 | 0 | 0 |       (leading/trailing "|" optional)
+# * a cell per line, each ending " |":  规章 |  /  0 |  /  0 |   (a lone "|" is an empty cell)
+# * a cell per line with "|" lines between:  规章  /  |  /  0  /  |  /  0
+# * fillers between rows: |||, ||, | ||||, | | | | |
+#
+# In all of them a "|" closes a cell, and a line end closes a cell only where
+# no "|" stands next to it.  The reader finds which of the two shapes a run of
+# lines has (rows on lines, or a stream of cells) and yields the grid; in a
+# stream, a row starts at each cell that is text (a label) and holds the
+# figures and empty cells that follow it.
+
+
+def _is_pipe_line(line: str) -> bool:
+    """A line with "|" between cells (not prose that happens to hold a "|")."""
+    return "|" in line and all(len(c) <= _MAX_PIPE_CELL for c in line.split("|"))
+
+
+def _pipe_only(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and not s.replace("|", "").strip()
+
+
+# a cell's text in a stream of cells is short; prose is not a cell
+_MAX_STREAM_CELL = 120
+_MAX_PIPE_CELL = 200
+
+
+def _opens_pipe_stream(lines: list[str], i: int) -> bool:
+    """A short line without "|" directly followed by a line of only "|"s (the
+    first cell of a stream whose separators stand on lines of their own)."""
+    s = lines[i].strip()
+    if not s or len(s) > _MAX_STREAM_CELL:
+        return False
+    return i + 1 < len(lines) and _pipe_only(lines[i + 1])
+
+
+def _pipe_region_end(lines: list[str], i: int) -> int:
+    """The end of the run of lines that make one pipe-separated region.
+
+    Lines with "|" belong to it; so does a short line without one that stands
+    between two of them (a cell of a stream with "|" lines between cells), and
+    blank lines inside it.
+    """
+    n = len(lines)
+    j = i
+    last = i
+    while j < n:
+        s = lines[j].strip()
+        if not s:
+            j += 1
+            continue
+        if _is_pipe_line(s):
+            last = j + 1
+            j += 1
+            continue
+        nxt = j + 1
+        while nxt < n and not lines[nxt].strip():
+            nxt += 1
+        if len(s) <= _MAX_STREAM_CELL and nxt < n and _pipe_only(lines[nxt]) and (j == i or _pipe_only(lines[last - 1])):
+            last = j + 1
+            j += 1
+            continue
+        break
+    return last
+
+
+def _split_row(line: str) -> list[str]:
+    """A row written on one line: one leading and one trailing "|" are
+    delimiters, every other "|" separates two cells."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+def _stream_cells(lines: list[str]) -> list[str]:
+    """The cells of a region read as one stream: "|" closes a cell; a line end
+    closes one only where no "|" stands next to it."""
+    cells: list[str] = []
+    cur: list[str] = []
+    pending = False  # text since the last boundary
+    prev_pipe_end = True  # the previous non-blank line ended with "|" (or this is the start)
+    for raw in lines:
+        s = raw.strip()
+        if not s:
+            continue
+        if pending and not prev_pipe_end and not s.startswith("|"):
+            cells.append(" ".join(cur).strip())  # a line end between two cells
+            cur, pending = [], False
+        parts = s.split("|")
+        for k, part in enumerate(parts):
+            part = part.strip()
+            if part:
+                cur.append(part)
+                pending = True
+            if k < len(parts) - 1:  # a "|" follows this part: it closes a cell
+                cells.append(" ".join(cur).strip())
+                cur, pending = [], False
+        prev_pipe_end = s.endswith("|")
+    if pending:
+        cells.append(" ".join(cur).strip())
+    return cells
+
+
+def _is_figure_cell(text: str) -> bool:
+    from ..extract.numbers import is_value_text  # a cell's text: figure, placeholder or empty
+
+    return is_value_text(text)
+
+
+def pipe_tables(lines: list[str]):
+    """Blocks of a pipe-separated region: a :class:`Table` (or paragraphs for a
+    lone line that only mentions a "|")."""
+    content = [ln for ln in lines if ln.strip()]
+    rows_shaped = [ln for ln in content if len([c for c in _split_row(ln) if c]) >= 2]
+    texts = [ln for ln in content if not _pipe_only(ln)]
+    if len(content) == 1 and "|" in content[0] and len(_split_row(content[0])) < 2:
+        yield Paragraph(text=content[0].strip())
+        return
+    if texts and len(rows_shaped) * 2 >= len(texts):
+        # rows on lines; lines of only "|" are fillers between rows
+        rows = [_split_row(ln) for ln in content if not _pipe_only(ln) and not _MD_SEP.match(ln.strip())]
+        yield Table(rows=[r for r in rows if any(r)])
+        return
+    rows: list[list[str]] = []
+    for cell in _stream_cells(content):
+        if cell and not _is_figure_cell(cell):
+            rows.append([cell])
+        elif rows:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    yield Table(rows=[r for r in rows if any(r)])
