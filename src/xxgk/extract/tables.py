@@ -100,17 +100,54 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     if not tok.norm or tok.value:
         return False
     exact, forms, keys, label_len = spec
-    body = tok.body
-    if body is None:
-        body = tok.body = strip_numbering(tok.norm)
-        if _DIGIT.search(body):
-            body = tok.body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+    body = _body(tok)
     if body == "\0":
         return False
     if exact:
         return body in forms
-    n = tok.norm
+    n = body
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
+
+
+# a note in brackets after a label: 规章（设区的市、自治州人民政府应提供相关数据）
+_NOTE = re.compile(r"(?<=.)\([^()]*\)|(?<=.)\([^()]*$")
+
+
+def _body(tok: Token) -> str:
+    """A token's label body: numbering and bracketed notes removed ("\\0" for prose), computed once."""
+    body = tok.body
+    if body is None:
+        body = strip_numbering(tok.norm)
+        if "(" in body:
+            body = _NOTE.sub("", body) or body
+        if _DIGIT.search(body):
+            body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+        tok.body = body
+    return body
+
+
+def _near(key: str, text: str) -> bool:
+    """``key`` stands in ``text`` with one character written differently (行政事业型收费)."""
+    m = len(key)
+    for i in range(len(text) - m + 1):
+        diff = 0
+        for a, b in zip(key, text[i : i + m]):
+            if a != b:
+                diff += 1
+                if diff > 1:
+                    break
+        if diff == 1:
+            return True
+    return False
+
+
+def matches_nearly(tok: Token, row: Row | Group) -> bool:
+    """A label with one character mistyped in one of its key phrases (of four or more characters)."""
+    exact, forms, keys, label_len = _match_spec(row)
+    body = _body(tok)
+    if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
+        return False
+    return any(len(k) >= 4 and _near(k, body) for k in keys)
 
 
 def _bare_label(tok: Token, table: Table) -> bool:
@@ -172,6 +209,11 @@ class _TableReader:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
+        # a key phrase with one character mistyped, where only one free row has it
+        near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
+        if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
+            self.last_index = near[0]
+            return RowHit(self.rows[near[0]], None, line=tok.line)
         for g, spec in zip(self.groups, self.group_specs):
             if _matches(tok, spec):
                 # a group label sits before its first row
