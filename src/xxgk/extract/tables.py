@@ -55,6 +55,9 @@ from .numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
 from .tokens import Token
 
+# the words of a note about a row whose figures cannot be placed in its columns (rule XG109)
+UNPLACED = "无法确定各数字所属的列："
+
 # how much longer than its key phrase a cell may be and still be a label
 _LABEL_SLACK = 24
 
@@ -301,6 +304,15 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
+    if 0 < len([t for t in texts if t]) and len(texts) < len(cols) and not all(v.grid and v.reliable for v in values):
+        # fewer figures than columns where an empty cell leaves no trace: which
+        # column each figure belongs to is unknown — reported, not guessed
+        found = len([t for t in texts if t])
+        res.notes.append(
+            f"{table.key}.{row.key}: {UNPLACED} 只读到 {found} 个数字（应有 {len(cols)} 个），空白单元格在原文中没有标记"
+        )
+        texts = [None] * len(cols)
+        uncertain = set(range(len(cols)))
     return _RowRead(row, cols, values, texts, uncertain, decoded)
 
 
@@ -360,12 +372,19 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     """
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
+    stray: dict[str, list[Token]] = {}
     if table.columns:
         # a stray figure after a label (less than half a row) is not its row
         ncols = len([c for c in table.columns if not c.optional])
         for h in hits:
             if h.row is not None and h.values and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
-                res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
+                if not all(v.grid and v.reliable for v in h.values) and any(v.text for v in h.values):
+                    # figures whose empty neighbours the source cannot show (cells
+                    # on lines of their own): unless a row of figures comes for
+                    # this label, the row is there but cannot be placed
+                    stray[h.row.key] = list(h.values)
+                else:
+                    res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
                 h.values = []
     # rows whose label stands out of the layout's order are figures without a
     # (trustworthy) label: keep the longest run of labelled rows in order
@@ -374,7 +393,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     keep = set(_increasing([index[hits[k].row.key] for k in valued], valued)) if not table.blocks else set(valued)
     hits = [h if (h.row is None or not h.values or h.row.key not in index or k in keep) else RowHit(None, None, h.values, h.line) for k, h in enumerate(hits)]
     if not any(h.row is None and h.group is None for h in hits):
-        return hits, set()
+        return _restore_stray(hits, stray), set()
     anchored = {index[h.row.key] for h in hits if h.row is not None and h.values and h.row.key in index}
     out: list[RowHit] = []
     uncertain_rows: set[str] = set()
@@ -419,7 +438,15 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
                 continue
             seen.add(h.row.key)
         final.append(h)
-    return final, uncertain_rows
+    return _restore_stray(final, stray), uncertain_rows
+
+
+def _restore_stray(hits: list[RowHit], stray: dict[str, list[Token]]) -> list[RowHit]:
+    """A label whose few figures no row of figures replaced keeps them (to be reported unplaced)."""
+    for h in hits:
+        if h.row is not None and not h.values and h.row.key in stray:
+            h.values = stray[h.row.key]
+    return hits
 
 
 def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult, prose: list[str] = ()) -> None:
