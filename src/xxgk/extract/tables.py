@@ -147,13 +147,23 @@ def _near(key: str, text: str) -> bool:
     return False
 
 
+@cache
+def _halves(tkey: str, template: str) -> re.Pattern[str]:
+    """Either half of every key phrase (of four or more characters) of a table's rows."""
+    table = LAYOUTS[template].table(tkey)
+    halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
+    return re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+
+
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
     """A label with one character mistyped in one of its key phrases (of four or more characters)."""
     exact, forms, keys, label_len = _match_spec(row)
     body = _body(tok)
     if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
         return False
-    return any(len(k) >= 4 and _near(k, body) for k in keys)
+    # with one character changed, one half of the key still stands intact:
+    # two substring searches rule out almost every token before the slow scan
+    return any(len(k) >= 4 and (k[: len(k) // 2] in body or k[len(k) // 2 :] in body) and _near(k, body) for k in keys)
 
 
 def _bare_label(tok: Token, table: Table) -> bool:
@@ -187,6 +197,7 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.halves = _halves(table.key, layout.template)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -216,7 +227,11 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
         # a key phrase with one character mistyped, where only one free row has it
-        near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
+        body = _body(tok)
+        if body == "\0" or not self.halves.search(body):
+            near = []
+        else:
+            near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
         if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line)
