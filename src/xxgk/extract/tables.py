@@ -593,9 +593,14 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
 
     # grid lines whose non-empty cells are all figures (a row of 表四)
     value_lines: dict[int, bool] = {}
+    # grid lines that hold figures at all (a stream of cells puts 表四's figures
+    # on the line of its last header cell)
+    figure_lines: set[int] = set()
     for tok in tokens:
         if tok.grid and tok.text:
             value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
+            if tok.value:
+                figure_lines.add(tok.line)
 
     def close_row() -> None:
         nonlocal current
@@ -636,7 +641,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 t4_done = bool(t4_values or t4_header)
                 state = None
                 continue
-            in_value_row = tok.grid and value_lines.get(tok.line, False)
+            in_value_row = tok.grid and (value_lines.get(tok.line, False) or (tok.line in figure_lines and ti > 0 and tokens[ti - 1].line == tok.line and (tokens[ti - 1].value or _is_t4_header(tokens[ti - 1]))))
             if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
