@@ -56,7 +56,6 @@ class _Rep:
     n_cells: int
     n_blank: int
     n_uncertain: int
-    cells: dict = field(default_factory=dict)
     grams: frozenset = frozenset()
 
     def quality(self) -> tuple:
@@ -67,20 +66,32 @@ class _Rep:
         return (self.published is not None, str(self.published or ""), bool(_CORRECTED.search(self.title or "")), self.id)
 
 
-def _filled(cells: dict) -> dict:
-    return {k: v for k, v in cells.items() if v is not None}
-
-
-def same_report(a: _Rep, b: _Rep) -> bool:
-    """Are two reports of one agency-year the same report (copies)?"""
-    fa, fb = _filled(a.cells), _filled(b.cells)
-    if len(fa) >= _MIN_CELLS or len(fb) >= _MIN_CELLS:
-        keys = set(fa) | set(fb)
-        equal = sum(1 for k in keys if k in fa and k in fb and abs(fa[k] - fb[k]) < 1e-9)
-        return equal >= SAME_CELLS * len(keys)
+def same_report(a: _Rep, b: _Rep, pairs: dict[tuple[int, int], tuple[int, int]]) -> bool:
+    """Are two reports of one agency-year the same report (copies)?  ``pairs`` holds, for
+    two reports, (filled cells they share, of those the equal ones) — from :func:`_pairs`."""
+    fa, fb = a.n_cells - a.n_blank, b.n_cells - b.n_blank
+    if fa >= _MIN_CELLS or fb >= _MIN_CELLS:
+        common, equal = pairs.get((min(a.id, b.id), max(a.id, b.id)), (0, 0))
+        return equal >= SAME_CELLS * (fa + fb - common)
     if not a.grams or not b.grams:
         return False
     return len(a.grams & b.grams) >= SAME_TEXT * len(a.grams | b.grams)
+
+
+def _pairs(con: duckdb.DuckDBPyConnection, groups: list[list[_Rep]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """For every two reports of one group: (filled cells they share, equal ones) — compared in SQL."""
+    ids = [r.id for g in groups for r in g]
+    grp = [i for i, g in enumerate(groups) for _ in g]
+    rows = con.execute(
+        """WITH m AS (SELECT unnest(?::INTEGER[]) AS id, unnest(?::INTEGER[]) AS grp),
+                c AS MATERIALIZED (SELECT m.grp, c.report_id AS id, c.key, c.value FROM cells c JOIN m ON m.id = c.report_id
+                                   WHERE c.value IS NOT NULL)
+           SELECT a.id, b.id, count(*), count(*) FILTER (WHERE abs(a.value - b.value) < 1e-9)
+           FROM c a JOIN c b ON a.grp = b.grp AND a.key = b.key AND a.id < b.id
+           GROUP BY a.id, b.id""",
+        [ids, grp],
+    ).fetchall()
+    return {(a, b): (int(common), int(equal)) for a, b, common, equal in rows}
 
 
 def _grams(text: str) -> frozenset:
@@ -108,24 +119,22 @@ def group_reports(con: duckdb.DuckDBPyConnection) -> DedupResult:
             rep = _Rep(rid, fmt, title, published, n, nb, nu)
             reps[(aid, year)].append(rep)
             by_id[rid] = rep
-        ids = list(by_id)
-        for rid, key, value in con.execute(
-            "SELECT report_id, key, value FROM cells WHERE report_id IN (SELECT unnest(?::INTEGER[]))", [ids]
-        ).fetchall():
-            by_id[rid].cells[key] = value
-        few = [r.id for r in by_id.values() if len(_filled(r.cells)) < _MIN_CELLS]
+        pairs = _pairs(con, list(reps.values()))
+        few = [r.id for r in by_id.values() if r.n_cells - r.n_blank < _MIN_CELLS]
         if few:
             for rid, text in con.execute(
                 "SELECT report_id, string_agg(text, '' ORDER BY seq) FROM sections WHERE report_id IN (SELECT unnest(?::INTEGER[])) GROUP BY report_id",
                 [few],
             ).fetchall():
                 by_id[rid].grams = _grams(text)
+    else:
+        pairs = {}
     marks: list[tuple[int, bool, int | None, str | None]] = []  # (id, counted, primary_id, variant)
     for members in reps.values():
         res.groups += 1
         clusters: list[list[_Rep]] = []
         for rep in sorted(members, key=_Rep.quality, reverse=True):
-            home = next((c for c in clusters if same_report(c[0], rep)), None)
+            home = next((c for c in clusters if same_report(c[0], rep, pairs)), None)
             if home is None:
                 clusters.append([rep])
             else:

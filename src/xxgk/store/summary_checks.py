@@ -90,28 +90,23 @@ def _num(v):
 
 def complete_sums(con: duckdb.DuckDBPyConnection, sel_sql: str, params: list, grouped: bool) -> dict[str | None, tuple[int, dict]]:
     """{group (None = all): (reports, {key: sum})} of 表三/表四 over the reports that left none of their cells blank."""
-    sets = "GROUPING SETS ((g, key), (key))" if grouped else "g, key"
+    sets = "GROUPING SETS ((s.g, t.key), (t.key))" if grouped else "s.g, t.key"
     rows = con.execute(
         f"""WITH _sel AS ({sel_sql}),
-            whole AS (SELECT c.report_id FROM cells c JOIN _sel s ON s.id = c.report_id
-                      WHERE c.key LIKE 't3.%' OR c.key LIKE 't4.%' GROUP BY c.report_id HAVING count(*) = count(c.value))
-            SELECT s.g, c.key, sum(c.value), count(DISTINCT c.report_id) FROM cells c JOIN _sel s ON s.id = c.report_id
-            WHERE c.report_id IN (SELECT report_id FROM whole) AND (c.key LIKE 't3.%' OR c.key LIKE 't4.%')
+            t AS MATERIALIZED (SELECT c.report_id, c.key, c.value FROM cells c JOIN _sel s ON s.id = c.report_id
+                               WHERE c.key >= 't3.' AND c.key < 't5'),
+            whole AS (SELECT report_id FROM t GROUP BY report_id
+                      HAVING count(*) = count(value) AND count(*) FILTER (WHERE key < 't4') > 0)
+            SELECT s.g, t.key, sum(t.value), count(*) FROM t JOIN whole w ON w.report_id = t.report_id JOIN _sel s ON s.id = t.report_id
             GROUP BY {sets}""",
         params,
     ).fetchall()
-    n_rows = con.execute(
-        f"""WITH _sel AS ({sel_sql}),
-            whole AS (SELECT c.report_id FROM cells c JOIN _sel s ON s.id = c.report_id
-                      WHERE c.key LIKE 't3.%' OR c.key LIKE 't4.%' GROUP BY c.report_id HAVING count(*) = count(c.value))
-            SELECT s.g, count(*) FROM _sel s WHERE s.id IN (SELECT report_id FROM whole) GROUP BY {"GROUPING SETS ((s.g), ())" if grouped else "s.g"}""",
-        params,
-    ).fetchall()
     out: dict[str | None, tuple[int, dict]] = {}
-    for g, n in n_rows:
-        out[g if grouped else None] = (int(n), {})
-    for g, key, total, _ in rows:
-        out.setdefault(g if grouped else None, (0, {}))[1][key] = _num(total)
+    for g, key, total, n in rows:
+        g = g if grouped else None
+        n_before, sums = out.get(g, (0, {}))
+        sums[key] = _num(total)
+        out[g] = (max(n_before, int(n)), sums)  # every whole report has every key of its tables
     return out
 
 
