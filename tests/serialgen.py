@@ -24,8 +24,9 @@ Row serialisation (``rows``)
                    a bare ``|`` run, as crawlers do (``规章 | |||``, 411;
                    ``第二十条第(一)项 | |||``, 400).
   ``cell_bar``     one cell a line, each ending `` |`` (402, 407, 312); an
-                   empty cell adds `` |`` to the line before (``0 | |``, 402),
-                   or with ``compact`` a line of bars (``|||``, 407).
+                   empty cell adds `` |`` to the line before (``0 | |``, 402;
+                   feature ``cell_bar_empty``), or with ``compact`` a line of
+                   bars (``|||``, 407).
   ``bar_lines``    one cell a line with a lone ``|`` line between cells (309).
   ``blank_lines``  one cell a line, cells separated by blank lines (300, 304).
   ``markdown``     pipe tables with ``|---|`` under the first row (corpus 005).
@@ -53,12 +54,15 @@ Header splits (``header``)
                    ``科研 机构``, ``社会 公益 组织``, ``自然 人``).
   ``two_line``     表三's sub-header on two rows (``商业 | 科研 | …`` then
                    ``企业 | 机构 | …``; corpus 005).
+  ``cut``          long header cells but a row's last cut to their first line
+                   (``本年新 | 本年新 | 对外公开总数量``, 409).
 
 Label variants (``variants``), each seen on real pages
   ``backslash``    ``本年增\\减`` for ``本年增/减``.
   ``short_count``  ``现行有效件`` for ``现行有效件数``.
   ``item_paren``   ``第二十条第(一项)`` (306).
   ``no_total``     ``对外公开数量`` for ``对外公开总数量``.
+  ``quantity``     ``…数量`` for ``…件数`` (``本年制发数量``, ``现行有效数量``).
   ``normative``    ``规范性文件`` in place of ``行政规范性文件`` (2021 layout).
   ``double_space`` double spaces inside labels (``第二十条  第(一)项``).
   ``halfwidth``    half-width brackets and colons everywhere (``(一)``,
@@ -72,23 +76,25 @@ Cell contents
   ``change``       changes written ``3``/``-8`` (402: ``增1423``), ``cn``
                    (``增3``/``减4``) or ``signs`` (``+3``/``-8``);
                    ``zero_change`` writes 0 as ``未增未减``.
-  ``units``        表二 counts with ``件``, amounts with ``万元`` (402:
-                   ``23600万元``).
+  ``units``        ``jian``: 表二 counts with ``件``; ``pici``: 表二 counts
+                   with ``批次`` (``31批次``); ``wanyuan``: amounts with
+                   ``万元`` (402: ``23600万元``).
 
 Around the tables
   ``cms``          ``table``: a CMS metadata table before the report
                    (``索引号 | … | 发布机构 | X | 发文日期 | … |``, 411, 305);
                    ``only``: and the title does not name the agency.
   ``headings``     section 一's heading as ``一、工作基本情况``,
-                   ``一、总体概述`` (300) or ``一、公开总体情况`` (303), or
-                   every heading without its numeral (``unnumbered``).
+                   ``一、总体概述`` (300) or ``一、公开总体情况`` (303), every
+                   heading without its numeral (``unnumbered``), or no
+                   heading 二/三 at all (``no_2_3``).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 from xxgk.layouts import (
     LAYOUTS,
@@ -107,15 +113,16 @@ PIPES_ONLY = ("lead_bar", "trail_bar", "trail_space")  # options of the pipes st
 ONE_CELL_A_LINE = ("cell_bar", "bar_lines", "blank_lines")
 EMPTY_SHOWN = ("pipes", "cell_bar", "markdown", "tabs")  # styles where an empty cell can be seen
 MERGED = ("own_line", "shared", "empty_cells")
-HEADERS = ("plain", "break", "spaces", "two_line")
-VARIANTS = ("backslash", "short_count", "item_paren", "no_total", "normative", "double_space")
+HEADERS = ("plain", "break", "spaces", "two_line", "cut")
+VARIANTS = ("backslash", "short_count", "item_paren", "no_total", "quantity", "normative", "double_space")
+UNITS = ("", "jian", "pici", "wanyuan")
 BLANKS = ("", "/", "-", "—", "无", " ")
 FILLERS = ("", "|||", "||", "| ||||", "| | | | | | |")
 CHANGES = ("plain", "cn", "signs")
 CMS = ("", "table", "only")
 # section 一's heading as some reports word it
 HEADING_WORDS = ("工作基本情况", "总体概述", "公开总体情况")
-HEADINGS = ("official", *HEADING_WORDS, "unnumbered")
+HEADINGS = ("official", *HEADING_WORDS, "unnumbered", "no_2_3")
 
 SENTENCES = (
     "我单位认真贯彻落实《中华人民共和国政府信息公开条例》，不断完善制度。",
@@ -147,7 +154,7 @@ class Style:
     blank: str = ""
     change: str = "plain"
     zero_change: bool = False
-    units: bool = False
+    units: str = ""
     cms: str = ""
     headings: str = "official"
 
@@ -201,6 +208,8 @@ class Style:
             else:
                 out.add(f"{f.name}_{_slug(v)}")
         out |= {f"variant_{v}" for v in self.variants}
+        if self.rows == "cell_bar" and not self.blank.strip():
+            out.add("cell_bar_empty")  # an empty cell as ' |' after the cell before it
         return out
 
 
@@ -221,13 +230,14 @@ def _named() -> dict[str, Style]:
     s["no_trail_bar"] = Style(trail_bar=False, blank="/")
     s["trail_space"] = Style(trail_space=True)
     s["compact"] = Style(compact=True)
-    s["rows_cell_bar"] = Style(rows="cell_bar")
+    s["rows_cell_bar"] = Style(rows="cell_bar", blank=mark)
+    s["cell_bar_empty"] = Style(rows="cell_bar")
     s["rows_bar_lines"] = Style(rows="bar_lines", blank=mark)
     s["rows_blank_lines"] = Style(rows="blank_lines", blank=mark)
     s["rows_markdown"] = Style(rows="markdown")
     s["rows_tabs"] = Style(rows="tabs")
     s["rows_aligned"] = Style(rows="aligned", blank=mark)
-    s["row_sep_bar"] = Style(rows="cell_bar", row_sep="|")
+    s["row_sep_bar"] = Style(rows="cell_bar", blank=mark, row_sep="|")
     for f in FILLERS[1:]:
         s[f"filler_{_slug(f)}"] = Style(filler=f)
     s["extra_cell"] = Style(extra_cell=True)
@@ -237,6 +247,7 @@ def _named() -> dict[str, Style]:
     s["header_break"] = Style(rows="blank_lines", blank=mark, header="break")
     s["header_spaces"] = Style(header="spaces")
     s["header_two_line"] = Style(header="two_line")
+    s["header_cut"] = Style(header="cut")
     for v in VARIANTS:
         s[f"variant_{v}"] = Style(variants=frozenset({v}))
     s["halfwidth"] = Style(halfwidth=True)
@@ -246,7 +257,8 @@ def _named() -> dict[str, Style]:
     s["change_cn"] = Style(change="cn")
     s["change_signs"] = Style(change="signs")
     s["zero_change"] = Style(zero_change=True)
-    s["units"] = Style(units=True)
+    for u in UNITS[1:]:
+        s[f"units_{u}"] = Style(units=u)
     s["cms_table"] = Style(cms="table")
     s["cms_only"] = Style(cms="only")
     for h in HEADINGS[1:]:
@@ -385,6 +397,8 @@ def _label(c: Cell, style: Style, layout: Layout) -> str:
             t = t[:-1]
         if "no_total" in v and col.key == "total" and t.endswith("总数量"):
             t = t.replace("总数量", "数量")
+        if "quantity" in v and t.endswith("件数"):
+            t = t[:-2] + "数量"
     elif c.role == "block":
         if "item_paren" in v:
             t = re.sub(r"（(.)）项$", r"（\1项）", t)
@@ -419,8 +433,12 @@ def value_text(v, kind: str, tkey: str, style: Style, n: int) -> str:
             s = fmt(v)
     else:
         s = fmt(v)
-        if style.units:
-            s += "万元" if kind == "amount" else ("件" if tkey == "t2" else "")
+        if kind == "amount" and style.units == "wanyuan":
+            s += "万元"
+        elif kind == "count" and tkey == "t2" and style.units == "jian":
+            s += "件"
+        elif kind == "count" and tkey == "t2" and style.units == "pici":
+            s += "批次"
     if style.value_spaces:
         s = (" " + s) if n % 2 else (s + " ")
     return s
@@ -445,6 +463,9 @@ def _rows_text(rows: list[list[Cell]], style: Style, layout: Layout, cells: dict
                 texts.append("")
             else:
                 texts.append(_label(c, style, layout))
+        heads = [i for i, c in enumerate(r) if c.role == "head"]
+        if style.header == "cut":  # all but the row's last header cell cut to their first line (409)
+            texts = [t[:_split_at(t)] if i in heads[:-1] and len(t) >= 7 else t for i, t in enumerate(texts)]
         if style.header == "two_line" and any(c.role == "head" and c.text in org_labels for c in r):
             top, bottom = [], []
             for c, t in zip(r, texts):
@@ -536,8 +557,8 @@ def table_text(rows: list[list[str]], style: Style) -> str:
             lines += row
     elif style.rows == "bar_lines":
         for i, r in enumerate(rows):
-            if i:
-                lines += filler + ([style.row_sep] if style.row_sep else [])
+            if i:  # the bar between two cells, then what ends a row
+                lines += ["|"] + ([style.row_sep] if style.row_sep else []) + filler
             lines.append("\n|\n".join(r))
     elif style.rows == "blank_lines":
         lines = ["\n\n".join(t for r in rows for t in r)]
@@ -573,7 +594,8 @@ def serialise(template: str, cells: dict, agency: str, year: int, style: Style) 
             title = f"{year}年政府信息公开工作年度报告"
     blocks.append(title)
     for i, sec in enumerate(SECTIONS):
-        blocks.append(_heading(sec.no, sec.title, style))
+        if not (style.headings == "no_2_3" and sec.no in (2, 3)):
+            blocks.append(_heading(sec.no, sec.title, style))
         sentence = SENTENCES[i]
         tkey = SECTION_TABLES.get(sec.no)
         table = ""
@@ -587,5 +609,34 @@ def serialise(template: str, cells: dict, agency: str, year: int, style: Style) 
     return text, expected
 
 
-def with_option(style: Style, **kw) -> Style:
-    return replace(style, **kw)
+def serialise_record(rec, style: Style) -> tuple[str, dict]:
+    """:func:`serialise` for an :class:`xxgk.model.Record`."""
+    m = rec.meta
+    return serialise(m.template, rec.cells, m.agency, m.year, style)
+
+
+def single_options() -> list[Style]:
+    """One style for each value of each option (the plain style otherwise;
+    a blank marker where the option cannot show an empty cell)."""
+    values = {
+        "rows": ROWS, "merged": MERGED, "header": HEADERS, "blank": BLANKS, "filler": FILLERS,
+        "change": CHANGES, "cms": CMS, "headings": HEADINGS, "units": UNITS, "row_sep": ("", "|"),
+        "variants": [frozenset({v}) for v in VARIANTS],
+    }
+    out = []
+    for f in fields(Style):
+        default = getattr(Style(), f.name)
+        for v in values.get(f.name, (not default,) if isinstance(default, bool) else ()):
+            for rows in ROWS:
+                for blank in ("", "/"):
+                    kw = {"rows": rows, "blank": blank, f.name: v}
+                    st = Style(**kw)
+                    if not st.problems():
+                        out.append(st)
+                        break
+                else:
+                    continue
+                break
+            else:
+                raise AssertionError(f"no style can show {f.name}={v!r}")
+    return out
