@@ -169,8 +169,8 @@ class Style:
             out.append("a one-space blank is an empty cell_bar cell: use ''")
         if self.merged == "empty_cells" and self.rows not in (*EMPTY_SHOWN, "aligned"):
             out.append("empty merged cells cannot be seen one cell a line")
-        if self.merged == "empty_cells" and self.rows == "cell_bar" and self.row_sep:
-            out.append("a leading empty cell would look like a row separator")
+        if self.rows == "cell_bar" and self.row_sep and (self.merged == "empty_cells" or not self.blank.strip()):
+            out.append("a row's leading empty cell would look like a row separator")
         if self.extra_cell and self.rows not in ("pipes", "cell_bar", "markdown", "tabs"):
             out.append("an extra empty cell cannot be seen")
         if self.extra_cell and self.rows == "cell_bar" and self.blank.strip() == "":
@@ -265,7 +265,7 @@ def _named() -> dict[str, Style]:
         s[f"headings_{_slug(h)}"] = Style(headings=h)
     # the crawler pages as found: each a combination of the options above
     s["page_400"] = Style(lead_bar=False, compact=True, merged="empty_cells")  # 第二十条第(一)项 | |||
-    s["page_402"] = Style(rows="cell_bar", row_sep="|", gap=False, halfwidth=True, change="cn")
+    s["page_402"] = Style(rows="cell_bar", row_sep="|", blank=mark, gap=False, halfwidth=True, change="cn")
     s["page_407"] = Style(rows="cell_bar", compact=True, merged="empty_cells", gap=False, halfwidth=True)
     s["page_309"] = Style(rows="bar_lines", row_sep="|", blank=mark, gap=False, halfwidth=True)
     s["page_416"] = Style(trail_space=True, gap=False, halfwidth=True)
@@ -498,13 +498,16 @@ def _width(t: str) -> int:
 
 def _pipe_row(texts: list[str], style: Style) -> str:
     texts = [_inline(t) for t in texts]
+    # a row that starts with an empty cell shows it behind a leading bar
+    # (``| | 2.其他法律…``): without one the empty cell would not be seen
+    lead = style.lead_bar or not texts[0].strip()
     if style.compact:
         s = "".join(f"{t} | " if t.strip() else "|" for t in texts).rstrip()
-        if style.lead_bar:
+        if lead:
             s = "| " + s
     else:
         s = " | ".join(texts)
-        if style.lead_bar:
+        if lead:
             s = "| " + s
         if style.trail_bar:
             s = s + " |"
