@@ -48,15 +48,6 @@ from xxgk.layouts import cell_kind, layout_for
 # A key is a style of serialgen.NAMED, or "style[2019]" / "style[2021]" when
 # only one layout fails, or "style[gold]" when only real gold records fail.
 KNOWN_FAILING: dict[str, str] = {
-    "merged_empty_cells[2019]": "'| （六）其他处理 | | 162 | …': the covered cell is read as 自然人 (None), figures shift one column",
-    "cms_only": "agency only in a CMS table ('发布机构 | X'): agency is None",
-    "rows_aligned": "'规章      /      /      /' in aligned columns: the all-blank 规章 row is missing",
-    "header_break[gold]": "sites/308 (a 2021 report in the 2019 layout) with '本年新' / '制作数量' over two lines: read as the 2021 layout",
-    "page_304[gold]": "as header_break[gold]",
-    "cell_bar_empty": "one cell a line, a blank as a bare '|' line: 表四's figures row starting '|' / '184 |' / '185 |' is "
-    "read as glued digits (upheld 1, corrected 84) and shifted",
-    "page_400[2019]": "as merged_empty_cells[2019]",
-    "page_407": "as merged_empty_cells[2019] (2019) and cell_bar_empty (2021: '|' / '186 |' read as 1, 86)",
 }
 KNOWN_FAILING_STYLES = {k.split("[")[0] for k in KNOWN_FAILING if not k.endswith("[gold]")}
 
