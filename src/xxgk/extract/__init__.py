@@ -78,6 +78,7 @@ def extract(doc: Document) -> Record:
     raw: dict = {}
     uncertain: list[str] = []
     used: set[int] = set()
+    sources: dict = {}
     if template in ("2019", "2021"):
         res = read_tables(tokens, layout_for(template))
         layout_keys = layout_for(template).cell_keys(with_optional=True)
@@ -89,10 +90,14 @@ def extract(doc: Document) -> Record:
         notes.extend(f"ocr-low-confidence: {k} ({low[k]:.2f})" for k in sorted(low, key=lambda k: order.get(k, len(order))))
         uncertain = sorted(set(res.uncertain) | set(low), key=lambda k: order.get(k, len(order)))
         used = res.used_lines
+        sources = res.sources
         notes.extend(res.notes)
         notes.extend(unread_tables(tokens, layout_for(template), res.tables_found))
     sections = split_sections(tokens, used)
     agency = find_agency(tokens, title, title_index, doc.agency)
     _strip_signature(sections, agency)
     meta = Meta(title=title, agency=agency, year=year, published=published, template=template)
-    return Record(source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes)
+    return Record(
+        source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes,
+        provenance={k: sources[k] for k in cells if k in sources} if cells else None,
+    )

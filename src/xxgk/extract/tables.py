@@ -49,6 +49,7 @@ from ..layouts import (
     Row,
     Table,
 )
+from ..model import CellSource
 from ..text import norm_label, strip_numbering, numbering_of
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
@@ -68,6 +69,7 @@ class RowHit:
     group: Group | None
     values: list[Token] = field(default_factory=list)
     line: int = -1
+    how: str = "label"  # how the row was placed (model.PLACEMENTS)
 
 
 @dataclass
@@ -79,6 +81,7 @@ class TableResult:
     used_lines: set[int] = field(default_factory=set)
     tables_found: list[str] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, CellSource] = field(default_factory=dict)
 
 
 @cache
@@ -144,13 +147,23 @@ def _near(key: str, text: str) -> bool:
     return False
 
 
+@cache
+def _halves(tkey: str, template: str) -> re.Pattern[str]:
+    """Either half of every key phrase (of four or more characters) of a table's rows."""
+    table = LAYOUTS[template].table(tkey)
+    halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
+    return re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+
+
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
     """A label with one character mistyped in one of its key phrases (of four or more characters)."""
     exact, forms, keys, label_len = _match_spec(row)
     body = _body(tok)
     if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
         return False
-    return any(len(k) >= 4 and _near(k, body) for k in keys)
+    # with one character changed, one half of the key still stands intact:
+    # two substring searches rule out almost every token before the slow scan
+    return any(len(k) >= 4 and (k[: len(k) // 2] in body or k[len(k) // 2 :] in body) and _near(k, body) for k in keys)
 
 
 def _bare_label(tok: Token, table: Table) -> bool:
@@ -184,6 +197,7 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.halves = _halves(table.key, layout.template)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -213,7 +227,11 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
         # a key phrase with one character mistyped, where only one free row has it
-        near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
+        body = _body(tok)
+        if body == "\0" or not self.halves.search(body):
+            near = []
+        else:
+            near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
         if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line)
@@ -269,11 +287,14 @@ class _RowRead:
     texts: list[str | None]
     uncertain: set[int]
     decoded: glued.Decoded | None = None
+    how: str = "label"
 
 
 def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -> _RowRead | None:
     row = hit.row
+    how = hit.how
     if row is None and hit.group is not None:
+        how = "group"
         if not hit.values or all(not v.text for v in hit.values):
             return None
         target = hit.group.collapses_to
@@ -301,6 +322,7 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
         decoded = glued.decode(texts, cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
+            how = "glued"
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
@@ -313,12 +335,14 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
         )
         texts = [None] * len(cols)
         uncertain = set(range(len(cols)))
-    return _RowRead(row, cols, values, texts, uncertain, decoded)
+        how = "unplaced"
+    return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None) -> None:
+def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None, how: str = "label") -> None:
     """One cell into the result: its value, its raw text when not a plain number,
-    whether it is uncertain, and the OCR confidence of the token it came from."""
+    whether it is uncertain, the OCR confidence of the token it came from, and
+    where it came from and how it was placed."""
     cv: CellValue = parse_cell(text, kind)
     res.cells[key] = cv.value
     if cv.raw is not None:
@@ -327,13 +351,23 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
         res.uncertain.append(key)
     if source is not None and source.conf is not None:
         res.confidence[key] = source.conf
+    res.sources[key] = _source(source, how, text)
+
+
+def _source(tok: Token | None, how: str, text: str | None) -> CellSource:
+    if tok is None:
+        return CellSource(how=how, text=text or "")
+    return CellSource(how=how, text=tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), block=tok.block,
+                      row=tok.row, col=tok.col + 1 if tok.grid else None, line=tok.at, page=tok.page)
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
+    # figures decoded from glued text no longer stand one a token: the row's first token is their source
+    whole = rr.decoded is not None or rr.how == "unplaced"
     for i, col in enumerate(rr.cols[: len(texts)]):
-        source = rr.values[i] if i < len(rr.values) else None
-        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source)
+        source = (rr.values[0] if rr.values else None) if whole else (rr.values[i] if i < len(rr.values) else None)
+        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source, rr.how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -411,7 +445,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
             if k >= len(free):
                 res.notes.append(f"{table.key}: 一行数字找不到所属的行，已忽略")
                 continue
-            out.append(RowHit(free[k], None, orphan.values, orphan.line))
+            out.append(RowHit(free[k], None, orphan.values, orphan.line, how="orphan"))
             anchored.add(index[free[k].key])
             if len(pending) != len(free):
                 uncertain_rows.add(free[k].key)
@@ -715,5 +749,6 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     if not texts:
         texts = [None] * len(cols)
     for i, (r, c) in enumerate(cols[: len(texts)]):
-        source = values[i] if i < len(values) else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source)
+        glued_figures = bool(values) and len(values) < len(cols)
+        source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source, "glued" if glued_figures else "t4-sequence")
