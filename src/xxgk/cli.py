@@ -609,7 +609,8 @@ def letter(
         for rec in records:
             found = check_record(rec)
             name = rec.meta.agency or tr(lang, "（未能确定机关）", "(agency unknown)")
-            items.setdefault(name, []).append(LetterItem(name, rec.meta.year, rec.meta.title, rec.source.path, rec.meta.published, found))
+            blank = frozenset(k for k, v in rec.cells.items() if v is None)
+            items.setdefault(name, []).append(LetterItem(name, rec.meta.year, rec.meta.title, rec.source.path, rec.meta.published, found, blank))
         failed = records.failed
         if agency:
             items = {k: v for k, v in items.items() if agency in k}

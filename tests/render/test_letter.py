@@ -94,3 +94,19 @@ def test_letter_as_pdf(tmp_path):
     with pdfplumber.open(pdf) as doc:
         text = "".join(p.extract_text() or "" for p in doc.pages)
     assert "整改通知" in text and "XG301" in text
+
+
+def test_a_letter_puts_a_cascade_under_its_cause(tmp_path):
+    from conftest import corpus_file
+
+    from xxgk.check.cascade import cascades
+
+    path = corpus_file("016.html")
+    rec = xxgk.parse_path(path)
+    (g,), _ = cascades(rec, check_record(rec))
+    out = tmp_path / "016.docx"
+    assert CliRunner().invoke(app, ["letter", str(path), "-o", str(out)]).exit_code == 0
+    text = _text(out.read_bytes())
+    cause = text.index(g.cause())
+    for j, f in enumerate(g.findings, 1):
+        assert text.index(f"{j}. {f.message}（{f.rule}）") > cause

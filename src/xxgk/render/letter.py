@@ -38,6 +38,7 @@ class LetterItem:
     source: str
     published: str | None
     findings: list[Finding] = field(default_factory=list)
+    blank: frozenset[str] = frozenset()  # the report's blank cells (to group findings under one blank column)
 
 
 def fix_text(rule_id: str) -> str:
@@ -56,6 +57,17 @@ def cells_text(f: Finding) -> str:
     labels = [column_label(k) for k in (keys if not f.culprit else [f.culprit, *[k for k in keys if k != f.culprit]])]
     shown = "；".join(labels[:6]) + (f"等 {len(labels)} 个单元格" if len(labels) > 6 else "")
     return shown
+
+
+def _cascades(it: LetterItem, found: list[Finding]):
+    """The item's findings with those caused by one blank column grouped (see :mod:`xxgk.check.cascade`)."""
+    if not it.blank:
+        return [], found
+    from ..check.cascade import cascades
+    from ..model import Meta, Record, Source
+
+    rec = Record(source=Source(path=it.source, sha256="", format="text"), meta=Meta(), cells=dict.fromkeys(it.blank))
+    return cascades(rec, found)
 
 
 def _cn_date(d: dt.date) -> str:
@@ -109,7 +121,8 @@ def letter_docx(
         if not found:
             _para(doc, "未发现需要整改的问题。", BODY_FONT, 16, indent=True)
             continue
-        for f in found:
+        groups, rest = _cascades(it, found)
+        for f in rest:
             n += 1
             r = RULES.get(f.rule)
             title_ = r.title if r else f.rule
@@ -120,6 +133,12 @@ def letter_docx(
             fix = fix_text(f.rule)
             if fix:
                 _para(doc, f"整改要求：{fix}", BODY_FONT, 16, indent=True)
+        for g in groups:  # one blank column and the findings it causes: the cause once, its consequences under it
+            n += 1
+            _para(doc, f"（{n}）{g.cause()}：", BODY_FONT, 16, indent=True)
+            for j, f in enumerate(g.findings, 1):
+                _para(doc, f"{j}. {f.message}（{f.rule}）", BODY_FONT, 16, indent=True)
+            _para(doc, "整改要求：逐项填写该列留空的单元格（没有数据填 0），再核对各行合计和（七）总计。", BODY_FONT, 16, indent=True)
     _para(
         doc,
         f"请于{_cn_date(deadline)}前完成整改，按规定重新发布更正后的年度报告（注明“更正版”），并将整改情况书面报送{office}。",

@@ -47,10 +47,16 @@ def letter_items(
         found.setdefault(rid, []).append(
             Finding(rule=rule, severity=sev, where=json.loads(cells) if cells else [], message=msg or "", message_en=msg_en or "", culprit=culprit)
         )
+    blank: dict[int, set[str]] = {}
+    for rid, key in con.execute(
+        "SELECT report_id, key FROM cells WHERE blank AND report_id IN (SELECT unnest(?::INTEGER[]))", [[r for r in found]]
+    ).fetchall():
+        blank.setdefault(rid, set()).add(key)
     out: dict[str, list[LetterItem]] = {}
     for rid, agency, year_, title, path, published in rows:
         fs = found.get(rid, [])
         if not fs and not with_clean:
             continue
-        out.setdefault(agency, []).append(LetterItem(agency, year_, title, path, published.isoformat() if published else None, fs))
+        item = LetterItem(agency, year_, title, path, published.isoformat() if published else None, fs, frozenset(blank.get(rid, ())))
+        out.setdefault(agency, []).append(item)
     return out
