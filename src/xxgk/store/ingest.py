@@ -163,10 +163,7 @@ class _Writer:
             parsed = [sha for sha, e in zip(rep["sha256"], rep["error"]) if not e]
             with transaction(con):
                 # a file that failed before and is tried again replaces its failed row
-                con.execute(
-                    "DELETE FROM reports WHERE parser_version = ? AND error IS NOT NULL AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
-                    [self.version, rep["sha256"]],
-                )
+                _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
                 self.agencies.write()
                 if parsed:  # an older parser version's rows stay, but are no longer current
                     con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
@@ -192,6 +189,16 @@ class _Writer:
                 res.ingested += 1
                 res.unchecked += not it.get("checked")
         self.buf.clear()
+
+
+def _drop_failed_rows(con: duckdb.DuckDBPyConnection, version: str, shas: list[str], parsed_paths: list[str]) -> None:
+    """A file tried again replaces its failed row: the same content (same hash), or a file at the
+    same path that failed before (unreadable, or since repaired) and now reads fine."""
+    con.execute(
+        "DELETE FROM reports WHERE error IS NOT NULL AND ((parser_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[])))"
+        " OR source_path IN (SELECT unnest(?::VARCHAR[])))",
+        [version, shas, parsed_paths],
+    )
 
 
 _REPORT_COLS = (
