@@ -1,5 +1,6 @@
 """Findings as the ``xxgk check`` command prints them: text (rich), JSON records, CSV rows."""
 
+from ..safe_write import neutral_row
 from __future__ import annotations
 
 import csv
@@ -52,7 +53,7 @@ def csv_rows(path: str, findings: list[Finding], lang: str = "zh") -> str:
     for f in findings:
         r = RULES.get(f.rule)
         title = (r.title_en if lang == "en" else r.title) if r else ""
-        w.writerow((path, f.rule, f.severity, title, " ".join(f.where), f.culprit or "", message(f, lang)))
+        w.writerow(neutral_row((path, f.rule, f.severity, title, " ".join(f.where), f.culprit or "", message(f, lang))))
     return buf.getvalue()
 
 
