@@ -1,6 +1,5 @@
 """Findings as the ``xxgk check`` command prints them: text (rich), JSON records, CSV rows."""
 
-from ..safe_write import neutral_row
 from __future__ import annotations
 
 import csv
@@ -10,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..model import Finding, Record, encode_record
+from ..safe_write import neutral_row
 from .registry import RULES
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
