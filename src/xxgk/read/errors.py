@@ -14,6 +14,9 @@ class ReadError(Exception):
         self.hint_en = hint_en or hint
         super().__init__(self.message())
 
+    def __reduce__(self):  # it crosses process boundaries (budgeted workers)
+        return (type(self), (self.path, self.cause, self.hint, self.cause_en, self.hint_en))
+
     def message(self, lang: str = "zh") -> str:
         if lang == "en":
             parts = [f"{self.path}: {self.cause_en}"]
