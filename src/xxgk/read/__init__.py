@@ -21,7 +21,7 @@ from typing import Callable
 
 from ..model import Document, Source
 from .errors import ReadError
-from .limits import MAX_FILE_BYTES, check_file_size, check_text_size, check_zip
+from .limits import MAX_FILE_BYTES, MAX_TEXT_BYTES, check_file_size, check_text_size, check_zip
 from .text import utf16_guess
 
 __all__ = ["ReadError", "detect_format", "file_bytes", "read_bytes", "read_path", "READERS"]
@@ -120,6 +120,9 @@ def file_bytes(path: str | Path) -> bytes:
             raise ReadError(p, "不是普通文件（设备、管道或套接字）", "", "not a regular file (a device, pipe or socket)")
         check_file_size(st.st_size, p)
         with open(p, "rb") as f:
+            if st.st_size > MAX_TEXT_BYTES and detect_format(f.read(65536)) in ("text", "html"):
+                check_text_size(st.st_size, p)  # refused before the whole file is read
+            f.seek(0)
             data = f.read(MAX_FILE_BYTES + 1)
         check_file_size(len(data), p)  # it grew while being read
         return data

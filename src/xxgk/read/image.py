@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,7 +94,9 @@ def _decode(data: bytes, path: str) -> list[np.ndarray]:
 
     pages: list[np.ndarray] = []
     try:
-        im = Image.open(BytesIO(data))  # reads the header only: the size is known before any pixel is decoded
+        with warnings.catch_warnings():  # Pillow's bomb warning: our own cap below decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(BytesIO(data))  # reads the header only: the size is known before any pixel is decoded
     except Image.DecompressionBombError:
         raise ReadError(path, "图片像素过多，可能是图片炸弹", "请提供正常分辨率的扫描件（300 dpi 即可）", "too many pixels: possibly a decompression bomb", "scan at a normal resolution") from None
     except Exception:  # noqa: BLE001 - Pillow cannot read it: try OpenCV below

@@ -78,20 +78,23 @@ def decode_guess(data: bytes, path: str = "", what: str = "文本", what_en: str
 
 
 def utf16_guess(sample: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` for text in UTF-16 without a byte order mark: the ASCII
-    characters every report has (digits, spaces, line ends) leave zero bytes, nearly all at odd
-    (little-endian) or at even (big-endian) offsets.  None for anything else."""
+    """``utf-16-le`` or ``utf-16-be`` for text in UTF-16 without a byte order mark, else None.
+    Such text has zero bytes (its line ends and digits) — text in any 8-bit or multi-byte
+    encoding never has — and read in the right byte order it is nearly all Chinese, CJK
+    punctuation and printable ASCII (binary data, or the wrong order, is not)."""
     n = len(sample) - len(sample) % 2
-    if n < 16:
+    if n < 16 or sample[:n].count(0) < 2:
         return None
-    odd = sample[1:n:2].count(0)
-    even = sample[0:n:2].count(0)
-    enc = "utf-16-le" if odd >= n // 8 and even <= odd // 4 else "utf-16-be" if even >= n // 8 and odd <= even // 4 else None
-    if enc is None:
-        return None
-    text = sample[:n].decode(enc, errors="replace")
-    readable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
-    return enc if readable >= 0.95 * len(text) and "\ufffd" not in text[:-1] else None
+    best, enc = 0.0, None
+    for name in ("utf-16-le", "utf-16-be"):
+        text = sample[:n].decode(name, errors="replace")
+        share = len(_UTF16_TEXT.findall(text)) / len(text)
+        if share > best:
+            best, enc = share, name
+    return enc if best >= 0.9 else None
+
+
+_UTF16_TEXT = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2010-\u203f\x20-\x7e\r\n\t\u00a0-\u00ff]")
 
 
 # Parts of a page: bytes between line ends and tag brackets.  These ASCII bytes are never
