@@ -284,6 +284,16 @@ def _open_db(db: Path, lang: str, read_only: bool = False, config: dict | None =
         raise typer.Exit(2)
 
 
+def _close_db() -> None:
+    import duckdb
+
+    while _open:
+        try:
+            _open.pop().close()
+        except duckdb.Error:
+            pass
+
+
 def _locked(e: Exception) -> bool:
     """The error DuckDB gives while another process holds the database file."""
     text = str(e).lower()
@@ -501,6 +511,7 @@ def summary(
         _check_output(output, force, db, lang)
     con = _open_db(db, lang, read_only=True)
     s = summarise(con, year=year, region=region, by=by)
+    _close_db()  # read in full: the store is free again
     if format == "text" and not output:  # the official table is wide: do not squeeze it into 80 columns when piped
         print_summary(_wide(), s, lang)
         return
@@ -546,6 +557,8 @@ def export(
     except OSError as e:
         say_error(lang, f"{output}：" + tr(lang, f"无法写入（{e.strerror or e}）", f"cannot write ({e.strerror or e})"))
         raise typer.Exit(2) from None
+    finally:
+        _close_db()
     out.print(tr(lang, f"已导出 {n} 份报告到 {output}", f"exported {n} reports to {output}"), markup=False)
 
 
@@ -587,21 +600,13 @@ def query(
     timer.daemon = True
     timer.start()
     try:
-        cur = con.execute(sql)
-        if cur.description is None:
-            out.print(tr(lang, "完成。", "done."))
-            return
-        cols = [d[0] for d in cur.description]
-        rows = cur.fetchmany(max(0, limit) + 1)
-    except duckdb.InterruptException:
-        say_error(lang, tr(lang, f"SQL：超出时间限制 {timeout:g} 秒，已停止", f"SQL: stopped after the time limit of {timeout:g} s"))
-        raise typer.Exit(2)
-    except duckdb.Error as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        say_error(lang, f"SQL：{first}")
-        raise typer.Exit(2)
+        cols, rows = _run_query(con, sql, limit, timeout, lang)
     finally:
         timer.cancel()
+        _close_db()  # a sandboxed connection is not left open for the next command of this process
+    if cols is None:
+        out.print(tr(lang, "完成。", "done."))
+        return
     tbl = RichTable(show_lines=False)
     for c in cols:
         tbl.add_column(Text(c), overflow="fold")
@@ -610,6 +615,24 @@ def query(
     _wide().print(tbl)
     more = tr(lang, f"（只显示前 {limit} 行）", f"(first {limit} rows shown)") if len(rows) > limit else ""
     out.print(tr(lang, f"{min(len(rows), limit)} 行", f"{min(len(rows), limit)} rows") + more, style="dim")
+
+
+def _run_query(con, sql: str, limit: int, timeout: float, lang: str):
+    """(column names, rows) of one statement, or exit 2 with one line."""
+    import duckdb
+
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return None, []
+        return [d[0] for d in cur.description], cur.fetchmany(max(0, limit) + 1)
+    except duckdb.InterruptException:
+        say_error(lang, tr(lang, f"SQL：超出时间限制 {timeout:g} 秒，已停止", f"SQL: stopped after the time limit of {timeout:g} s"))
+        raise typer.Exit(2) from None
+    except duckdb.Error as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        say_error(lang, f"SQL：{first}")
+        raise typer.Exit(2) from None
 
 
 @app.command()
