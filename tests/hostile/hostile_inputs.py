@@ -83,3 +83,45 @@ def big_text(path: Path, mb: float) -> Path:
         for _ in range(n):
             f.write(text)
     return path
+
+
+def report_html() -> bytes:
+    from office_builders import to_html
+
+    return to_html(report_parts(known_values()))
+
+
+def report_pdf() -> bytes:
+    """A small real PDF (pdfium): text lines and a ruled table."""
+    from pdfgen import PdfMaker
+
+    m = PdfMaker()
+    page = m.page()
+    for i, line in enumerate(["2023 annual report", "Table 3", "received 12 requests"]):
+        m.text(page, 60, 60 + 18 * i, line)
+    m.grid(page, 60, 140, [120, 60, 60], [["item", "2022", "2023"], ["new", "3", "4"], ["done", "5", "6"]])
+    return m.save()
+
+
+def small_image(fmt: str = "PNG") -> bytes:
+    """A small picture of a few words (Pillow's own font)."""
+    from PIL import Image, ImageDraw
+
+    im = Image.new("L", (160, 48), 255)
+    ImageDraw.Draw(im).text((6, 16), "2023 12 345", fill=0)
+    buf = BytesIO()
+    im.save(buf, fmt)
+    return buf.getvalue()
+
+
+def fuzz_seeds() -> dict[str, list[bytes]]:
+    """Real files of every format a reader takes, to be mutated by the fuzz tests."""
+    text = seed_text()
+    return {
+        "text": [text.encode("utf-8"), text.encode("gb18030"), text.encode("utf-16-le")],
+        "html": [report_html()],
+        "docx": [report_docx()],
+        "xlsx": [report_xlsx()],
+        "pdf": [report_pdf()],
+        "image": [small_image("PNG"), small_image("JPEG")],
+    }

@@ -47,3 +47,19 @@ def crash() -> None:
 
 def fail() -> None:
     raise ValueError("a task's own error")
+
+
+def parse_and_check(data: bytes) -> str:
+    """The whole pipeline on one input: 'ok', or 'ReadError' when xxgk refused it in one line;
+    anything else escapes to the caller (a bug the fuzz test reports)."""
+    from xxgk.check import check_record
+    from xxgk.extract import extract
+    from xxgk.read import ReadError, read_bytes
+
+    try:
+        doc = read_bytes(data, "fuzz")
+    except ReadError as e:
+        assert "\n" not in str(e)
+        return "ReadError"
+    check_record(extract(doc))
+    return "ok"
