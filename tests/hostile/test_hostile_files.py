@@ -113,6 +113,14 @@ def _corrupt_variants() -> list[tuple[str, bytes]]:
     b[cd + 42 : cd + 46] = (len(good) + 1000).to_bytes(4, "little")  # a member offset past the end
     out.append(("offset", bytes(b)))
     b = bytearray(good)
+    b[first_cd + 8 : first_cd + 10] = (0x800).to_bytes(2, "little")  # "names are UTF-8"…
+    b[first_cd + 46 : first_cd + 48] = b"\xff\xfe"  # …and a name that is not (once a UnicodeDecodeError traceback)
+    out.append(("utf8-name", bytes(b)))
+    b = bytearray(good)
+    eocd = good.rfind(b"PK\x05\x06")
+    b[eocd + 16 : eocd + 20] = (0xFFFFFFF0).to_bytes(4, "little")  # a central directory offset past the end
+    out.append(("directory-offset", bytes(b)))
+    b = bytearray(good)
     loc = good.find(b"PK\x03\x04", 10)
     b[loc + 26 : loc + 28] = (0xFFF0).to_bytes(2, "little")  # a local header whose name length lies
     out.append(("local-header", bytes(b)))
