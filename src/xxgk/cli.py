@@ -75,7 +75,7 @@ def _budget_pool(seconds: float, memory_mb: int):
     if pool is None:
         import atexit
 
-        pool = _pools[budget] = BudgetPool(1, budget, warm=("xxgk.extract", "xxgk.check"))
+        pool = _pools[budget] = BudgetPool(1, budget, warm=("xxgk.extract", "xxgk.check"), eager=True)
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
 
@@ -104,6 +104,7 @@ class Parsed:
         self.failed = 0
         self.seconds, self.memory_mb = seconds, memory_mb
         self.func, self.args = func, args
+        _budget_pool(seconds, memory_mb)  # the worker starts while this process gets ready
 
     def __iter__(self):
         from .tasks import parse_file
@@ -125,6 +126,7 @@ def parse(
     lang: LangOpt = "zh",
 ) -> None:
     """解析报告，输出三张表（或 JSON 记录）。Parse reports into records."""
+    _budget_pool(time_limit, memory_limit)  # the worker starts first: its imports overlap ours
     from .model import encode_record
     from .render.console import print_record
 
@@ -155,6 +157,7 @@ def check(
     lang: LangOpt = "zh",
 ) -> None:
     """检查报告是否符合格式和勾稽关系（退出码：0 无错误，1 有错误，2 命令失败）。Check reports like a linter."""
+    _budget_pool(time_limit, memory_limit)
     from .check import RULES, summary
     from .check.output import csv_header, csv_rows, json_line, print_text, summary_line
     from .check.registry import matches

@@ -204,11 +204,12 @@ class _Worker:
 class BudgetPool:
     """Worker processes with a per-task time and memory budget (see the module doc)."""
 
-    def __init__(self, jobs: int = 2, budget: Budget | None = None, warm: tuple[str, ...] = (), poll: float = 0.05):
+    def __init__(self, jobs: int = 2, budget: Budget | None = None, warm: tuple[str, ...] = (), poll: float = 0.05, eager: bool = False):
         self.jobs = max(1, int(jobs))
         self.budget = budget or Budget()
         self.warm = tuple(warm)
         self.poll = poll
+        self.eager = eager  # start the workers now (their imports overlap the caller's), not at the first task
         self._ctx = multiprocessing.get_context("spawn")  # never fork a process that holds DuckDB threads
         self._queue: deque[tuple[Future, object, tuple]] = deque()
         self._lock = threading.Lock()
@@ -310,7 +311,7 @@ class BudgetPool:
                         w.kill()
                     self._workers.clear()
                 return
-            if queued or self._busy():
+            if queued or self.eager or self._busy():
                 while len(self._workers) < self.jobs:
                     self._workers.append(_Worker(self._ctx, self.warm, self.budget.memory))
             self._dispatch()
