@@ -10,8 +10,10 @@
 * The main process is the single writer: it resolves agencies and commits
   results in batches, one transaction each.  Killing a worker or the whole run
   loses only the batch in flight; a re-run skips what was committed.
-* A worker that dies (segfault, OOM, SIGKILL) fails only the file it was
-  parsing, which is recorded as failed; a fresh worker takes its place.
+* A worker that dies (segfault, OOM, SIGKILL) touches only the file it was
+  parsing: a fresh worker takes its place and tries the file once more (it may
+  have been killed from outside); a file that kills its worker twice is
+  recorded as failed.
 * After the batches: reports stored before a checker existed are checked,
   and the cross-year rules (XG6xx) run for every report whose agency has a
   report of the year before and has not been compared with it yet.
@@ -261,6 +263,8 @@ def _outcome(fut: Future, path: str) -> dict:
 
 def _hash(path: Path) -> str | None:
     try:
+        if not path.is_file():  # a pipe or a device would block or never end; the worker reports it
+            return None
         h = hashlib.sha256()
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
