@@ -6,9 +6,12 @@ hands back :class:`concurrent.futures.Future` objects:
 
 * every task has a **time and memory budget** (:class:`Budget`, 60 s and
   1 GiB of resident memory by default).  A supervising thread watches each
-  busy worker's clock and resident memory (``/proc``); the worker that goes
-  over is killed and replaced, and the task's future fails with
+  busy worker's CPU time and resident memory (``/proc``); the worker that
+  goes over is killed and replaced, and the task's future fails with
   :class:`OverBudget` (``超出时间限制 60 秒`` / ``超出内存限制 1024 MB``).
+  Time is the worker's CPU time, so that a machine busy with other work does
+  not fail a file; a task that hangs without using the CPU is stopped after
+  :data:`WALL_FACTOR` times its budget of wall-clock time.
   A worker also carries an address-space limit well above the budget as a
   backstop, so that one huge allocation fails inside it (``MemoryError``)
   instead of exhausting the machine between two looks;
@@ -171,6 +174,20 @@ def _worker_main(conn, parent: int, warm: tuple[str, ...], memory: int) -> None:
 # ------------------------------------------------------------------ parent side
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+WALL_FACTOR = 5  # a task that hangs without using the CPU is stopped after this many times its budget
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system, all threads) a process has used."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as f:
@@ -186,7 +203,8 @@ class _Worker:
         self.proc.start()
         child.close()
         self.ready = False
-        self.task: tuple[Future, float] | None = None  # (future, deadline)
+        self.task: tuple[Future, float] | None = None  # (future, wall-clock deadline)
+        self.cpu0 = 0.0  # the worker's CPU seconds when its task began
         self.peak = 0
 
     def kill(self) -> None:
@@ -352,7 +370,8 @@ class BudgetPool:
             except Exception as e:  # noqa: BLE001 - e.g. arguments that do not pickle
                 fut.set_exception(e)
                 continue
-            w.task = (fut, time.monotonic() + self.budget.seconds)
+            w.task = (fut, time.monotonic() + WALL_FACTOR * self.budget.seconds)
+            w.cpu0 = _cpu(w.proc.pid)
             w.peak = 0
 
     def _receive(self, w: _Worker) -> None:
@@ -408,7 +427,8 @@ class BudgetPool:
             fut, deadline = w.task
             rss = _rss(w.proc.pid)
             w.peak = max(w.peak, rss)
-            over = "time" if now > deadline else "memory" if rss > self.budget.memory else None
+            slow = _cpu(w.proc.pid) - w.cpu0 > self.budget.seconds or now > deadline
+            over = "time" if slow else "memory" if rss > self.budget.memory else None
             if over:
                 w.task = None
                 self._replace(w)
