@@ -261,3 +261,20 @@ def test_zip_members_in_bounds_are_not_mistaken_for_bombs():
     names = zipfile.ZipFile(BytesIO(data)).namelist()
     assert any(n.startswith("word/") for n in names)
     assert xxgk.parse_bytes(data, "r.docx").cells
+
+
+def test_error_messages_stay_on_one_line(tmp_path):
+    """A library's multi-line message (openpyxl on a broken manifest, found by fuzzing) and a
+    file name holding a line break still give one line."""
+    buf = BytesIO()
+    with zipfile.ZipFile(BytesIO(report_xlsx())) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, b"<Types" if info.filename == "[Content_Types].xml" else src.read(info))
+    name = tmp_path / "two\nlines.xlsx"
+    name.write_bytes(buf.getvalue())
+    with pytest.raises(ReadError) as e:
+        read_path(name)
+    assert "\n" not in e.value.message("zh") and "\n" not in e.value.message("en")
+    assert "two\\nlines.xlsx" in str(e.value)
+    r = _run("parse", name)
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
