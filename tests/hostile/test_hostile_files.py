@@ -283,3 +283,26 @@ def test_error_messages_stay_on_one_line(tmp_path):
     assert multi.message() == "r.xlsx：Excel 文件已损坏（Unable to read workbook. This is most probably… Please see…）"
     r = _run("parse", name)
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_a_huge_scanned_pdf_page_is_rendered_within_the_pixel_cap():
+    """A scan on a page of 14400×14400 pt (the largest PDF allows) would render at 1.5–4×
+    into half a billion pixels or more; OCR renders it within the cap."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from xxgk.read.image import render_scale
+    from xxgk.read.limits import MAX_PIXELS
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(14400, 14400)
+    img = pdfium.PdfImage.new(pdf)
+    img.set_bitmap(pdfium.PdfBitmap.from_pil(Image.new("L", (400, 400), 255)))
+    img.set_matrix(pdfium.PdfMatrix().scale(14400, 14400))
+    page.insert_obj(img)
+    page.gen_content()
+    buf = BytesIO()
+    pdf.save(buf)
+    page = pdfium.PdfDocument(buf.getvalue())[0]
+    scale = render_scale(page)
+    assert (page.get_width() * scale) * (page.get_height() * scale) <= MAX_PIXELS

@@ -168,10 +168,7 @@ def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
     try:
         for i in pages:
             page = pdf[i]
-            scale = _native_scale(page)
-            w_pt, h_pt = page.get_width(), page.get_height()
-            if w_pt * h_pt * scale * scale > MAX_PIXELS:  # a huge page is rendered smaller, never past the cap
-                scale = max(0.05, (MAX_PIXELS / max(w_pt * h_pt, 1.0)) ** 0.5)
+            scale = render_scale(page)
             gray = page.render(scale=scale, grayscale=True).to_numpy()
             if gray.ndim == 3:
                 gray = gray[..., 0]
@@ -179,6 +176,17 @@ def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
     finally:
         pdf.close()
     return out
+
+
+def render_scale(page) -> float:
+    """The scale a page is rendered at for OCR: the scan's own resolution, but never more
+    pixels than :data:`MAX_PIXELS` (a page of 14400×14400 pt would otherwise be half a
+    billion pixels)."""
+    scale = _native_scale(page)
+    area = max(page.get_width() * page.get_height(), 1.0)
+    if area * scale * scale > MAX_PIXELS:
+        scale = max(0.01, (MAX_PIXELS / area) ** 0.5 * 0.999)
+    return scale
 
 
 def _native_scale(page) -> float:
