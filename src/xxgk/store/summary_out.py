@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from ..layouts import LAYOUT_2021, T3_APPLICANT_GROUP, T4, column_label, label_of
+from ..safe_write import neutral, neutral_row
 from .summary import RATES, summary_keys, t3_shape, t4_shape
 
 _T3_NUMBER = LAYOUT_2021.table("t3").number
@@ -180,7 +181,7 @@ def _print_ranking(console: Console, ranking: list[dict], lang: str) -> None:
     for h in ("#", _w(lang, "机关", "agency"), _w(lang, "报告数", "reports"), _w(lang, "错误", "errors"), _w(lang, "警告", "warnings")):
         tbl.add_column(h)
     for i, r in enumerate(ranking, 1):
-        tbl.add_row(str(i), r["agency"], str(r["reports"]), str(r["errors"]), str(r["warnings"]))
+        tbl.add_row(str(i), Text(str(r["agency"] or "")), str(r["reports"]), str(r["errors"]), str(r["warnings"]))
     console.print(tbl)
 
 
@@ -199,7 +200,7 @@ def _print_groups(console: Console, s: dict, lang: str) -> None:
         tbl.add_column(rd.zh if lang != "en" else rd.en, justify="right")
     tbl.add_column(_w(lang, "错误", "errors"), justify="right")
     for g in s["groups"]:
-        tbl.add_row(g["group"], str(g["reports"]), *[_cell_text(g["cells"].get(k)) for k in _GROUP_COLS], *[_pct(g["rates"][rd.key]) for rd in RATES], str(g["errors"]))
+        tbl.add_row(Text(str(g["group"] or "")), str(g["reports"]), *[_cell_text(g["cells"].get(k)) for k in _GROUP_COLS], *[_pct(g["rates"][rd.key]) for rd in RATES], str(g["errors"]))
     console.print(tbl)
 
 
@@ -238,7 +239,7 @@ def summary_csv(s: dict, keys: bool = False) -> str:
     for row in _long_rows(s, keys):
         if not keys:
             row = [("是" if v else "") if isinstance(v, bool) else v for v in row]
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow(["" if v is None else neutral(v) for v in row])
     return buf.getvalue()
 
 
@@ -273,36 +274,36 @@ def write_summary_xlsx(s: dict, path: str | Path, keys: bool = False) -> None:
     wr.append(["比率", "数值", "分子", "分母", "依据报告数", "因空白未计入", "因数据矛盾未计入"])
     for rd in RATES:
         r = s["rates"][rd.key]
-        wr.append([rd.zh, r["value"], r["numerator"], r["denominator"], r.get("reports"), r.get("left_out_blank"), r.get("left_out_impossible")])
+        wr.append(neutral_row([rd.zh, r["value"], r["numerator"], r["denominator"], r.get("reports"), r.get("left_out_blank"), r.get("left_out_impossible")]))
     _lay_out(wr, [14, 10, 10, 10, 12, 14, 18], number="#,##0")
     for (cell,) in wr.iter_rows(min_row=2, min_col=2, max_col=2):
         cell.number_format = "0.0%"
     wl = wb.create_sheet("明细")
     wl.append(LONG_HEADER if keys else LONG_HEADER_ZH)
     for row in _long_rows(s, keys):
-        wl.append(row)
+        wl.append(neutral_row(row))
     _lay_out(wl, [12, 18, 40, 10, 8, 8, 8, 8] if keys else [12, 48, 12, 8, 8, 12, 8], number="#,##0.####")
     wru = wb.create_sheet("规则")
     wru.append(["规则", "级别", "报告数", "发现数"])
     for r in s["rules"]:
-        wru.append([r["rule"], r["severity"], r["reports"], r["findings"]])
+        wru.append(neutral_row([r["rule"], r["severity"], r["reports"], r["findings"]]))
     _lay_out(wru, [10, 10, 10, 10])
     wk = wb.create_sheet("排名")
     wk.append(["机关", "报告数", "错误", "警告"])
     for r in s["ranking"]:
-        wk.append([r["agency"], r["reports"], r["errors"], r["warnings"]])
+        wk.append(neutral_row([r["agency"], r["reports"], r["errors"], r["warnings"]]))
     _lay_out(wk, [36, 10, 10, 10])
     if s.get("missing") is not None:
         wm = wb.create_sheet("未发布")
         wm.append(["机关", "省", "市", "县", "上级机关"])
         for m in s["missing"]:
-            wm.append([m["name"], m["province"], m["city"], m["county"], m.get("parent")])
+            wm.append(neutral_row([m["name"], m["province"], m["city"], m["county"], m.get("parent")]))
         _lay_out(wm, [36, 12, 12, 12, 30])
         if s.get("late"):
             wl2 = wb.create_sheet("逾期发布")
             wl2.append(["机关", "发布日期", "说明"])
             for x in s["late"]:
-                wl2.append([x["agency"], x["published"], x["message"]])
+                wl2.append(neutral_row([x["agency"], x["published"], x["message"]]))
             _lay_out(wl2, [36, 12, 60])
             for (cell,) in wl2.iter_rows(min_row=2, min_col=2, max_col=2):
                 cell.number_format = "yyyy-mm-dd"
@@ -331,7 +332,7 @@ def _lay_out(ws, widths: list[int], number: str | None = None) -> None:
 
 def _xl_row(ws, label: str, figs: list, fill) -> None:
     vals = [(f["sum"] if f and f["reports"] else None) for f in figs]
-    ws.append([label, *vals])
+    ws.append(neutral_row([label, *vals]))
     for cell, f in zip(ws[ws.max_row][1:], figs):
         if f and f["blank"]:
             cell.fill = fill
