@@ -707,6 +707,7 @@ def letter(
     findings_xlsx: Annotated[Optional[Path], typer.Option("--findings-xlsx", help="另存全部问题清单（Excel，可筛选）(all findings as a sheet)")] = None,
     deadline: Annotated[Optional[str], typer.Option("--deadline", help="整改期限，如 2025-02-28（默认 15 天后）(deadline)")] = None,
     office: Annotated[str, typer.Option("--office", help="落款单位 (the sending office)")] = "政务公开办公室",
+    force: ForceOpt = False,
     lang: LangOpt = "zh",
 ) -> None:
     """生成整改通知（Word，每个机关一份）和问题清单（Excel）。Write correction notices to agencies."""
@@ -762,24 +763,31 @@ def letter(
         docs[base + ".docx"] = data
         if pdf:
             docs[base + ".pdf"] = docx_to_pdf(data)
+    from .safe_write import atomic_path, write_bytes
+
     target = output or (Path(next(iter(docs))) if len(items) == 1 and not pdf else Path("整改通知"))
+    # where each file goes; every one checked first (never the store, never an existing file without --force)
+    if target.suffix.lower() == ".docx":
+        if len(items) > 1:
+            fail(tr(lang, f"{target}：有 {len(items)} 个机关，请给一个目录或 .zip", f"{target}: {len(items)} agencies; give a folder or a .zip"))
+        files_out = {(target if fname.endswith(".docx") else target.with_suffix(".pdf")): data for fname, data in docs.items()}
+    elif target.suffix.lower() == ".zip":
+        files_out = {}
+    else:
+        files_out = {target / fname: data for fname, data in docs.items()}
+    for p in [*(files_out or [target]), *([findings_xlsx] if findings_xlsx is not None else [])]:
+        _check_output(p, force, db if not files else None, lang)
     try:
-        if target.suffix.lower() == ".docx":
-            if len(items) > 1:
-                fail(tr(lang, f"{target}：有 {len(items)} 个机关，请给一个目录或 .zip", f"{target}: {len(items)} agencies; give a folder or a .zip"))
-            for fname, data in docs.items():
-                (target if fname.endswith(".docx") else target.with_suffix(".pdf")).write_bytes(data)
-        elif target.suffix.lower() == ".zip":
-            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        if target.suffix.lower() == ".zip":
+            with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
                 for fname, data in docs.items():
                     z.writestr(fname, data)
-        else:
-            target.mkdir(parents=True, exist_ok=True)
-            for fname, data in docs.items():
-                (target / fname).write_bytes(data)
+        for p, data in files_out.items():
+            write_bytes(p, data)
         if findings_xlsx is not None:
-            n = write_findings([it for its in items.values() for it in its], findings_xlsx)
-            out.print(tr(lang, f"问题清单 {n} 条已写入 {findings_xlsx}", f"{n} findings written to {findings_xlsx}"))
+            with atomic_path(findings_xlsx) as tmp:
+                n = write_findings([it for its in items.values() for it in its], tmp)
+            out.print(tr(lang, f"问题清单 {n} 条已写入 {findings_xlsx}", f"{n} findings written to {findings_xlsx}"), markup=False)
     except OSError as e:
         fail(f"{target}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
     out.print(tr(lang, f"已生成 {len(items)} 个机关的整改通知：{target}", f"correction notices for {len(items)} agencies: {target}"))

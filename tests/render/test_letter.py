@@ -110,3 +110,13 @@ def test_a_letter_puts_a_cascade_under_its_cause(tmp_path):
     cause = text.index(g.cause())
     for j, f in enumerate(g.findings, 1):
         assert text.index(f"{j}. {f.message}（{f.rule}）") > cause
+
+
+def test_letters_never_overwrite_without_force(tmp_path):
+    seed = sorted(SEEDS.glob("001_*.txt"))[0]
+    out = tmp_path / "通知.docx"
+    out.write_bytes(b"earlier notice")
+    res = CliRunner().invoke(app, ["letter", str(seed), "-o", str(out)])
+    assert res.exit_code == 2 and "--force" in res.output and out.read_bytes() == b"earlier notice"
+    res = CliRunner().invoke(app, ["letter", str(seed), "-o", str(out), "--force"])
+    assert res.exit_code == 0 and "整改通知" in _text(out.read_bytes())

@@ -24,6 +24,7 @@ from ..check.output import SEVERITY_ZH, doc_parts
 from ..check.registry import RULES
 from ..layouts import column_label
 from ..model import Finding
+from ..safe_write import neutral_row
 
 _KEY = re.compile(r"^t[234]\.[a-z_0-9]+\.[a-z_0-9]+$")
 
@@ -176,7 +177,8 @@ def findings_xlsx(items: list[LetterItem], path: str | Path) -> int:
     for it in items:
         for f in it.findings:
             r = RULES.get(f.rule)
-            ws.append([it.agency, it.year, it.title, it.source, f.rule, SEVERITY_ZH.get(f.severity, f.severity), r.title if r else "", f.message, cells_text(f), fix_text(f.rule)])
+            row = [it.agency, it.year, it.title, it.source, f.rule, SEVERITY_ZH.get(f.severity, f.severity), r.title if r else "", f.message, cells_text(f), fix_text(f.rule)]
+            ws.append(neutral_row(row))  # a text from a report never runs as a formula
             n += 1
     widths = (30, 8, 40, 30, 8, 8, 28, 70, 50, 60)
     for i, w in enumerate(widths, 1):
