@@ -77,7 +77,7 @@ def test_outputs_refuse_existing_files_and_folders_without_force(store, tmp_path
     r = _run("export", "--db", store, "-o", out)
     assert r.exit_code == 2 and "--force" in r.output and out.read_text(encoding="utf-8") == "keep me"
     r = _run("export", "--db", store, "-o", out, "--force")
-    assert r.exit_code == 0 and out.read_text(encoding="utf-8").startswith("path,")
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8-sig").startswith("文件,")  # official headings, with a BOM
     r = _run("summary", "--db", store, "-o", tmp_path)  # a folder
     assert r.exit_code == 2 and "目录" in r.output and "Traceback" not in r.output
     s = tmp_path / "s.csv"
@@ -118,7 +118,7 @@ def test_export_and_summary_neutralise_formulas(store, tmp_path):
     assert _run("export", "--db", store, "-o", tmp_path / "c.csv").exit_code == 0
     assert _run("summary", "--db", store, "--by", "agency", "--format", "csv", "-o", tmp_path / "s.csv").exit_code == 0
     for name in ("c.csv", "s.csv"):
-        with open(tmp_path / name, encoding="utf-8") as f:
+        with open(tmp_path / name, encoding="utf-8-sig") as f:
             values = [v for row in csv.reader(f) for v in row]
         assert "'" + EVIL in values and EVIL not in values, name
         assert not [v for v in values if v[:1] in ("=", "+", "@")], name

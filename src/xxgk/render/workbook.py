@@ -268,7 +268,7 @@ def is_workbook(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
             return "xl/workbook.xml" in z.namelist() and KEY_SHEET.encode() in z.read("xl/workbook.xml")
-    except (zipfile.BadZipFile, KeyError):
+    except Exception:  # a damaged zip (bad header, undecodable names …) is not our workbook; its reader says why
         return False
 
 

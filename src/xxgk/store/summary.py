@@ -155,7 +155,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         return {
             "reports": n_by_group.get(g, 0),
             "cells": fig,
-            "rates": rates.get(g if by else None) or empty_rates(),
+            "rates": {**empty_rates(), **rates.get(g if by else None, {})},
             "balance": balance(g if by else None),
             "errors": int(errors_by_group.get(g, 0) or 0),
         }
@@ -173,7 +173,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     else:
         total_fig = figures.get(None, {})
         out["cells"] = total_fig
-        out["rates"] = rates.get(None) or empty_rates()
+        out["rates"] = {**empty_rates(), **rates.get(None, {})}
         out["balance"] = balance(None)
         out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
     return out
