@@ -30,68 +30,27 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 LangOpt = Annotated[str, typer.Option("--lang", help="界面语言 zh|en (language of messages)")]
 
 
-def tr(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders are walked recursively (hidden files skipped)."""
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(q for q in p.rglob("*") if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts)))
-        else:
-            files.append(p)
-    return files
+from .cli_files import expand_paths, tr  # noqa: E402  (the file commands live there, without typer)
 
 
 def report_error(e: ReadError, lang: str) -> None:
     err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.message(lang)}", markup=True, highlight=False)
 
 
-class Parsed:
-    """The records of the files given (folders walked), one at a time; a file
-    that cannot be read is reported in one line and counted in ``failed``."""
-
-    def __init__(self, files: list[Path], lang: str):
-        self.files = files
-        self.lang = lang
-        self.failed = 0
-
-    def __iter__(self):
-        from . import parse_path
-
-        for path in expand_paths(self.files):
-            try:
-                yield parse_path(path)
-            except ReadError as e:
-                report_error(e, self.lang)
-                self.failed += 1
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="并行解析进程数，默认为全部核心 (parallel processes; all cores by default)")]
 
 
 @app.command()
 def parse(
     files: Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or folders)")],
     format: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
+    jobs: JobsOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """解析报告，输出三张表（或 JSON 记录）。Parse reports into records."""
-    from .model import encode_record
-    from .render.console import print_record
+    from .cli_files import run_parse
 
-    records = Parsed(files, lang)
-    for rec in records:
-        if format == "json":
-            sys.stdout.write(encode_record(rec).decode("utf-8") + "\n")
-            sys.stdout.flush()
-        else:
-            print_record(out, rec, lang)
-    raise typer.Exit(2 if records.failed else 0)
-
-
-def _rule_list(values: list[str] | None) -> list[str]:
-    """``--select XG3 --select XG201`` or ``--select XG3,XG201``."""
-    return [x.strip().upper() for v in values or [] for x in v.split(",") if x.strip()]
+    raise typer.Exit(run_parse(files, format, lang, jobs, out=out, err=err))
 
 
 @app.command()
@@ -101,50 +60,13 @@ def check(
     select: Annotated[Optional[list[str]], typer.Option("--select", help="只检查这些规则或前缀，如 XG3 (only these rules or prefixes)")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="不检查这些规则或前缀，如 XG201 (skip these rules)")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的年报，用于 XG6xx (last year's report)")] = None,
+    jobs: JobsOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """检查报告是否符合格式和勾稽关系（退出码：0 无错误，1 有错误，2 命令失败）。Check reports like a linter."""
-    from . import parse_path
-    from .check import RULES, check_record, summary
-    from .check.output import csv_header, csv_rows, json_line, print_text, summary_line
-    from .check.registry import matches
+    from .cli_files import run_check
 
-    if format not in ("text", "json", "csv"):
-        err.print(tr(lang, f"[red]错误[/red] 未知的输出格式：{format}（可选 text、json、csv）", f"[red]error[/red] unknown format: {format} (text, json or csv)"))
-        raise typer.Exit(2)
-    sel, ign = _rule_list(select), _rule_list(ignore)
-    unknown = [p for p in sel + ign if not any(matches(r, [p]) for r in RULES)]
-    if unknown:
-        err.print(tr(lang, f"[red]错误[/red] 没有这样的规则：{'、'.join(unknown)}（xxgk rules 列出全部规则）", f"[red]error[/red] no such rule: {', '.join(unknown)} (see xxgk rules)"))
-        raise typer.Exit(2)
-    prev_rec = None
-    if previous is not None:
-        try:
-            prev_rec = parse_path(previous)
-        except ReadError as e:
-            report_error(e, lang)
-            raise typer.Exit(2)
-    checked = 0
-    totals = {"error": 0, "warning": 0, "info": 0}
-    if format == "csv":
-        sys.stdout.write(csv_header())
-    records = Parsed(files, lang)
-    for rec in records:
-        findings = check_record(rec, previous=prev_rec, select=sel or None, ignore=ign or None)
-        rec.findings = findings
-        checked += 1
-        for k, v in summary(findings).items():
-            totals[k] += v
-        if format == "json":
-            sys.stdout.write(json_line(rec) + "\n")
-        elif format == "csv":
-            sys.stdout.write(csv_rows(rec.source.path, findings, lang))
-        else:
-            print_text(out, rec.source.path, findings, lang)
-        sys.stdout.flush()
-    if format == "text":
-        out.print(summary_line(checked, totals, records.failed, lang), style="bold red" if totals["error"] else "bold green")
-    raise typer.Exit(2 if records.failed else 1 if totals["error"] else 0)
+    raise typer.Exit(run_check(files, format, select, ignore, previous, lang, jobs, out=out, err=err))
 
 
 @app.command()
@@ -559,8 +481,10 @@ def render(
     err.print(tr(lang, f"已生成 {output}", f"wrote {output}"))
 
 
-def main() -> None:  # the console script
-    app()
+def main() -> None:  # the console script: parse/check start without typer (xxgk.cli_files)
+    from .cli_files import main as fast
+
+    fast()
 
 
 if __name__ == "__main__":
