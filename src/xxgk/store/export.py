@@ -16,54 +16,58 @@ import duckdb
 
 from ..layouts import all_cell_keys
 from .summary import _where
+from .wide import TABLE, q, wide_keys
 
 META_COLUMNS = ("path", "sha256", "agency", "agency_id", "province", "city", "county", "level", "year", "layout", "published", "parser_version")
 FORMATS = ("csv", "xlsx", "parquet")
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def wide_sql(year: int | None = None, region: str | None = None) -> tuple[str, list]:
+def wide_sql(year: int | None = None, region: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
+    """The export's SELECT: reports joined with their row of the wide cell table (no pivot, one pass)."""
     where, params = _where(year, region)
-    keys = ", ".join(f"'{k}'" for k in all_cell_keys())
+    present = set(wide_keys(con)) if con is not None else set(all_cell_keys())
+    cells = ", ".join(f"w.{q(k)}" if k in present else f"CAST(NULL AS DOUBLE) AS {q(k)}" for k in all_cell_keys())
     sql = f"""
-WITH sel AS (SELECT r.* FROM current_reports r WHERE {where}),
-piv AS (
-  PIVOT (SELECT report_id, key, value FROM cells WHERE report_id IN (SELECT id FROM sel))
-  ON key IN ({keys}) USING first(value) GROUP BY report_id
-)
-SELECT s.source_path AS path, s.sha256, coalesce(a.name, s.agency) AS agency, s.agency_id, s.province, s.city, s.county,
-       s.level, s.year, s.layout, s.published, s.parser_version, piv.* EXCLUDE (report_id)
-FROM sel s LEFT JOIN piv ON piv.report_id = s.id LEFT JOIN agencies a ON a.id = s.agency_id
-ORDER BY s.year NULLS LAST, s.province NULLS LAST, s.city NULLS LAST, agency, s.source_path"""
+SELECT r.source_path AS path, r.sha256, coalesce(a.name, r.agency) AS agency, r.agency_id, r.province, r.city, r.county,
+       r.level, r.year, r.layout, r.published, r.parser_version, {cells}
+FROM current_reports r LEFT JOIN {TABLE} w ON w.report_id = r.id LEFT JOIN agencies a ON a.id = r.agency_id
+WHERE {where}
+ORDER BY r.year NULLS LAST, r.province NULLS LAST, r.city NULLS LAST, agency, r.source_path"""
     return sql, params
 
 
+# Memory the database may use while it sorts and writes an export: beyond it DuckDB spills to disk,
+# so an export of any size stays within about a gigabyte.
+EXPORT_MEMORY = "600MB"
+
+
 def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None) -> int:
-    """Write the wide table; return the number of report rows."""
+    """Write the wide table in one streaming pass; return the number of report rows."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    sql, params = wide_sql(year, region)
+    sql, params = wide_sql(year, region, con)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    n = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
     target = str(path).replace("'", "''")
-    if fmt == "csv":
-        _csv(con, sql, params, path)
-    elif fmt == "parquet":
-        con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)", params)
-    else:
-        _xlsx(con, sql, params, path)
-    return n
+    old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{EXPORT_MEMORY}'")
+    try:
+        if fmt == "csv":
+            return _csv(con, sql, params, path)
+        if fmt == "parquet":
+            # COPY reports how many rows it wrote: no counting pass
+            return int(con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, ROW_GROUP_SIZE 100000)", params).fetchone()[0])
+        return _xlsx(con, sql, params, path)
+    finally:
+        con.execute(f"SET memory_limit = '{old}'")
 
 
-def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> None:
+def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> int:
     # written here rather than by COPY so that whole numbers print as 12, not 12.0
     import csv
 
     cur = con.execute(sql, params)
+    n = 0
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow([d[0] for d in cur.description])
@@ -71,23 +75,28 @@ def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> 
             rows = cur.fetchmany(2000)
             if not rows:
                 break
+            n += len(rows)
             w.writerows([["" if v is None else _xl(v) for v in row] for row in rows])
+    return n
 
 
-def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> None:
+def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> int:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("reports")
     cur = con.execute(sql, params)
     ws.append([d[0] for d in cur.description])
+    n = 0
     while True:
         rows = cur.fetchmany(1000)
         if not rows:
             break
+        n += len(rows)
         for row in rows:
             ws.append([_xl(v) for v in row])
     wb.save(str(path))
+    return n
 
 
 def _xl(v):

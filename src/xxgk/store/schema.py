@@ -16,7 +16,7 @@ import duckdb
 DEFAULT_DB = "xxgk.duckdb"
 
 # (version, description, SQL statements)
-MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
+MIGRATIONS: list[tuple[int, str, tuple]] = [
     (
         1,
         "reports, cells, findings, sections, agencies, cross-year checks",
@@ -96,7 +96,28 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
             "CREATE VIEW current_reports AS SELECT * FROM reports WHERE current",
         ),
     ),
+    (
+        2,
+        "report_cells: one row per report, one column per cell key; findings counted on reports",
+        (
+            lambda con: _wide().migrate_wide(con),
+            # pre-aggregates for report lists: single-report findings plus cross-year ones
+            "ALTER TABLE reports ADD COLUMN n_errors INTEGER DEFAULT 0",
+            "ALTER TABLE reports ADD COLUMN n_warnings INTEGER DEFAULT 0",
+            "ALTER TABLE reports ADD COLUMN n_infos INTEGER DEFAULT 0",
+            """UPDATE reports SET n_errors = f.e, n_warnings = f.w, n_infos = f.i
+               FROM (SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS e, count(*) FILTER (WHERE severity = 'warning') AS w,
+                            count(*) FILTER (WHERE severity = 'info') AS i FROM findings GROUP BY report_id) f
+               WHERE f.report_id = reports.id""",
+        ),
+    ),
 ]
+
+
+def _wide():
+    from . import wide
+
+    return wide
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -127,8 +148,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         if version <= have:
             continue
         with transaction(con):
-            for sql in statements:
-                con.execute(sql)
+            for sql in statements:  # SQL, or a function of the connection for a step SQL alone cannot do
+                sql(con) if callable(sql) else con.execute(sql)
             con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, desc])
     return SCHEMA_VERSION
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from .wide import TABLE, q, wide_keys
 from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, T4, T4_SUIT_GROUP, Row
 
 BY = ("region", "level", "agency", "year")
@@ -101,21 +102,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     base = f"""SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
     sel = f"_sel AS ({base})"
     n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
-    keys = summary_keys()
-    # per group and overall (g NULL) in one pass
-    sets = "GROUPING SETS ((s.g, c.key), (c.key))" if by else "s.g, c.key"
-    cells = con.execute(
-        f"""WITH {sel} SELECT s.g, c.key, sum(c.value), count(c.value), count(*) FILTER (WHERE c.blank)
-           FROM cells c JOIN _sel s ON s.id = c.report_id
-           WHERE c.key IN (SELECT unnest(?::VARCHAR[]))
-           GROUP BY {sets}""",
-        [*params, keys],
-    ).fetchall()
-    n_all = sum(n_by_group.values())
-    figures: dict[str | None, dict[str, dict]] = {g: {} for g in n_by_group}
-    for g, key, total, n_values, n_blank in cells:
-        n = n_by_group.get(g, 0) if g is not None else n_all
-        figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
+    figures = _cell_figures(con, sel, params, n_by_group, bool(by))
     findings = _FINDINGS_PER_REPORT
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
@@ -161,6 +148,35 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         out["rates"] = rates_of(total_fig)
         out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
     return out
+
+
+def _cell_figures(con: duckdb.DuckDBPyConnection, sel: str, params: list, n_by_group: dict, grouped: bool) -> dict:
+    """{group (None = all): {key: {sum, reports, blank, missing}}} from the wide table: one column scan per key."""
+    present = set(wide_keys(con))
+    keys = [k for k in summary_keys() if k in present]
+    sets = "GROUPING SETS ((s.g), ())" if grouped else "s.g"
+    aggs = ", ".join(f"sum(w.{q(k)}), count(w.{q(k)})" for k in keys)
+    rows = con.execute(f"WITH {sel} SELECT s.g, {aggs} FROM {TABLE} w JOIN _sel s ON s.id = w.report_id GROUP BY {sets}", params).fetchall()
+    blanks: dict[tuple, int] = {}
+    bsets = "GROUPING SETS ((s.g, b.key), (b.key))" if grouped else "s.g, b.key"
+    for g, key, n in con.execute(
+        f"""WITH {sel} SELECT s.g, b.key, count(*) FROM (SELECT report_id, unnest(blank_keys) AS key FROM {TABLE} WHERE len(blank_keys) > 0) b
+            JOIN _sel s ON s.id = b.report_id GROUP BY {bsets}""",
+        params,
+    ).fetchall():
+        blanks[(g, key)] = n
+    n_all = sum(n_by_group.values())
+    figures: dict[str | None, dict[str, dict]] = {g: {} for g in n_by_group}
+    for row in rows:
+        g = row[0]
+        n = n_by_group.get(g, 0) if g is not None else n_all
+        fig = figures.setdefault(g, {})
+        for i, key in enumerate(keys):
+            total, n_values = row[1 + 2 * i], row[2 + 2 * i]
+            n_blank = blanks.get((g, key), 0)
+            if n_values or n_blank:  # a key no selected report has is left out, as before
+                fig[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
+    return figures
 
 
 _FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
