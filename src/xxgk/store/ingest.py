@@ -41,7 +41,7 @@ from .checks import checker_available, cross_year_findings, run_checks
 from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
 from .bulk import insert_columns
 from .schema import transaction
-from .wide import fill_wide, wide_keys
+from .wide import insert_wide, wide_keys
 
 PARSER_VERSION = __version__
 
@@ -146,10 +146,32 @@ class _Writer:
         self.agencies = AgencyResolver(con)
         self.next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0]
         self.wide_keys = wide_keys(con)
+        self.wide_pos = {k: i for i, k in enumerate(self.wide_keys)}
         self.buf: list[dict] = []
 
     def add(self, item: dict) -> None:
         self.buf.append(item)
+
+    def _insert_wide(self, cells: dict[str, list]) -> None:
+        """The batch's rows of the wide table, straight from the cells being inserted."""
+        pos = self.wide_pos
+        ids: list[int] = []
+        rows, positions, values = [], [], []
+        blanks: dict[int, list[str]] = {}
+        last = None
+        for rid, key, value, blank in zip(cells["report_id"], cells["key"], cells["value"], cells["blank"]):
+            p = pos.get(key)
+            if p is None:  # a key the wide table has no column for (it stays in the long table)
+                continue
+            if rid != last:
+                ids.append(rid)
+                last = rid
+            rows.append(len(ids) - 1)
+            positions.append(p)
+            values.append(float("nan") if value is None else value)
+            if blank:
+                blanks.setdefault(rid, []).append(key)
+        insert_wide(self.con, self.wide_keys, ids, rows, positions, values, blanks)
 
     def flush(self) -> None:
         if not self.buf:
@@ -206,7 +228,7 @@ class _Writer:
                 insert_columns(con, "reports", _REPORT_TYPES, rep)
                 if cells["key"]:
                     insert_columns(con, "cells", _CELL_TYPES, cells)
-                    fill_wide(con, first_id, self.next_id - 1, self.wide_keys)
+                    self._insert_wide(cells)
                 if secs:
                     insert_columns(con, "sections", _SECTION_TYPES, dict(zip(_SECTION_TYPES, zip(*secs))))
                 if finds:
