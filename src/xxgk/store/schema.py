@@ -137,21 +137,21 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply the migrations this database lacks; return its version."""
+def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations this database lacks (up to ``target``, for tests of a migration); return its version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     have = row[0] or 0
     if have > SCHEMA_VERSION:
         raise RuntimeError(f"database schema version {have} is newer than this xxgk ({SCHEMA_VERSION})")
     for version, desc, statements in MIGRATIONS:
-        if version <= have:
+        if version <= have or version > target:
             continue
         with transaction(con):
             for sql in statements:  # SQL, or a function of the connection for a step SQL alone cannot do
                 sql(con) if callable(sql) else con.execute(sql)
             con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, desc])
-    return SCHEMA_VERSION
+    return min(target, SCHEMA_VERSION)
 
 
 def connect(path: str | Path = DEFAULT_DB, read_only: bool = False) -> duckdb.DuckDBPyConnection:
