@@ -163,6 +163,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或目录，目录递归读取 (files or folders, recursive)")],
     db: DbOpt = _DEFAULT_DB,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行解析进程数 (parallel parsing processes)")] = 2,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="交给 Dask 集群解析，如 tcp://10.0.0.5:8786 (parse on a Dask cluster; docs/scale.md)")] = None,
     lang: LangOpt = "zh",
 ) -> None:
     """批量入库：解析、检查并存入数据库，可中断续跑。Ingest reports into the store (resumable)."""
@@ -175,6 +176,15 @@ def ingest(
     for p in missing:
         err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {p}：{tr(lang, '文件不存在', 'no such file')}")
     files = [f for f in files if f.exists()]
+    executor = None
+    if cluster:
+        from .store.cluster import ClusterError, DaskPool
+
+        try:
+            executor = DaskPool(cluster)
+        except ClusterError as e:
+            err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {cluster}：{tr(lang, '无法连接 Dask 集群', 'cannot reach the Dask cluster')}（{e}）")
+            raise typer.Exit(2)
     con = _open_db(db, lang)
     started = time.monotonic()
     with _progress(lang) as prog:
@@ -184,7 +194,12 @@ def ingest(
             dt = max(time.monotonic() - started, 1e-6)
             prog.update(task, completed=done, rate=f"{done / dt:.0f} {tr(lang, '份/秒', 'files/s')}")
 
-        res = run_ingest(con, files, jobs=jobs, progress=on_progress)
+        try:
+            res = run_ingest(con, files, jobs=jobs, progress=on_progress, executor=executor)
+        except RuntimeError as e:  # the workers cannot run, or the cluster went away: what was committed stays
+            con.close()
+            err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e}；{tr(lang, '已提交的结果已保存，重新运行同一命令即可继续', 'what was committed is kept; run the same command again to resume')}")
+            raise typer.Exit(2)
     con.close()
     _print_ingest_result(res, lang)
     if res.interrupted:

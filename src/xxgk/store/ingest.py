@@ -461,7 +461,11 @@ def ingest(
             broken = False
             for handle in ex.wait(list(inflight), batch_seconds):
                 p, sha = inflight.pop(handle)
-                kind, item = ex.outcome(handle)
+                try:
+                    kind, item = ex.outcome(handle)
+                except RuntimeError:  # the executor lost its workers for good (a cluster gone): keep what was received
+                    writer.flush()
+                    raise
                 if kind == DONE:
                     writer.add(item)
                     tick()
