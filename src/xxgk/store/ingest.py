@@ -224,6 +224,16 @@ class _Writer:
                 )
                 self.agencies.write()
                 if parsed:  # an older parser version's rows stay, but are no longer current
+                    # cross-year findings against them stop counting on the reports that hold them
+                    con.execute(
+                        """UPDATE reports SET n_errors = n_errors - d.e, n_warnings = n_warnings - d.w, n_infos = n_infos - d.i
+                           FROM (SELECT f.report_id, count(*) FILTER (WHERE f.severity = 'error') AS e, count(*) FILTER (WHERE f.severity = 'warning') AS w,
+                                        count(*) FILTER (WHERE f.severity = 'info') AS i
+                                 FROM findings f JOIN reports p ON p.id = f.previous_id
+                                 WHERE p.current AND p.sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY f.report_id) d
+                           WHERE d.report_id = reports.id""",
+                        [parsed],
+                    )
                     con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
                 insert_columns(con, "reports", _REPORT_TYPES, rep)
                 if cells["key"]:

@@ -40,9 +40,11 @@ def _filters(year, region, agency_id, level, search, with_errors) -> tuple[str, 
     if level:
         conds.append("r.level = ?")
         params.append(level)
-    if search:
-        conds.append("contains(r.agency, ?)")
-        params.append(search)
+    if search:  # the agencies' names and spellings (a few hundred thousand), not every report's
+        conds.append(
+            "r.agency_id IN (SELECT id FROM agencies WHERE contains(name, ?) UNION ALL SELECT agency_id FROM agency_aliases WHERE contains(spelling, ?))"
+        )
+        params += [search, search]
     if with_errors:
         conds.append("r.n_errors > 0")
     return " AND ".join(conds), params
@@ -65,13 +67,15 @@ def list_reports(
         raise ValueError(f"order must be one of {', '.join(ORDERS)}")
     where, params = _filters(year, region, agency_id, level, search, with_errors)
     total = con.execute(f"SELECT count(*) FROM current_reports r WHERE {where}", params).fetchone()[0]
-    rows = con.execute(
-        f"""SELECT r.id, coalesce(a.name, r.agency) AS agency, r.agency_id, r.year, r.province, r.city, r.county, r.level, r.layout,
-                   r.published, r.source_path, r.format, r.n_errors, r.n_warnings, r.n_infos, r.n_cells, r.n_blank, r.n_uncertain
-            FROM (SELECT * FROM current_reports r WHERE {where}) r LEFT JOIN agencies a ON a.id = r.agency_id
-            ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?""",
-        [*params, int(limit), int(offset)],
-    ).fetchall()
+    cols = """r.id, coalesce(a.name, r.agency) AS agency, r.agency_id, r.year, r.province, r.city, r.county, r.level, r.layout,
+              r.published, r.source_path, r.format, r.n_errors, r.n_warnings, r.n_infos, r.n_cells, r.n_blank, r.n_uncertain"""
+    if "agency" in ORDERS[order]:  # ordered by the display name: join first
+        sql = f"""SELECT {cols} FROM (SELECT * FROM current_reports r WHERE {where}) r LEFT JOIN agencies a ON a.id = r.agency_id
+                  ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?"""
+    else:  # the page first (a top-N over the reports alone), then the names of its agencies
+        sql = f"""SELECT {cols} FROM (SELECT * FROM current_reports r WHERE {where} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?) r
+                  LEFT JOIN agencies a ON a.id = r.agency_id ORDER BY {ORDERS[order]}"""
+    rows = con.execute(sql, [*params, int(limit), int(offset)]).fetchall()
     return {"total": total, "rows": [dict(zip(COLUMNS, row)) for row in rows]}
 
 

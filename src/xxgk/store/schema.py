@@ -107,7 +107,9 @@ MIGRATIONS: list[tuple[int, str, tuple]] = [
             "ALTER TABLE reports ADD COLUMN n_infos INTEGER DEFAULT 0",
             """UPDATE reports SET n_errors = f.e, n_warnings = f.w, n_infos = f.i
                FROM (SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS e, count(*) FILTER (WHERE severity = 'warning') AS w,
-                            count(*) FILTER (WHERE severity = 'info') AS i FROM findings GROUP BY report_id) f
+                            count(*) FILTER (WHERE severity = 'info') AS i FROM findings
+                     -- a cross-year finding against a report that is no longer current does not count
+                     WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM reports WHERE current) GROUP BY report_id) f
                WHERE f.report_id = reports.id""",
         ),
     ),

@@ -99,33 +99,30 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     where, params = _where(year, region)
     gexpr, _ = _GROUP_SQL[by]
-    base = f"""SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
+    base = f"""SELECT r.id, r.n_errors, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
     sel = f"_sel AS ({base})"
     n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
     figures = _cell_figures(con, sel, params, n_by_group, bool(by))
-    findings = _FINDINGS_PER_REPORT
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
-           FROM findings f JOIN _sel s ON s.id = f.report_id
-           WHERE f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports)
+           FROM findings f
+           WHERE f.report_id IN (SELECT id FROM _sel) AND (f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports))
            GROUP BY f.rule ORDER BY 3 DESC, 1""",
         params,
     ).fetchall()
+    # errors and warnings per report are kept on reports by ingest (n_errors, n_warnings): no join with findings
     ranking = con.execute(
-        f"""WITH {sel}, f AS ({findings})
-            SELECT coalesce(a.id, -1), coalesce(a.name, r.agency, '?'), count(DISTINCT r.id),
-                   coalesce(sum(f.errors), 0), coalesce(sum(f.warnings), 0)
-            FROM _sel s JOIN current_reports r ON r.id = s.id LEFT JOIN agencies a ON a.id = r.agency_id
-            LEFT JOIN f ON f.report_id = r.id
-            GROUP BY 1, 2 HAVING coalesce(sum(f.errors), 0) + coalesce(sum(f.warnings), 0) > 0
+        f"""WITH {sel},
+            per AS (SELECT r.agency_id, CASE WHEN r.agency_id IS NULL THEN coalesce(r.agency, '?') END AS written,
+                           count(*) AS n, sum(r.n_errors) AS e, sum(r.n_warnings) AS w
+                    FROM _sel s JOIN current_reports r ON r.id = s.id GROUP BY 1, 2 HAVING sum(r.n_errors) + sum(r.n_warnings) > 0)
+            SELECT coalesce(a.id, -1), coalesce(a.name, per.written, '?'), per.n, per.e, per.w
+            FROM per LEFT JOIN agencies a ON a.id = per.agency_id
             ORDER BY 4 DESC, 5 DESC, 2 LIMIT ?""",
         [*params, top],
     ).fetchall()
     errors_by_group = dict(
-        con.execute(
-            f"WITH {sel}, f AS ({findings}) SELECT s.g, coalesce(sum(f.errors), 0) FROM _sel s LEFT JOIN f ON f.report_id = s.id GROUP BY s.g",
-            params,
-        ).fetchall()
+        con.execute(f"WITH {sel} SELECT s.g, coalesce(sum(s.n_errors), 0) FROM _sel s GROUP BY s.g", params).fetchall()
     )
 
     def block(g: str) -> dict:
@@ -177,11 +174,6 @@ def _cell_figures(con: duckdb.DuckDBPyConnection, sel: str, params: list, n_by_g
             if n_values or n_blank:  # a key no selected report has is left out, as before
                 fig[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
     return figures
-
-
-_FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
-              FROM findings WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM current_reports) GROUP BY report_id"""
-# (a cross-year finding against a report that is no longer current does not count)
 
 
 def _sort_key(g: str):
