@@ -5,7 +5,10 @@ year, layout, published, parser_version`` then every key of
 :func:`xxgk.layouts.all_cell_keys` named exactly as report-json.md
 (``t3.new.total``).  A blank cell, and a cell the report does not have, are
 empty (NULL) — never 0.  Only the newest successful parse of each file is
-exported (view ``current_reports``).
+exported (view ``current_reports``).  One streaming pass over the wide table
+``report_cells`` (no pivot, no counting pass, no sort: rows come in the order
+they were stored), with DuckDB's memory capped — an export of any size stays
+under a gigabyte.
 """
 
 from __future__ import annotations
@@ -27,18 +30,23 @@ def wide_sql(year: int | None = None, region: str | None = None, con: duckdb.Duc
     where, params = _where(year, region)
     present = set(wide_keys(con)) if con is not None else set(all_cell_keys())
     cells = ", ".join(f"w.{q(k)}" if k in present else f"CAST(NULL AS DOUBLE) AS {q(k)}" for k in all_cell_keys())
+    # The wide table is streamed (the probe side); the reports' few columns are what the join holds in memory.
+    # No ORDER BY: sorting two million rows of 250 columns is what made exports need the machine's memory —
+    # the rows come in the order they were stored (ingest order); sort when reading.
     sql = f"""
-SELECT r.source_path AS path, r.sha256, coalesce(a.name, r.agency) AS agency, r.agency_id, r.province, r.city, r.county,
+SELECT r.source_path AS path, r.sha256, r.agency_name AS agency, r.agency_id, r.province, r.city, r.county,
        r.level, r.year, r.layout, r.published, r.parser_version, {cells}
-FROM current_reports r LEFT JOIN {TABLE} w ON w.report_id = r.id LEFT JOIN agencies a ON a.id = r.agency_id
-WHERE {where}
-ORDER BY r.year NULLS LAST, r.province NULLS LAST, r.city NULLS LAST, agency, r.source_path"""
+FROM {TABLE} w RIGHT JOIN (
+    SELECT r.id, r.source_path, r.sha256, coalesce(a.name, r.agency) AS agency_name, r.agency_id, r.province, r.city, r.county,
+           r.level, r.year, r.layout, r.published, r.parser_version
+    FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}
+) r ON w.report_id = r.id"""
     return sql, params
 
 
 # Memory the database may use while it sorts and writes an export: beyond it DuckDB spills to disk,
 # so an export of any size stays within about a gigabyte.
-EXPORT_MEMORY = "600MB"
+EXPORT_MEMORY = "500MB"
 
 
 def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None) -> int:
@@ -56,7 +64,7 @@ def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int
             return _csv(con, sql, params, path)
         if fmt == "parquet":
             # COPY reports how many rows it wrote: no counting pass
-            return int(con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, ROW_GROUP_SIZE 100000)", params).fetchone()[0])
+            return int(con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, ROW_GROUP_SIZE 16384)", params).fetchone()[0])
         return _xlsx(con, sql, params, path)
     finally:
         con.execute(f"SET memory_limit = '{old}'")
