@@ -57,7 +57,9 @@ def report_error(e, lang: str, err=None) -> None:
     (err or _Consoles().err).print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.message(lang)}", markup=True, highlight=False)
 
 
-def run_parse(files: list[Path], format: str = "text", lang: str = "zh", jobs: int | None = None, out=None, err=None) -> int:
+def run_parse(
+    files: list[Path], format: str = "text", lang: str = "zh", jobs: int | None = None, out=None, err=None, provenance: bool = False
+) -> int:
     """Print every file's record (official tables, or JSON lines); the exit status."""
     from .batch import parse_files
     from .read.errors import ReadError
@@ -72,7 +74,7 @@ def run_parse(files: list[Path], format: str = "text", lang: str = "zh", jobs: i
         if format == "json":
             from .model import encode_record
 
-            sys.stdout.write(encode_record(rec).decode("utf-8") + "\n")
+            sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
             sys.stdout.flush()
         else:
             from .render.console import print_record
@@ -168,6 +170,8 @@ def _parser(command: str):
     ap.add_argument("--format", "-f", default="text")
     ap.add_argument("--lang", default="zh")
     ap.add_argument("--jobs", "-j", type=int, default=None)
+    if command == "parse":
+        ap.add_argument("--provenance", action="store_true")
     if command == "check":
         ap.add_argument("--select", action="append")
         ap.add_argument("--ignore", action="append")
@@ -184,7 +188,7 @@ def fast_main(argv: list[str]) -> int | None:
     except _Unsure:
         return None
     if argv[0] == "parse":
-        return run_parse(ns.files, ns.format, ns.lang, ns.jobs)
+        return run_parse(ns.files, ns.format, ns.lang, ns.jobs, provenance=ns.provenance)
     return run_check(ns.files, ns.format, ns.select, ns.ignore, ns.previous, ns.lang, ns.jobs)
 
 

@@ -40,20 +40,26 @@ from ..layouts import (
     T3_2021_ROWS,
     T3_APPLICANT_GROUP,
     T3_HEADER_GROUP,
+    T3_LABEL_COLUMNS,
     T3_NOTE_KEY,
     T4,
     T4_SUIT_GROUP,
     Column,
+    label_span,
     Group,
     Layout,
     Row,
     Table,
 )
+from ..model import CellSource
 from ..text import norm_label, strip_numbering, numbering_of
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
 from .tokens import Token
+
+# the words of a note about a row whose figures cannot be placed in its columns (rule XG109)
+UNPLACED = "无法确定各数字所属的列："
 
 # how much longer than its key phrase a cell may be and still be a label
 _LABEL_SLACK = 24
@@ -65,6 +71,8 @@ class RowHit:
     group: Group | None
     values: list[Token] = field(default_factory=list)
     line: int = -1
+    how: str = "label"  # how the row was placed (model.PLACEMENTS)
+    label: Token | None = None  # the label's token
 
 
 @dataclass
@@ -76,6 +84,7 @@ class TableResult:
     used_lines: set[int] = field(default_factory=set)
     tables_found: list[str] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, CellSource] = field(default_factory=dict)
 
 
 @cache
@@ -100,17 +109,64 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     if not tok.norm or tok.value:
         return False
     exact, forms, keys, label_len = spec
-    body = tok.body
-    if body is None:
-        body = tok.body = strip_numbering(tok.norm)
-        if _DIGIT.search(body):
-            body = tok.body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+    body = _body(tok)
     if body == "\0":
         return False
     if exact:
         return body in forms
-    n = tok.norm
+    n = body
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
+
+
+# a note in brackets after a label: 规章（设区的市、自治州人民政府应提供相关数据）
+_NOTE = re.compile(r"(?<=.)\([^()]*\)|(?<=.)\([^()]*$")
+
+
+def _body(tok: Token) -> str:
+    """A token's label body: numbering and bracketed notes removed ("\\0" for prose), computed once."""
+    body = tok.body
+    if body is None:
+        body = strip_numbering(tok.norm)
+        if "(" in body:
+            body = _NOTE.sub("", body) or body
+        if _DIGIT.search(body):
+            body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+        tok.body = body
+    return body
+
+
+def _near(key: str, text: str) -> bool:
+    """``key`` stands in ``text`` with one character written differently (行政事业型收费)."""
+    m = len(key)
+    for i in range(len(text) - m + 1):
+        diff = 0
+        for a, b in zip(key, text[i : i + m]):
+            if a != b:
+                diff += 1
+                if diff > 1:
+                    break
+        if diff == 1:
+            return True
+    return False
+
+
+@cache
+def _halves(tkey: str, template: str) -> re.Pattern[str]:
+    """Either half of every key phrase (of four or more characters) of a table's rows."""
+    table = LAYOUTS[template].table(tkey)
+    halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
+    return re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+
+
+def matches_nearly(tok: Token, row: Row | Group) -> bool:
+    """A label with one character mistyped in one of its key phrases (of four or more characters)."""
+    exact, forms, keys, label_len = _match_spec(row)
+    body = _body(tok)
+    if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
+        return False
+    # with one character changed, one half of the key still stands intact:
+    # two substring searches rule out almost every token before the slow scan
+    return any(len(k) >= 4 and (k[: len(k) // 2] in body or k[len(k) // 2 :] in body) and _near(k, body) for k in keys)
 
 
 def _bare_label(tok: Token, table: Table) -> bool:
@@ -144,6 +200,7 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.halves = _halves(table.key, layout.template)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -171,13 +228,22 @@ class _TableReader:
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
-            return RowHit(row, None, line=tok.line)
+            return RowHit(row, None, line=tok.line, label=tok)
+        # a key phrase with one character mistyped, where only one free row has it
+        body = _body(tok)
+        if body == "\0" or not self.halves.search(body):
+            near = []
+        else:
+            near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
+        if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
+            self.last_index = near[0]
+            return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
         for g, spec in zip(self.groups, self.group_specs):
             if _matches(tok, spec):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
                 if first is not None and first > min(self.last_index, start - 1):
-                    return RowHit(None, g, line=tok.line)
+                    return RowHit(None, g, line=tok.line, label=tok)
         return None
 
     def names_a_row(self, tok: Token) -> bool:
@@ -224,11 +290,14 @@ class _RowRead:
     texts: list[str | None]
     uncertain: set[int]
     decoded: glued.Decoded | None = None
+    how: str = "label"
 
 
 def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -> _RowRead | None:
     row = hit.row
+    how = hit.how
     if row is None and hit.group is not None:
+        how = "group"
         if not hit.values or all(not v.text for v in hit.values):
             return None
         target = hit.group.collapses_to
@@ -256,15 +325,27 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
         decoded = glued.decode(texts, cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
+            how = "glued"
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    return _RowRead(row, cols, values, texts, uncertain, decoded)
+    if 0 < len([t for t in texts if t]) and len(texts) < len(cols) and not all(v.grid and v.reliable for v in values):
+        # fewer figures than columns where an empty cell leaves no trace: which
+        # column each figure belongs to is unknown — reported, not guessed
+        found = len([t for t in texts if t])
+        res.notes.append(
+            f"{table.key}.{row.key}: {UNPLACED} 只读到 {found} 个数字（应有 {len(cols)} 个），空白单元格在原文中没有标记"
+        )
+        texts = [None] * len(cols)
+        uncertain = set(range(len(cols)))
+        how = "unplaced"
+    return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None) -> None:
+def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None, how: str = "label") -> None:
     """One cell into the result: its value, its raw text when not a plain number,
-    whether it is uncertain, and the OCR confidence of the token it came from."""
+    whether it is uncertain, the OCR confidence of the token it came from, and
+    where it came from and how it was placed."""
     cv: CellValue = parse_cell(text, kind)
     res.cells[key] = cv.value
     if cv.raw is not None:
@@ -273,13 +354,23 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
         res.uncertain.append(key)
     if source is not None and source.conf is not None:
         res.confidence[key] = source.conf
+    res.sources[key] = _source(source, how, text)
+
+
+def _source(tok: Token | None, how: str, text: str | None) -> CellSource:
+    if tok is None:
+        return CellSource(how=how, text=text or "")
+    return CellSource(how=how, text=tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), block=tok.block,
+                      row=tok.row, col=tok.col + 1 if tok.grid else None, line=tok.at, page=tok.page)
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
+    # figures decoded from glued text no longer stand one a token: the row's first token is their source
+    whole = rr.decoded is not None or rr.how == "unplaced"
     for i, col in enumerate(rr.cols[: len(texts)]):
-        source = rr.values[i] if i < len(rr.values) else None
-        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source)
+        source = (rr.values[0] if rr.values else None) if whole else (rr.values[i] if i < len(rr.values) else None)
+        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source, rr.how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -318,12 +409,19 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     """
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
+    stray: dict[str, list[Token]] = {}
     if table.columns:
         # a stray figure after a label (less than half a row) is not its row
         ncols = len([c for c in table.columns if not c.optional])
         for h in hits:
             if h.row is not None and h.values and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
-                res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
+                if not all(v.grid and v.reliable for v in h.values) and any(v.text for v in h.values):
+                    # figures whose empty neighbours the source cannot show (cells
+                    # on lines of their own): unless a row of figures comes for
+                    # this label, the row is there but cannot be placed
+                    stray[h.row.key] = list(h.values)
+                else:
+                    res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
                 h.values = []
     # rows whose label stands out of the layout's order are figures without a
     # (trustworthy) label: keep the longest run of labelled rows in order
@@ -332,7 +430,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     keep = set(_increasing([index[hits[k].row.key] for k in valued], valued)) if not table.blocks else set(valued)
     hits = [h if (h.row is None or not h.values or h.row.key not in index or k in keep) else RowHit(None, None, h.values, h.line) for k, h in enumerate(hits)]
     if not any(h.row is None and h.group is None for h in hits):
-        return hits, set()
+        return _restore_stray(hits, stray), set()
     anchored = {index[h.row.key] for h in hits if h.row is not None and h.values and h.row.key in index}
     out: list[RowHit] = []
     uncertain_rows: set[str] = set()
@@ -350,7 +448,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
             if k >= len(free):
                 res.notes.append(f"{table.key}: 一行数字找不到所属的行，已忽略")
                 continue
-            out.append(RowHit(free[k], None, orphan.values, orphan.line))
+            out.append(RowHit(free[k], None, orphan.values, orphan.line, how="orphan"))
             anchored.add(index[free[k].key])
             if len(pending) != len(free):
                 uncertain_rows.add(free[k].key)
@@ -377,10 +475,155 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
                 continue
             seen.add(h.row.key)
         final.append(h)
-    return final, uncertain_rows
+    return _restore_stray(final, stray), uncertain_rows
 
 
-def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult, prose: list[str] = ()) -> None:
+def _restore_stray(hits: list[RowHit], stray: dict[str, list[Token]]) -> list[RowHit]:
+    """A label whose few figures no row of figures replaced keeps them (to be reported unplaced)."""
+    for h in hits:
+        if h.row is not None and not h.values and h.row.key in stray:
+            h.values = stray[h.row.key]
+    return hits
+
+
+def _full_label_area(table: Table, hits: list[RowHit]) -> set[int]:
+    """A grid that writes 表三's whole label area, three columns, on every line
+    (a numbered sub-row's label in the third column: ``| | | 2.重复申请 | …``):
+    the cells of a line left of the figures are label cells, never figures."""
+    if table.key != "t3":
+        return set()
+    area = T3_LABEL_COLUMNS
+    full = {
+        h.label.block
+        for h in hits
+        if h.row is not None and h.label is not None and h.label.grid and label_span(table, h.row) == 1 and h.label.col == area - 1
+    }
+    for h in hits:
+        lab = h.label
+        if lab is None or lab.block not in full:
+            continue
+        h.values = [v for v in h.values if not (v.line == lab.line and v.col < area and not v.text)]
+    return full
+
+
+def _streamed(h: RowHit) -> bool:
+    """The row's cells stand on lines of their own (a stream of cells), not on its label's line."""
+    return h.label is not None and h.label.at is not None and any(v.at != h.label.at for v in h.values)
+
+
+def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: set[int] = frozenset()) -> None:
+    """Rows whose cells are exactly their figures plus the empty cells of the
+    merged labels around them, as the official form merges them.
+
+    Written one cell a line, a row's figures are preceded by the rest of its
+    own label (``一、本年新收… |`` / ``||``: two more columns) and followed by
+    the rest of the next row's label, which the stream puts before that
+    label.  A row holding exactly that many cells, empty where the merges
+    are, keeps only its figures."""
+    labelled = [h for h in hits if h.row is not None and h.label is not None and h.label.grid and h.label.reliable]
+    # a grid that pads its rows at the end (a row with more cells than
+    # columns whose first cell after the label holds a figure) is left alone
+    # (in a stream of cells the extra cells at a row's end are the next label's)
+    padded = {
+        h.label.block
+        for h in labelled
+        if len(h.values) > len(_columns(table, h.row, org_subtotal))
+        and h.values[0].text
+        and h.values[0].line == h.label.line
+        and not _streamed(h)
+    }
+    for i, h in enumerate(labelled):
+        n = len(_columns(table, h.row, org_subtotal))
+        stream = _streamed(h)
+        if len(h.values) <= n or (h.label.block in padded and not stream):
+            continue
+        lead = label_span(table, h.row) - 1
+        nxt = labelled[i + 1] if i + 1 < len(labelled) else None
+        trail = label_span(table, nxt.row) - 1 if stream and nxt is not None and nxt.label.block == h.label.block else 0
+        vals = h.values
+        # the empty cells of one filler line (|||) closing the row
+        fill = 0
+        if vals and not vals[-1].text and vals[-1].at in fillers:
+            last = vals[-1].at
+            while fill < len(vals) and not vals[-1 - fill].text and vals[-1 - fill].at == last:
+                fill += 1
+        # a row written on its line ends there: empty cells from the next line
+        # are the merged cells before the next label
+        other = 0
+        if all(v.at == h.label.at for v in vals if v.text):
+            while other < len(vals) and not vals[-1 - other].text and vals[-1 - other].at != h.label.at:
+                other += 1
+        # the next row's merged cells stand before or after its label, as pages write them
+        for tr in dict.fromkeys((trail, 0, fill, trail + fill, other)):
+            if (lead or tr) and len(vals) == n + lead + tr and not any(v.text for v in vals[:lead]) and not any(
+                v.text for v in vals[len(vals) - tr :]
+            ):
+                h.values = vals[lead : len(vals) - tr]
+                break
+
+
+def _drop_fillers(hit: RowHit, ncols: int, fillers: set[int]) -> None:
+    """A row with more cells than columns loses the empty cells of filler
+    lines at its end first (``|||`` after a row)."""
+    while len(hit.values) > ncols and not hit.values[-1].text and hit.values[-1].at in fillers:
+        hit.values.pop()
+
+
+def _drop_label_span(table: Table, hits: list[RowHit], line_cells: dict[int, int], org_subtotal: bool, fillers: set[int] = frozenset()) -> None:
+    """Empty cells that are the rest of a label spanning several columns.
+
+    In the official form a row's label covers one to three columns of 表三's
+    label area (:func:`layouts.label_span`): 一、本年新收… three, （七）总计 two,
+    2.重复申请 one.  Pages that write merged cells as empty cells put those
+    after the label (``（六）其他处理 | | 162 | …``), where they look like blank
+    figures; pages that pad rows put empty cells at the end instead.  When a
+    line holds more cells than its label and figures, which of the two the
+    grid does is read from its spanning rows: one whose last cell holds a
+    figure has its extra cells after the label; one whose first cell after
+    the label holds a figure has them at the end.  Only a grid that shows the
+    first kind, and no row of the second, has empty cells after a label dropped
+    (at most as many as the label spans)."""
+    candidates: list[tuple[RowHit, int]] = []
+    full = _full_label_area(table, hits)
+    hits = [h for h in hits if h.label is None or h.label.block not in full]
+    _exact_spans(table, hits, org_subtotal, fillers)
+    for h in hits:
+        if h.row is not None:
+            _drop_fillers(h, len(_columns(table, h.row, org_subtotal)), fillers)
+    for h in hits:
+        lab = h.label
+        if lab is None or h.row is None or not lab.grid or not lab.reliable:
+            continue
+        extra = label_span(table, h.row) - 1
+        excess = min(line_cells.get(lab.line, 0) - (lab.col + 1), len(h.values)) - len(_columns(table, h.row, org_subtotal))
+        if extra > 0 and excess > 0:
+            candidates.append((h, min(extra, excess)))
+    evidence: dict[int, set[str]] = {}
+    for h, _ in candidates:
+        same_line = [v for v in h.values if v.line == h.label.line]
+        if not same_line:
+            continue
+        if same_line[-1].text and (same_line[-1].col == line_cells.get(h.label.line, 0) - 1 or same_line[-1] is h.values[-1]):
+            evidence.setdefault(h.label.block, set()).add("span")
+        if same_line[0].text and same_line[0].col == h.label.col + 1:
+            evidence.setdefault(h.label.block, set()).add("pad")
+    for h, n in candidates:
+        lab = h.label
+        if evidence.get(lab.block) != {"span"}:
+            continue
+        h.values = [v for v in h.values if not (v.line == lab.line and lab.col < v.col <= lab.col + n and not v.text)]
+
+
+def _assign_table(
+    table: Table,
+    hits: list[RowHit],
+    org_subtotal: bool,
+    res: TableResult,
+    prose: list[str] = (),
+    line_cells: dict[int, int] | None = None,
+    fillers: set[int] = frozenset(),
+) -> None:
+    _drop_label_span(table, hits, line_cells or {}, org_subtotal, fillers)
     hits, uncertain_rows = _align_orphans(table, hits, res)
     reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
     for rr in reads:
@@ -490,9 +733,17 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
 
     # grid lines whose non-empty cells are all figures (a row of 表四)
     value_lines: dict[int, bool] = {}
+    # grid lines that hold figures at all (a stream of cells puts 表四's figures
+    # on the line of its last header cell)
+    figure_lines: set[int] = set()
+    line_cells: dict[int, int] = {}  # how many cells each grid line holds
     for tok in tokens:
+        if tok.grid:
+            line_cells[tok.line] = line_cells.get(tok.line, 0) + 1
         if tok.grid and tok.text:
             value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
+            if tok.value:
+                figure_lines.add(tok.line)
 
     def close_row() -> None:
         nonlocal current
@@ -533,11 +784,17 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 t4_done = bool(t4_values or t4_header)
                 state = None
                 continue
-            in_value_row = tok.grid and value_lines.get(tok.line, False)
+            in_value_row = tok.grid and (value_lines.get(tok.line, False) or (tok.line in figure_lines and ti > 0 and tokens[ti - 1].line == tok.line and (tokens[ti - 1].value or _is_t4_header(tokens[ti - 1]))))
             if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
-                if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
+                # blanks before the first figure may be a separator of the
+                # stream (a lone "|" between rows) as well as blank cells: the
+                # table ends at 15 cells after them, or where its figures stop
+                lead = next((k for k, v in enumerate(t4_values) if v.text), len(t4_values))
+                if len(t4_values) - (lead if lead < len(t4_values) else 0) >= _T4_CELLS and sum(
+                    len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values
+                ) >= _T4_CELLS:
                     t4_done = True
                     state = None
             elif _is_t4_header(tok):
@@ -621,23 +878,49 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 close_row()
     close_row()
 
+    fillers = _filler_lines(tokens)
     for key, rd in readers.items():
         table = rd.table
         if not rd.hits:
             continue
         res.tables_found.append(key)
         prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
-        _assign_table(table, rd.hits, rd.org_subtotal, res, prose)
+        _assign_table(table, rd.hits, rd.org_subtotal, res, prose, line_cells, fillers)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
-        _assign_t4(t4, t4_values, res)
+        _assign_t4(t4, t4_values, res, fillers)
     return res
 
 
-def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
-    texts: list[str | None] = [v.text for v in values]
+_T4_CELLS = len(T4.rows) * len(T4.columns)
+
+
+def _filler_lines(tokens: list[Token]) -> set[int]:
+    """Source lines that hold two or more cells of a grid, all empty (``|||``
+    between a header and its figures): fillers, not blank figures."""
+    count: dict[int, int] = {}
+    texts: set[int] = set()
+    for t in tokens:
+        if t.grid and t.at is not None:
+            count[t.at] = count.get(t.at, 0) + 1
+            if t.text:
+                texts.add(t.at)
+    return {line for line, n in count.items() if n >= 2 and line not in texts}
+
+
+def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[int] = frozenset()) -> None:
     cols = [(r, c) for r in t4.rows for c in t4.columns]
+    # more cells than the table has: empty cells of filler lines go first, then
+    # blanks at the end (padding), then those in front (separators)
+    values = list(values)
+    while len(values) > len(cols) and any(not v.text and v.at in fillers for v in values):
+        values.remove(next(v for v in values if not v.text and v.at in fillers))
+    while len(values) > len(cols) and not values[-1].text:
+        values.pop()
+    while len(values) > len(cols) and not values[0].text:
+        values.pop(0)
+    texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
     if len(texts) < len(cols):
         decoded = glued.decode_groups(texts, [c for _, c in cols], len(t4.columns))
@@ -646,5 +929,6 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     if not texts:
         texts = [None] * len(cols)
     for i, (r, c) in enumerate(cols[: len(texts)]):
-        source = values[i] if i < len(values) else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source)
+        glued_figures = bool(values) and len(values) < len(cols)
+        source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source, "glued" if glued_figures else "t4-sequence")
