@@ -13,6 +13,7 @@ under a gigabyte.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -44,9 +45,10 @@ FROM {TABLE} w RIGHT JOIN (
     return sql, params
 
 
-# Memory the database may use while it sorts and writes an export: beyond it DuckDB spills to disk,
-# so an export of any size stays within about a gigabyte.
-EXPORT_MEMORY = "500MB"
+# Memory the database may use while it writes an export (the reports' columns held by the join, the
+# row groups being written): beyond it DuckDB spills to disk, so an export of any size stays within about
+# a gigabyte of memory.  XXGK_EXPORT_MEMORY changes it (a DuckDB size, e.g. 400MB).
+EXPORT_MEMORY = os.environ.get("XXGK_EXPORT_MEMORY", "800MB")
 
 
 def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None) -> int:
