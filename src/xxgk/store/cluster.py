@@ -58,9 +58,10 @@ class DaskPool(Executor):
     def submit(self, path: str, sha: str | None):
         return self.client.submit(parse_task, path, sha, key=f"xxgk-parse-{uuid.uuid4().hex}", pure=False)
 
-    def wait(self, handles: list, timeout: float) -> list:
+    def wait(self, handles, timeout: float) -> list:
         from distributed import wait as dask_wait
 
+        handles = list(handles)
         try:
             with self.client.as_current():
                 dask_wait(handles, timeout=timeout, return_when="FIRST_COMPLETED")
@@ -71,15 +72,16 @@ class DaskPool(Executor):
     def outcome(self, handle) -> tuple[str, dict | None]:
         from distributed import KilledWorker
 
-        if handle.status == "finished":
+        try:
+            # a result lost with its worker (killed after it finished the task) is computed again by the
+            # scheduler, since this client still wants it: result() waits for that
             return DONE, handle.result()
-        if handle.status == "error":
-            exc = handle.exception()
-            if isinstance(exc, KilledWorker):  # it killed every worker it was given: this file's fault
-                return DIED, None
-            raise ClusterError(f"a parsing task failed on the cluster: {type(exc).__name__}: {exc}")
-        # cancelled or lost: the scheduler went away — stop, what was committed stays (resume later)
-        raise ClusterError(f"the cluster lost the work ({handle.status}); run the same command again to resume")
+        except KilledWorker:  # it killed every worker it was given: this file's fault
+            return DIED, None
+        except Exception as exc:  # cancelled (the scheduler went away) or a failure outside parse_one
+            raise ClusterError(
+                f"the cluster lost the work ({handle.status}: {type(exc).__name__} {exc}); run the same command again to resume"
+            ) from None
 
     def recover(self) -> None:  # never BROKEN: the scheduler reschedules a dead worker's tasks itself
         pass

@@ -24,10 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import queue
 import signal
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -308,7 +309,8 @@ class Executor:
     """Where files are parsed: the seam between the ingest loop and the workers.
 
     ``submit`` starts ``parse_one(path, sha)`` somewhere and returns a handle;
-    ``wait`` returns the handles finished within ``timeout`` seconds;
+    ``wait(handles, timeout)`` returns those of ``handles`` (a collection of the
+    handles in flight) that finished within ``timeout`` seconds;
     ``outcome`` is ``(DONE, item)``, ``(DIED, None)`` when this file's task
     killed its worker by itself, or ``(BROKEN, None)`` when the executor lost
     its workers and cannot tell whose fault it was (then :meth:`recover` gives a
@@ -337,6 +339,7 @@ class LocalPool(Executor):
         self.capacity = self.jobs * 64  # enough queued work to keep the workers busy while the writer commits
         self.pool: ProcessPoolExecutor | None = None
         self.restarts = 0
+        self.finished: queue.SimpleQueue = queue.SimpleQueue()
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -346,11 +349,21 @@ class LocalPool(Executor):
     def submit(self, path: str, sha: str | None) -> Future:
         if self.pool is None:
             self.pool = self._start()
-        return self.pool.submit(parse_one, path, sha)
+        fut = self.pool.submit(parse_one, path, sha)
+        fut.add_done_callback(self.finished.put)  # registered once, when submitted
+        return fut
 
-    def wait(self, handles: list, timeout: float) -> list:
-        done, _ = wait(handles, timeout=timeout, return_when=FIRST_COMPLETED)
-        return list(done)
+    def wait(self, handles, timeout: float) -> list:
+        """The handles that finished: read from the queue their callbacks fill — no waiter is
+        registered on every pending future at each call (``concurrent.futures.wait`` would)."""
+        out = []
+        try:
+            out.append(self.finished.get(timeout=timeout))
+            while True:
+                out.append(self.finished.get_nowait())
+        except queue.Empty:
+            pass
+        return [f for f in out if f in handles]  # a future of a pool given up after a crash is no longer asked for
 
     def outcome(self, handle: Future) -> tuple[str, dict | None]:
         try:
@@ -469,7 +482,7 @@ def ingest(
             if not inflight:
                 continue
             broken = False
-            for handle in ex.wait(list(inflight), batch_seconds):
+            for handle in ex.wait(inflight, batch_seconds):
                 p, sha = inflight.pop(handle)
                 try:
                     kind, item = ex.outcome(handle)
