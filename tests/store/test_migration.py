@@ -34,7 +34,14 @@ def test_an_ingested_store_taken_back_to_version_1_migrates_to_what_ingest_write
     assert res.ingested == 17
     wide, counts = _wide_rows(con), _counts(con)
     assert len(wide) == 17 and any(n for _, n, _, _ in counts)
-    # back to version 1: as a store written before this schema
+    # back to version 1: as a store written before this schema (version 3's copies and register undone too)
+    con.execute("DROP VIEW parsed_reports")
+    con.execute("DROP VIEW current_reports")
+    for col in ("counted", "primary_id", "variant"):
+        con.execute(f"ALTER TABLE reports DROP COLUMN {col}")
+    con.execute("CREATE VIEW current_reports AS SELECT * FROM reports WHERE current")
+    con.execute("DROP TABLE register")
+    con.execute("ALTER TABLE agencies DROP COLUMN region_source")
     con.execute("DROP TABLE report_cells")
     for col in ("n_errors", "n_warnings", "n_infos"):
         con.execute(f"ALTER TABLE reports DROP COLUMN {col}")
