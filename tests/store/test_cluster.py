@@ -45,7 +45,7 @@ def store_rows(con) -> dict[str, list]:
     sha = "(SELECT sha256 FROM reports x WHERE x.id = {})"
     wide_cols = [c for (c,) in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'report_cells' AND column_name <> 'report_id'").fetchall()]
     queries = {
-        "reports": "SELECT * EXCLUDE (id, agency_id, parsed_at, source_path), regexp_replace(source_path, '^.*/', '') FROM reports",
+        "reports": f"SELECT r.* EXCLUDE (id, agency_id, parsed_at, source_path, primary_id), regexp_replace(r.source_path, '^.*/', ''), {sha.format('r.primary_id')} FROM reports r",
         "cells": f"SELECT {sha.format('c.report_id')}, c.* EXCLUDE (report_id) FROM cells c",
         "sections": f"SELECT {sha.format('s.report_id')}, s.* EXCLUDE (report_id) FROM sections s",
         "findings": f"SELECT {sha.format('f.report_id')}, {sha.format('f.previous_id')}, f.* EXCLUDE (report_id, previous_id) FROM findings f",
