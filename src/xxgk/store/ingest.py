@@ -273,11 +273,16 @@ def ingest(
     parser_version: str = PARSER_VERSION,
     progress: Callable[[int, int], None] | None = None,
     cross_year: bool = True,
+    result: IngestResult | None = None,
 ) -> IngestResult:
-    """Ingest files into the store (see the module doc).  Ctrl-C commits what is done and returns."""
+    """Ingest files into the store (see the module doc).  Ctrl-C commits what is done and returns.
+
+    ``result``, when given, is filled as the run goes (a caller in another thread reads the
+    failures so far from it, e.g. the desk's progress bar)."""
     t0 = time.monotonic()
     files = [str(p) for p in paths]
-    res = IngestResult(total=len(files))
+    res = result if result is not None else IngestResult()
+    res.total = len(files)
     # files that failed before are tried again (a reader may have been installed since); their old row is replaced
     known = {r[0] for r in con.execute("SELECT sha256 FROM reports WHERE parser_version = ? AND error IS NULL", [parser_version]).fetchall()}
     writer = _Writer(con, parser_version, res)

@@ -70,7 +70,8 @@ def summary_keys() -> list[str]:
     return keys
 
 
-def _where(year: int | None, region: str | None, agency: str | None = None) -> tuple[str, list]:
+def where_clause(year: int | None, region: str | None, agency: int | str | None = None) -> tuple[str, list]:
+    """The WHERE of a selection of reports ``r``: year, region (province, city or county, by prefix), agency id."""
     conds, params = ["TRUE"], []
     if year is not None:
         conds.append("r.year = ?")
@@ -82,6 +83,9 @@ def _where(year: int | None, region: str | None, agency: str | None = None) -> t
         conds.append("r.agency_id = ?")
         params.append(int(agency))
     return " AND ".join(conds), params
+
+
+_where = where_clause
 
 
 _GROUP_SQL = {
@@ -116,7 +120,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     for g, key, total, n_values, n_blank in cells:
         n = n_by_group.get(g, 0) if g is not None else n_all
         figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
-    findings = _FINDINGS_PER_REPORT
+    findings = FINDINGS_PER_REPORT
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
            FROM findings f JOIN _sel s ON s.id = f.report_id
@@ -134,16 +138,19 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
             ORDER BY 4 DESC, 5 DESC, 2 LIMIT ?""",
         [*params, top],
     ).fetchall()
-    errors_by_group = dict(
-        con.execute(
-            f"WITH {sel}, f AS ({findings}) SELECT s.g, coalesce(sum(f.errors), 0) FROM _sel s LEFT JOIN f ON f.report_id = s.id GROUP BY s.g",
+    errors_by_group = {
+        g: (e, n)
+        for g, e, n in con.execute(
+            f"""WITH {sel}, f AS ({findings}) SELECT s.g, coalesce(sum(f.errors), 0), count(*) FILTER (WHERE f.errors > 0)
+                FROM _sel s LEFT JOIN f ON f.report_id = s.id GROUP BY s.g""",
             params,
         ).fetchall()
-    )
+    }
 
     def block(g: str) -> dict:
         fig = figures.get(g, {})
-        return {"reports": n_by_group.get(g, 0), "cells": fig, "rates": rates_of(fig), "errors": int(errors_by_group.get(g, 0) or 0)}
+        e, n_err = errors_by_group.get(g, (0, 0))
+        return {"reports": n_by_group.get(g, 0), "cells": fig, "rates": rates_of(fig), "errors": int(e or 0), "reports_with_errors": int(n_err or 0)}
 
     out: dict = {
         "filter": {"year": year, "region": region, "by": by},
@@ -160,10 +167,29 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         out["cells"] = total_fig
         out["rates"] = rates_of(total_fig)
         out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
+        out["reports_with_errors"] = sum(grp["reports_with_errors"] for grp in out["groups"])
+    if year is not None:
+        out["coverage"] = coverage(con, year, region)
     return out
 
 
-_FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings
+def coverage(con: duckdb.DuckDBPyConnection, year: int, region: str | None = None) -> dict:
+    """Reports received vs expected for a year: the agencies of the region that reported in any year are
+    expected every year; ``missing`` names those without a report for ``year``."""
+    where, params = where_clause(None, region)
+    rows = con.execute(
+        f"""WITH known AS (SELECT DISTINCT r.agency_id FROM current_reports r WHERE r.agency_id IS NOT NULL AND {where}),
+                 got AS (SELECT DISTINCT agency_id FROM current_reports WHERE year = ?)
+            SELECT k.agency_id, coalesce(a.name, '?'), k.agency_id IN (SELECT agency_id FROM got)
+            FROM known k LEFT JOIN agencies a ON a.id = k.agency_id ORDER BY 2""",
+        [*params, int(year)],
+    ).fetchall()
+    missing = [{"agency_id": i, "agency": n} for i, n, got in rows if not got]
+    return {"year": int(year), "expected": len(rows), "received": len(rows) - len(missing), "missing": missing[:200], "missing_count": len(missing)}
+
+
+FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings,
+              count(*) FILTER (WHERE severity = 'info') AS infos
               FROM findings WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM current_reports) GROUP BY report_id"""
 # (a cross-year finding against a report that is no longer current does not count)
 
