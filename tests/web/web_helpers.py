@@ -11,6 +11,7 @@ import shutil
 import socket
 import threading
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +55,7 @@ def desk_server(db: Path, jobs: int = 1, limits=None):
 
 
 def get(url: str) -> tuple[int, bytes, dict]:
+    url = urllib.parse.quote(url, safe=":/?&=%#+")
     try:
         with urllib.request.urlopen(url, timeout=60) as r:
             return r.status, r.read(), dict(r.headers)

@@ -86,6 +86,12 @@ def parse_one(path: str) -> dict:
         return _fail(path, sha, fmt, e.message("zh"), e.message("en"))
     except Exception as e:  # an extractor bug must not stop the batch
         return _fail(path, sha, fmt, f"{path}：解析失败（{type(e).__name__}: {e}）", f"{path}: parsing failed ({type(e).__name__}: {e})")
+    if not rec.cells and not rec.sections and rec.meta.year is None:  # nothing of an annual report in it
+        return _fail(
+            path, sha, fmt,
+            f"{path}：不像政府信息公开工作年度报告（未找到年度、标准章节或统计表），未入库",
+            f"{path}: does not look like an annual disclosure report (no year, standard sections or tables found); not stored",
+        )
     try:
         findings, checked = run_checks(rec)
     except Exception as e:
