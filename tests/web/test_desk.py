@@ -261,3 +261,23 @@ def test_cli_on_a_store_the_desk_holds(tmp_path):
         proc.wait(timeout=30)
     assert not Path(str(db) + ".serve.json").exists()
     assert runner.invoke(cli_app, ["summary", "--db", str(db)]).exit_code == 0  # free again
+
+
+def test_closing_the_desk_mid_ingest_keeps_what_was_stored(tmp_path):
+    import multiprocessing
+
+    db = tmp_path / "stop.duckdb"
+    with desk_server(db, jobs=2) as (base, desk):
+        status, body = post_files(base + "/upload", synthetic(150, 9, "丙"))
+        job = desk.job(json.loads(body)["job"])
+        end = time.time() + 120
+        while job.done < 5 and time.time() < end:
+            time.sleep(0.05)
+    # the context closed the desk: the ingest stopped between batches and its workers ended
+    assert job.state in ("done", "error") and job.finished is not None
+    assert [p for p in multiprocessing.active_children() if "Process" in type(p).__name__ and p.is_alive()] == []
+    con = connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM current_reports").fetchone()[0] == job.result.ingested
+    finally:
+        con.close()

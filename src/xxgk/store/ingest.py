@@ -280,11 +280,13 @@ def ingest(
     progress: Callable[[int, int], None] | None = None,
     cross_year: bool = True,
     result: IngestResult | None = None,
+    stop_event=None,
 ) -> IngestResult:
     """Ingest files into the store (see the module doc).  Ctrl-C commits what is done and returns.
 
     ``result``, when given, is filled as the run goes (a caller in another thread reads the
-    failures so far from it, e.g. the desk's progress bar)."""
+    failures so far from it, e.g. the desk's progress bar); ``stop_event`` (a threading.Event),
+    when set, stops the run between batches as Ctrl-C does, and waits for the workers to end."""
     t0 = time.monotonic()
     files = [str(p) for p in paths]
     res = result if result is not None else IngestResult()
@@ -331,7 +333,7 @@ def ingest(
     restarts = 0
     pool: ProcessPoolExecutor | None = None
     inflight: dict[Future, str] = {}
-    stop = _StopOnCtrlC()
+    stop = _StopOnCtrlC(stop_event)
     try:
         while (todo or inflight or suspects) and not stop.requested:
             isolating = not todo and not inflight and suspects
@@ -385,7 +387,7 @@ def ingest(
     finally:
         stop.restore()
         if pool is not None:
-            pool.shutdown(wait=not res.interrupted, cancel_futures=True)
+            pool.shutdown(wait=not res.interrupted or stop_event is not None, cancel_futures=True)
     res.seconds = time.monotonic() - t0
     return res
 
@@ -396,18 +398,23 @@ def ingest(
 class _StopOnCtrlC:
     """Turns Ctrl-C (SIGINT) into a request to stop between batches, so no commit is ever cut in half."""
 
-    def __init__(self) -> None:
-        self.requested = False
+    def __init__(self, event=None) -> None:
+        self._requested = False
+        self._event = event  # a threading.Event another thread sets to stop the run (the desk shutting down)
         self._old = None
         try:
             self._old = signal.signal(signal.SIGINT, self._handler)
         except ValueError:  # not the main thread: Ctrl-C stays a KeyboardInterrupt
             self._old = None
 
+    @property
+    def requested(self) -> bool:
+        return self._requested or (self._event is not None and self._event.is_set())
+
     def _handler(self, signum, frame) -> None:
         if self.requested:  # a second Ctrl-C: stop now (the open transaction is rolled back)
             raise KeyboardInterrupt
-        self.requested = True
+        self._requested = True
 
     def restore(self) -> None:
         if self._old is not None:

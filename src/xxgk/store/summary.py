@@ -97,7 +97,10 @@ _GROUP_SQL = {
 }
 
 
-def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None, by: str | None = None, top: int = 20) -> dict:
+def summarise(
+    con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None, by: str | None = None, top: int = 20, keys: list[str] | None = None
+) -> dict:
+    """The summary (module doc); ``keys`` limits the cells summed (e.g. the few a chart across years shows)."""
     if by is not None and by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     where, params = _where(year, region)
@@ -105,7 +108,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     base = f"""SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
     sel = f"_sel AS ({base})"
     n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
-    keys = summary_keys()
+    keys = list(keys) if keys else summary_keys()
     # per group and overall (g NULL) in one pass
     sets = "GROUPING SETS ((s.g, c.key), (c.key))" if by else "s.g, c.key"
     cells = con.execute(

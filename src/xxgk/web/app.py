@@ -216,7 +216,7 @@ def create_app(desk: Desk) -> Starlette:
                 return set_status(cur, ids, status, form.get("note"))
 
         await run_in_threadpool(apply)
-        desk.generation += 1
+        desk.changed()
         return RedirectResponse(back, status_code=303)
 
     def report_page(request: Request):
@@ -339,28 +339,40 @@ def create_app(desk: Desk) -> Starlette:
 
     # ------------------------------------------------------------ 看板
 
+    chart_keys = [("t3.new.total", "新收申请"), ("t3.granted.total", "予以公开"), ("t3.partial.total", "部分公开"), ("t4.review.total", "行政复议"), ("t4.suit_direct.total", "行政诉讼（未经复议）")]
+
+    def dashboard_data(year: int | None, region: str | None, by: str) -> dict:
+        """The dashboard's figures: ``xxgk summary`` for the year (grouped), and the chart's cells across years."""
+
+        def compute() -> dict:
+            with desk.cursor() as cur:
+                opts = choices(cur)
+                y = year if year is not None else (opts["years"][0] if opts["years"] else None)
+                s = summarise(cur, year=y, region=region, by=by)
+                across = summarise(cur, region=region, by="year", keys=[k for k, _ in chart_keys]) if opts["years"] else None
+            series = []
+            if across:
+                groups = [g for g in across["groups"] if g["group"] != "?"]
+                xs = [g["group"] for g in groups]
+                for key, name in chart_keys:
+                    series.append({"name": name, "x": xs, "y": [(g["cells"].get(key) or {}).get("sum") for g in groups]})
+            return {"opts": opts, "year": y, "s": s, "series": series}
+
+        return desk.memo(("dashboard", year, region, by), compute)
+
+    desk.on_change.append(lambda: dashboard_data(None, None, "region"))
+
     def dashboard_page(request: Request):
         params = dict(request.query_params)
         region = params.get("region") or None
         by = params.get("by") if params.get("by") in ("region", "level") else "region"
-        with desk.cursor() as cur:
-            opts = choices(cur)
-            year = int_param(request, "year", opts["years"][0] if opts["years"] else None)
-            s = summarise(cur, year=year, region=region, by=by)
-            across = summarise(cur, region=region, by="year") if opts["years"] else None
+        d = dashboard_data(int_param(request, "year"), region, by)
         t3_rows, _ = t3_shape()
         t4_rows, t4_cols = t4_shape()
-        series = []
-        if across:
-            keys = [("t3.new.total", "新收申请"), ("t3.granted.total", "予以公开"), ("t3.partial.total", "部分公开"), ("t4.review.total", "行政复议"), ("t4.suit_direct.total", "行政诉讼（未经复议）")]
-            xs = [g["group"] for g in across["groups"] if g["group"] != "?"]
-            for key, name in keys:
-                ys = [((g["cells"].get(key) or {}).get("sum")) for g in across["groups"] if g["group"] != "?"]
-                series.append({"name": name, "x": xs, "y": ys})
-        scope = {"year": year, "region": region}
+        scope = {"year": d["year"], "region": region}
         return page(
-            request, "dashboard.html", s=s, opts=opts, year=year, region=region, by=by, scope=scope, t3_rows=t3_rows, t4_rows=t4_rows, t4_cols=t4_cols,
-            series=json.dumps(series, ensure_ascii=False), RATES=RATES, has_chart=plotly_js() is not None,
+            request, "dashboard.html", s=d["s"], opts=d["opts"], year=d["year"], region=region, by=by, scope=scope, t3_rows=t3_rows, t4_rows=t4_rows,
+            t4_cols=t4_cols, series=json.dumps(d["series"], ensure_ascii=False), RATES=RATES, has_chart=plotly_js() is not None, busy=desk.busy(),
         )
 
     # ------------------------------------------------------------ 导出
@@ -453,4 +465,5 @@ def create_app(desk: Desk) -> Starlette:
     ]
     app = Starlette(routes=routes)
     app.state.desk = desk
+    desk.changed()  # warm the default dashboard while the first page loads
     return app

@@ -71,12 +71,45 @@ class Desk:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._stop = threading.Event()
         self._worker = threading.Thread(target=self._run, name="xxgk-ingest", daemon=True)
         self._worker.start()
         self.generation = 0  # bumped by every write: caches keyed on it are exact
+        self._cache: dict = {}
+        self._cache_lock = threading.Lock()
+        self._last_bump = time.time()
+        self.on_change: list = []  # called (in a thread) after a write: e.g. to warm the dashboard again
+        self._warmers: list[threading.Thread] = []
 
     def cursor(self):
         return self.con.cursor()
+
+    # ---------------------------------------------------------------- results kept until the next write
+
+    def memo(self, key: tuple, compute):
+        """``compute()``, kept until the store changes (the desk is its only writer, so the cache is exact)."""
+        full = (key, self.generation)
+        with self._cache_lock:
+            if full in self._cache:
+                return self._cache[full]
+        value = compute()
+        with self._cache_lock:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[full] = value
+        return value
+
+    def changed(self, warm: bool = True) -> None:
+        """The store was written: forget kept results (and warm the usual ones again in the background)."""
+        with self._cache_lock:
+            self.generation += 1
+            self._cache.clear()
+            self._last_bump = time.time()
+        if warm and not self._stop.is_set():
+            for fn in self.on_change:
+                t = threading.Thread(target=fn, daemon=True)
+                self._warmers = [w for w in self._warmers if w.is_alive()] + [t]
+                t.start()
 
     # ---------------------------------------------------------------- jobs
 
@@ -103,22 +136,28 @@ class Desk:
     def _run(self) -> None:
         while True:
             job = self._queue.get()
-            if job is None:
+            if job is None or self._stop.is_set():
+                if job is not None:
+                    job.state, job.error = "error", "审阅台关闭，未入库：重新上传即可"
                 return
             job.state, job.started = "running", time.time()
             cur = self.con.cursor()
             try:
                 def tick(done: int, total: int, job: Job = job) -> None:
                     job.done = done
+                    if time.time() - self._last_bump > 10:  # while a long ingest runs, the figures follow every 10 s
+                        self.changed(warm=False)
 
-                ingest(cur, job.files, jobs=self.jobs_n, progress=tick, result=job.result)
-                job.state = "done"
+                ingest(cur, job.files, jobs=self.jobs_n, progress=tick, result=job.result, stop_event=self._stop)
+                job.state = "error" if job.result.interrupted else "done"
+                if job.result.interrupted:
+                    job.error = "审阅台关闭，入库中断：已入库的保留，重新上传同一批文件即可继续"
             except Exception as e:  # the job fails in one line; the desk goes on
                 job.state, job.error = "error", f"入库中断：{type(e).__name__}: {e}".splitlines()[0]
             finally:
                 job.finished = time.time()
-                self.generation += 1
                 cur.close()
+                self.changed()
 
     def wait_idle(self, timeout: float = 600) -> bool:
         end = time.time() + timeout
@@ -127,8 +166,12 @@ class Desk:
         return not self.busy()
 
     def close(self) -> None:
+        """Stop: an ingest in flight commits what it has and its parsing processes end; then the store is closed."""
+        self._stop.set()
         self._queue.put(None)
-        self._worker.join(timeout=5)
+        self._worker.join(timeout=120)
+        for t in self._warmers:
+            t.join(timeout=120)
         try:
             self.con.close()
         except Exception:
