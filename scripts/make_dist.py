@@ -74,6 +74,53 @@ def run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True)
 
 
+# pip evaluates environment markers for the machine it runs on, not for --platform: the
+# dependencies a package needs only on Windows (click → colorama …) are found here from the wheels' metadata.
+TARGET_ENV = {
+    "win_amd64": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
+    "linux_x86_64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"},
+}
+
+
+def missing_for(dest: Path, env: dict) -> list[str]:
+    """Requirements of the wheels in ``dest`` that hold on the target platform but have no wheel there."""
+    import zipfile
+
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    target = {**default_environment(), **env, "python_version": PY, "python_full_version": PY + ".0", "implementation_name": "cpython"}
+    have = {canonicalize_name(w.name.split("-")[0]) for w in dest.glob("*.whl")}
+    need = set()
+    for w in dest.glob("*.whl"):
+        with zipfile.ZipFile(w) as z:
+            meta = next((n for n in z.namelist() if n.endswith(".dist-info/METADATA")), None)
+            if meta is None:
+                continue
+            for line in z.read(meta).decode("utf-8", "replace").splitlines():
+                if not line.startswith("Requires-Dist:"):
+                    continue
+                req = Requirement(line.split(":", 1)[1].strip())
+                if req.marker is not None and not req.marker.evaluate({**target, "extra": ""}):
+                    continue
+                if canonicalize_name(req.name) not in have:
+                    need.add(req.name)
+    return sorted(need)
+
+
+def lock_pin(name: str) -> str:
+    """``name==version`` from requirements.lock (its platform markers ignored: pip would judge them for this machine)."""
+    from packaging.utils import canonicalize_name
+
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        spec = line.split(";", 1)[0].strip()
+        if "==" in spec and canonicalize_name(spec.split("==")[0]) == canonicalize_name(name):
+            return spec
+    print(f"warning: {name} is not pinned in requirements.lock")
+    return name
+
+
 def size(p: Path) -> int:
     return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
 
@@ -99,6 +146,13 @@ def main() -> int:
                 pin = next((l.strip() for l in (ROOT / "requirements.lock").read_text().splitlines() if l.lower().startswith(req + "==")), req)
                 run([*pip, "wheel", "--no-deps", "-w", str(dest), pin])
             run(cmd[:-1] + ["--find-links", str(dest), str(wheel)])
+        for _ in range(5):  # the platform's own dependencies, and theirs
+            extra = missing_for(dest, TARGET_ENV[name])
+            if not extra:
+                break
+            pins = [lock_pin(x) for x in extra]
+            print(f"{name}: needed there too: {', '.join(pins)}")
+            run(cmd[:-1] + ["--find-links", str(dest), *pins])
         shutil.copy(wheel, dest / wheel.name)
         print(f"{name}: {len(list(dest.glob('*.whl')))} wheels, {size(dest) / 2**20:.0f} MiB in {time.time() - t0:.0f} s")
     (DIST / "安装说明.txt").write_text(GUIDE.format(wheel="xxgk"), encoding="utf-8-sig")

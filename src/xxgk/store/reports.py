@@ -94,9 +94,9 @@ def _conditions(f: ReportFilter) -> tuple[list[str], list]:
     if f.status in STATUSES:
         conds.append("coalesce(v.status, ?) = ?")
         params += [PENDING, f.status]
-    if f.q:
-        conds.append("(r.agency ILIKE ? OR a.name ILIKE ?)")
-        params += [f"%{f.q}%"] * 2
+    if f.q:  # Chinese names have no case: a plain substring test (much cheaper than ILIKE on 100,000 rows)
+        conds.append("(strpos(r.agency, ?) > 0 OR strpos(a.name, ?) > 0)")
+        params += [f.q] * 2
     return conds, params
 
 
