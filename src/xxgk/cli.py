@@ -519,6 +519,38 @@ def review(
 
 
 @app.command()
+def compare(
+    a: Annotated[int, typer.Argument(help="报告编号甲 (report id A)")],
+    b: Annotated[int, typer.Argument(help="报告编号乙 (report id B)")],
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """逐格对比两份报告，并给出各部分正文的相似度（与审阅台“对比”页相同）。Compare two stored reports."""
+    from rich.table import Table as RichTable
+
+    from .render.compare import cell_label, compare_records
+    from .store.records import record_from_store
+
+    con = _open_db(db, lang, read_only=True)
+    try:
+        ra, rb = record_from_store(con, a), record_from_store(con, b)
+    except KeyError as e:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.args[0]}：{tr(lang, '没有这份报告（或该文件未能读取）', 'no such report (or it failed to parse)')}")
+        raise typer.Exit(2)
+    cmp = compare_records(ra, rb)
+    tbl = RichTable(title=tr(lang, f"不同的单元格 {len(cmp.cells)} 个（相同 {cmp.same} 个）", f"{len(cmp.cells)} cells differ ({cmp.same} the same)"), title_justify="left")
+    for h in (tr(lang, "单元格", "cell"), f"#{a}", f"#{b}"):
+        tbl.add_column(h)
+    show = lambda v: tr(lang, "空", "blank") if v is None else str(v)  # noqa: E731
+    for key, (va, vb) in cmp.cells.items():
+        tbl.add_row(cell_label(key, ra.meta.template), show(va), show(vb))
+    _wide().print(tbl)
+    for sec in cmp.sections:
+        out.print(f"{sec.title}：{tr(lang, '相似度', 'similarity')} {sec.similarity * 100:.1f}%")
+    out.print(tr(lang, f"正文（一、五、六部分）相似度 {cmp.narrative_similarity * 100:.1f}%", f"narrative (sections 1, 5, 6) similarity {cmp.narrative_similarity * 100:.1f}%"))
+
+
+@app.command()
 def serve(
     db: DbOpt = _DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="监听地址 (address to listen on)")] = "127.0.0.1",

@@ -191,6 +191,11 @@ def test_pages_review_status_and_previous_year(synth_db, tmp_path):
         assert f"/compare?a={prev}&amp;b={rid}" in html
         status, body, _ = get(f"{base}/compare?a={prev}&b={rid}")
         assert status == 200 and re.search(r'class="v diff"', body.decode())
+        n_diff = int(re.search(r'id="n-diff">(\d+)<', body.decode()).group(1))
+        with desk.cursor() as cur:
+            agency = cur.execute("SELECT agency FROM reports WHERE id = ?", [rid]).fetchone()[0]
+        status, body, _ = get(f"{base}/compare?agency={agency}&year1=2023&year2=2024")  # the same pair, chosen by agency and years
+        assert int(re.search(r'id="n-diff">(\d+)<', body.decode()).group(1)) == n_diff
         # review status: set on the page, read by the same function the CLI uses
         form = urllib.parse.urlencode([("id", rid), ("id", prev), ("status", "已审"), ("note", "核对无误"), ("back", "/reports")])
         req = urllib.request.Request(f"{base}/reports/status", data=form.encode(), method="POST")
@@ -200,6 +205,8 @@ def test_pages_review_status_and_previous_year(synth_db, tmp_path):
         assert re.search(r'id="total">2<', body.decode())
         status, body, _ = get(f"{base}/reports/{rid}")
         assert "核对无误" in body.decode()
+    r = runner.invoke(cli_app, ["compare", str(prev), str(rid), "--db", str(db)])
+    assert r.exit_code == 0 and f"不同的单元格 {n_diff} 个" in r.stdout
     r = runner.invoke(cli_app, ["reports", "--db", str(db), "--status", "已审"])
     assert r.exit_code == 0 and "报告 2 份" in r.stdout
     r = runner.invoke(cli_app, ["review", str(rid), "--status", "退回", "--db", str(db)])

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..check.rules.cross import similarity
-from ..layouts import SECTIONS
+from ..layouts import SECTIONS, label_of
 from ..model import Record
 
 _TITLES = {s.no: s.title for s in SECTIONS}
@@ -32,6 +32,17 @@ class Comparison:
     same: int  # cells present in both and equal
     sections: list[SectionDiff]
     narrative_similarity: float
+
+
+def cell_label(key: str, template: str | None = None) -> str:
+    """The official label of a cell key (表三 一、本年新收… · 总计); other places a finding names (meta.published) as they are."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] in ("t2", "t3", "t4"):
+        try:
+            return label_of(key, template)
+        except (KeyError, ValueError):
+            return key
+    return key
 
 
 def _norm(text: str) -> str:

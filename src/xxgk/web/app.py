@@ -27,8 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..check.output import SEVERITY_ZH
-from ..layouts import label_of
-from ..render.compare import compare_records
+from ..render.compare import cell_label, compare_records
 from ..render.grids import has_table, official_grid
 from ..render.report import choose_layout
 from ..store.reports import (
@@ -85,16 +84,6 @@ def fmt_num(v) -> str:
 
 def pct(v) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
-
-
-def cell_label(key: str, template: str | None = None) -> str:
-    parts = key.split(".")
-    if len(parts) == 3 and parts[0] in ("t2", "t3", "t4"):
-        try:
-            return label_of(key, template)
-        except (KeyError, ValueError):
-            return key
-    return key
 
 
 def create_app(desk: Desk) -> Starlette:

@@ -61,6 +61,12 @@
       const ul = $("#job-failed");
       ul.innerHTML = "";
       for (const f of j.failed) { const li = document.createElement("li"); const s = document.createElement("strong"); s.textContent = f.name; li.append(s, "：" + f.reason); ul.append(li); }
+      const row = $("#job-row-" + id);
+      if (row) {
+        row.querySelector(".state").textContent = names[j.state];
+        for (const k of ["total", "ingested", "duplicates", "n_failed"]) row.querySelector("." + k).textContent = j[k];
+        row.querySelector(".seconds").textContent = j.seconds + " 秒";
+      }
       sec.dataset.state = j.state;
       if (j.state === "done" || j.state === "error") { $("#job-done").hidden = false; return; }
       setTimeout(tick, 500);
