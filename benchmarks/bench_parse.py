@@ -22,6 +22,7 @@ import xxgk
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))
 CORPUS = Path(os.environ.get("XXGK_SHARED", REPO.parent / "shared")) / "corpus" / "raw"
+SITES = CORPUS.parent / "sites"
 
 
 def bench(files: list[Path], repeat: int) -> tuple[float, float]:
@@ -56,6 +57,12 @@ def main() -> int:
         print(f"parse  corpus text ({len(text)} txt/md reports): median {med:.2f} ms CPU/report, slowest {worst:.2f} ms, {1000 / med:.0f} reports/s on one core")
     else:
         print("parse  corpus text: skipped (corpus not present)")
+    sites = sorted(SITES.glob("*.txt")) if SITES.exists() else []
+    if sites:
+        med, worst = bench(sites, max(5, args.repeat // 5))
+        print(f"parse  sites pages ({len(sites)} pages of 39 websites): median {med:.2f} ms CPU/page, slowest {worst:.2f} ms, {1000 / med:.0f} pages/s on one core")
+    else:
+        print("parse  sites pages: skipped (corpus not present)")
     return 0
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from xxgk.accuracy import Report, run  # noqa: E402
+from xxgk.accuracy import Report, run, sites_corpus  # noqa: E402
 
 
 def corpus_dir() -> Path:
@@ -40,6 +40,9 @@ def print_report(rep: Report, show_uncertain: bool = False) -> None:
             f"{fmt:8s} {t.docs:4d} {t.scored:6d} {t.correct:6d} {t.scored - t.correct:6d} {t.spurious:6d} {_pct(t.accuracy):>9s} {t.meta_wrong:6d} {t.errors:6d}"
         )
     print("by file type: " + "  ".join(f"{ext} {_pct(t.accuracy).strip()} ({t.correct}/{t.scored + t.spurious}, {t.docs} docs)" for ext, t in rep.by_extension().items()))
+    sites = rep.by_site()
+    if sites:
+        print("by site: " + "  ".join(f"{host} {_pct(t.accuracy).strip()} ({t.correct}/{t.scored + t.spurious})" for host, t in sites.items()))
     print()
     print("per table (all formats; then per format)")
     for fmt in [None, *rep.by_format()]:
@@ -49,7 +52,8 @@ def print_report(rep: Report, show_uncertain: bool = False) -> None:
     print("per document")
     for d in rep.docs:
         flag = "" if (d.correct == d.scored and not d.spurious and d.meta_ok and not d.error) else "  ✗"
-        print(f"  {d.file:10s} {d.format:6s} {d.correct:4d}/{d.scored:<4d} spurious {d.spurious:<3d} skipped {d.skipped:<3d} {d.ms:7.1f} ms{flag}")
+        flagged = f" flagged {len(d.flagged)}" if d.flagged else ""
+        print(f"  {d.file:10s} {d.format:6s} {d.correct:4d}/{d.scored:<4d} spurious {d.spurious:<3d} skipped {d.skipped:<3d}{flagged} {d.ms:7.1f} ms{flag}")
     errs = [d for d in rep.docs if d.error]
     if errs:
         print("\nerrors")
@@ -93,18 +97,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--uncertain", action="store_true", help="also list gold-uncertain cells the parser did not flag")
     args = ap.parse_args(argv)
     corpus = corpus_dir()
-    rep = run(corpus, set(args.files) or None, set(args.format) if args.format else None)
-    if rep is None:
-        msg = f"corpus not found at {corpus} (set XXGK_SHARED); accuracy skipped"
-        if args.json:
-            print(json.dumps({"skipped": msg}, ensure_ascii=False))
-        else:
-            print(msg)
-        return 0
+    out = {}
+    for name, where in (("corpus", corpus), ("sites", sites_corpus(corpus))):
+        rep = run(where, set(args.files) or None, set(args.format) if args.format else None)
+        if rep is None:
+            msg = f"{name}: not found at {where} (set XXGK_SHARED); skipped"
+            out[name] = {"skipped": msg}
+            if not args.json:
+                print(msg)
+            continue
+        out[name] = rep.to_dict()
+        if not args.json:
+            print(f"===== {name}: {where}")
+            print_report(rep, args.uncertain)
+            print()
     if args.json:
-        print(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1))
-    else:
-        print_report(rep, args.uncertain)
+        print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0
 
 

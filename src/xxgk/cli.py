@@ -73,6 +73,7 @@ class Parsed:
 def parse(
     files: Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or folders)")],
     format: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
+    provenance: Annotated[bool, typer.Option("--provenance", help="JSON 中附上每个单元格的来源（行号、位置、定位方式） (each cell's source in the JSON)")] = False,
     lang: LangOpt = "zh",
 ) -> None:
     """解析报告，输出三张表（或 JSON 记录）。Parse reports into records."""
@@ -82,7 +83,7 @@ def parse(
     records = Parsed(files, lang)
     for rec in records:
         if format == "json":
-            sys.stdout.write(encode_record(rec).decode("utf-8") + "\n")
+            sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
             sys.stdout.flush()
         else:
             print_record(out, rec, lang)
@@ -681,6 +682,66 @@ def render(
     except OSError as e:
         fail(f"{output}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
     err.print(tr(lang, f"已生成 {output}", f"wrote {output}"))
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="报告文件 (a report file)")],
+    keys: Annotated[list[str], typer.Argument(help="单元格键名，如 t3.new.total (cell keys)")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
+    lang: LangOpt = "zh",
+) -> None:
+    """说明单元格的来源：原文位置、定位方式与原文片段。Explain where a cell came from."""
+    import json
+
+    from .explain import explain_record
+    from .layouts import all_cell_keys
+    from .read import file_bytes, read_bytes
+
+    known = set(all_cell_keys())
+    bad = [k for k in keys if k not in known]
+    if bad:
+        err.print(tr(lang, f"未知的单元格键名：{'、'.join(bad)}（如 t3.new.total，见 docs/report-json.md）",
+                     f"unknown cell key(s): {', '.join(bad)} (e.g. t3.new.total, see docs/report-json.md)"), markup=False)
+        raise typer.Exit(2)
+    from . import parse_document
+
+    try:
+        data = file_bytes(file)
+        doc = read_bytes(data, str(file))
+    except ReadError as e:
+        report_error(e, lang)
+        raise typer.Exit(2)
+    rec = parse_document(doc)
+    exps = [explain_record(rec, doc, data, k) for k in keys]
+    if format == "json":
+        sys.stdout.write(json.dumps([e.to_dict() for e in exps], ensure_ascii=False) + "\n")
+        raise typer.Exit(0)
+    for e in exps:
+        value = "空白" if e.value is None else str(e.value)
+        if lang == "en":
+            value = "blank" if e.value is None else str(e.value)
+        out.print(f"{e.key}  {e.label}", markup=False)
+        if not e.present:
+            out.print(tr(lang, "  记录中没有这个单元格（文档中没有这一行或这张表）", "  the record has no such cell (the document has no such row or table)"), markup=False)
+            for n in e.notes:
+                out.print(f"  {tr(lang, '提示', 'note')}: {n}", markup=False)
+            continue
+        flags = []
+        if e.uncertain:
+            flags.append(tr(lang, "不确定", "uncertain"))
+        if e.raw is not None:
+            flags.append(tr(lang, f"原文“{e.raw}”", f"source text “{e.raw}”"))
+        out.print(f"  {tr(lang, '值', 'value')}: {value}" + (f"（{'，'.join(flags)}）" if flags else ""), markup=False)
+        if e.source is not None:
+            out.print(f"  {tr(lang, '定位方式', 'placed by')}: {tr(lang, e.how, e.how_en)}", markup=False)
+            out.print(f"  {tr(lang, '位置', 'where')}: {tr(lang, e.where, e.where_en)}" + (f"  [{e.style}]" if e.style else ""), markup=False)
+            out.print(f"  {tr(lang, '读取的文字', 'text read')}: “{e.source.text}”", markup=False)
+        for line, hit in e.snippet:
+            out.print(f"  {'▶' if hit else ' '} {line}", markup=False)
+        for n in e.notes:
+            out.print(f"  {tr(lang, '提示', 'note')}: {n}", markup=False)
+    raise typer.Exit(0)
 
 
 def main() -> None:  # the console script

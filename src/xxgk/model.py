@@ -16,10 +16,16 @@ Format = Literal["text", "html", "docx", "doc", "pdf", "image", "xlsx"]
 Value = int | float | None
 
 
-class Paragraph(msgspec.Struct, tag="p"):
-    """One line or paragraph of text (already normalised by the reader)."""
+class Paragraph(msgspec.Struct, tag="p", omit_defaults=True):
+    """One line or paragraph of text (already normalised by the reader).
+
+    ``line`` is the 1-based line of the source text it starts on (text
+    formats), ``page`` the 1-based page (PDF, scans), when the reader knows.
+    """
 
     text: str
+    line: int | None = None
+    page: int | None = None
 
 
 class Table(msgspec.Struct, tag="table"):
@@ -36,6 +42,13 @@ class Table(msgspec.Struct, tag="table"):
     rows: list[list[str]]
     confidence: list[list[float]] | None = None
     reliable_blanks: bool = True
+    # where each row stands in the source, when the reader knows: the 1-based
+    # source line of the row's first cell (text formats) and the page (PDF, scans)
+    lines: list[int] | None = None
+    page: int | None = None
+    # the serialisation the reader found the grid in (text formats: pipe-rows,
+    # pipe-stream, tabs, cell-lines, markdown, aligned), for explain and debugging
+    style: str | None = None
 
 
 Block = Paragraph | Table
@@ -71,6 +84,38 @@ class SectionText(msgspec.Struct):
     printed: int | None = None  # the numeral printed in the document (七 → 7)
 
 
+class CellSource(msgspec.Struct, omit_defaults=True):
+    """Where one cell of the record came from and how it was placed.
+
+    ``how`` is one of :data:`PLACEMENTS`; ``text`` the source text the value
+    was read from; ``block``/``row``/``col`` the cell in the document's
+    blocks (1-based; ``row``/``col`` of a grid), ``line``/``page`` its place
+    in the source file when the reader knows it.
+    """
+
+    how: str
+    text: str = ""
+    block: int | None = None
+    row: int | None = None
+    col: int | None = None
+    line: int | None = None
+    page: int | None = None
+
+
+# how a cell was placed: its row named by a label; a row of figures without its
+# label placed by the layout's row order; figures run together decoded; 表四's
+# figures in their fixed order; a row read as a group label's single row; a row
+# whose figures could not be placed in columns (uncertain)
+PLACEMENTS = {
+    "label": ("行名定位", "labelled row"),
+    "orphan": ("无行名，按格式行序补位", "row without its label, placed by the layout's row order"),
+    "glued": ("连写数字按格式拆分", "figures run together, decoded with the layout's constraints"),
+    "t4-sequence": ("表四按固定顺序", "Table 4's figures in their fixed order"),
+    "group": ("分组行作为单行", "a group label read as its single row"),
+    "unplaced": ("无法定位到列，标为不确定", "figures that could not be placed in columns (uncertain)"),
+}
+
+
 class Finding(msgspec.Struct, omit_defaults=True):
     rule: str
     severity: Literal["error", "warning", "info"]
@@ -91,6 +136,8 @@ class Record(msgspec.Struct):
     # what the extractor noticed and the checker reports (unknown rows, …)
     notes: list[str] = msgspec.field(default_factory=list)
     schema_version: int = 1
+    # each cell's source (not part of report-json unless asked: parse --provenance)
+    provenance: dict[str, CellSource] | None = None
 
     def to_json(self) -> bytes:
         return encode_record(self)
@@ -100,13 +147,16 @@ _ORDER = ("schema_version", "source", "meta", "cells", "raw", "uncertain", "sect
 _encoder = msgspec.json.Encoder()
 
 
-def record_to_builtins(rec: Record) -> dict:
+def record_to_builtins(rec: Record, provenance: bool = False) -> dict:
     d = msgspec.to_builtins(rec)
-    return {k: d[k] for k in _ORDER if k in d}
+    out = {k: d[k] for k in _ORDER if k in d}
+    if provenance and d.get("provenance") is not None:
+        out["provenance"] = d["provenance"]
+    return out
 
 
-def encode_record(rec: Record) -> bytes:
-    return _encoder.encode(record_to_builtins(rec))
+def encode_record(rec: Record, provenance: bool = False) -> bytes:
+    return _encoder.encode(record_to_builtins(rec, provenance))
 
 
 def record_from_json(data: bytes | str) -> Record:

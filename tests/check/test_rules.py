@@ -116,6 +116,15 @@ CASES: dict[str, tuple] = {
     "XG106": (lambda: meta(R19, agency=None), lambda: R19),
     "XG107": (lambda: msgspec.structs.replace(R21, notes=["mixed-layout: 2019 标签 2 处，2021 标签 5 处"]), lambda: R21),
     "XG108": (lambda: msgspec.structs.replace(R19, notes=["t3: 分组行“不予公开”后出现了数字"]), lambda: msgspec.structs.replace(R19, notes=["t3.granted: 多出 1 个数字，已忽略"])),
+    "XG109": (
+        lambda: msgspec.structs.replace(
+            with_cells(R21, **{f"t3__new__{c}": None for c in ("natural", "total")}),
+            notes=["t3.new: 无法确定各数字所属的列： 只读到 1 个数字（应有 7 个），空白单元格在原文中没有标记"],
+            uncertain=["t3.new.natural", "t3.new.total"],
+        ),
+        lambda: R21,
+    ),
+    "XG110": (lambda: msgspec.structs.replace(drop(R21, "t2."), notes=["tables-unread: t2 (第二十条、信息内容)"]), lambda: R21),
     "XG201": (lambda: with_cells(R21, t2__penalty__decisions=None), lambda: R21),
     "XG202": (
         lambda: msgspec.structs.replace(with_cells(R19, t2__license__change=None), raw={"t2.license.change": "减"}),
@@ -180,6 +189,71 @@ CASES: dict[str, tuple] = {
     "XG702": (lambda: meta(R19, published=None), lambda: R19),
     "XG703": (lambda: meta(R19, published="2020-12-20"), lambda: R19),
 }
+
+
+# real text parsed by the real reader: a 表三 with one cell a paragraph (blanks leave no mark) …
+_T3_CELL_LINES = """某某县某某局2022年政府信息公开工作年度报告
+三、收到和处理政府信息公开申请情况
+
+申请人情况
+
+自然人
+
+一、本年新收政府信息公开申请数量{new}
+
+二、上年结转政府信息公开申请数量
+
+0
+
+0
+
+0
+
+0
+
+0
+
+0
+
+0
+"""
+# … and a 表二 whose header is printed but whose rows are not text
+_T2_UNREAD = """某某县某某局2022年政府信息公开工作年度报告
+二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数
+{rows}
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def _parsed(text: str) -> Record:
+    import xxgk
+
+    return xxgk.parse_bytes(text.encode("utf-8"), "example.txt")
+
+
+def test_xg109_on_a_parsed_row_whose_blanks_leave_no_mark():
+    """One figure where the row has seven, cells a paragraph each: uncertain cells and XG109, never blanks."""
+    rec = _parsed(_T3_CELL_LINES.format(new="\n\n3"))
+    keys = [f"t3.new.{c}" for c in ("natural", "commercial", "research", "social", "legal", "other", "total")]
+    assert all(k in rec.uncertain for k in keys)
+    (f,) = run(rec, "XG109")
+    assert set(keys) <= set(f.where) and "只读到 1 个数字" in f.message
+    # the same row with all seven figures is read, certain, and raises nothing
+    whole = _parsed(_T3_CELL_LINES.format(new="\n\n3\n\n0\n\n0\n\n0\n\n0\n\n0\n\n3"))
+    assert [whole.cells[k] for k in keys] == [3, 0, 0, 0, 0, 0, 3] and not whole.uncertain
+    assert run(whole, "XG109") == []
+
+
+def test_xg110_on_a_parsed_table_whose_rows_are_not_text():
+    rec = _parsed(_T2_UNREAD.format(rows="（表格见附件图片）"))
+    assert not any(k.startswith("t2.") for k in rec.cells)
+    (f,) = run(rec, "XG110")
+    assert f.where == ["t2"] and f.severity == "error"
+    assert not [x for x in run(rec, "XG103") if x.where == ["t2"]]  # not "missing": it is there, unread
+    read = _parsed(_T2_UNREAD.format(rows="规章 | 0 | 0 | 0\n行政规范性文件 | 1 | 0 | 5"))
+    assert read.cells["t2.normative.in_force"] == 5 and run(read, "XG110") == []
 
 
 def test_every_rule_has_cases():

@@ -7,9 +7,10 @@ from ..model import Document, Meta, Record
 import re
 
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
-from .sections import split_sections
+from .sections import is_section_heading, split_sections
 from .tables import read_tables
 from .tokens import tokens_of
+from ..text import norm_label
 
 __all__ = ["extract", "OCR_MIN_CONFIDENCE"]
 
@@ -42,6 +43,28 @@ def _strip_signature(sections, agency: str | None) -> None:
     last.text = "\n".join(lines[:cut]).strip()
 
 
+# header cells are short: 第二十条第（一）项, 信息内容, 申请人情况, 结果维持
+_HEADER_CELL_MAX = 16
+
+# a note naming a table whose labels the text holds but whose cells were not read (rule XG110)
+UNREAD_TABLE = "tables-unread:"
+
+
+def unread_tables(tokens, layout, found: list[str]) -> list[str]:
+    """Notes for tables the text shows by their header words (two of the
+    layout's header phrases, each in a piece of text as short as a header
+    cell and not a section heading) that were not read."""
+    notes = []
+    short = [t.norm for t in tokens if t.norm and len(t.norm) <= _HEADER_CELL_MAX and not is_section_heading(t)]
+    for table in layout.tables:
+        if table.key in found:
+            continue
+        heads = [h for h in (norm_label(x) for x in table.header) if any(h in n for n in short)]
+        if len(heads) >= 2:
+            notes.append(f"{UNREAD_TABLE} {table.key} ({'、'.join(heads)})")
+    return notes
+
+
 def extract(doc: Document) -> Record:
     tokens = tokens_of(doc)
     title, title_index = find_title(tokens, doc.title)
@@ -55,6 +78,7 @@ def extract(doc: Document) -> Record:
     raw: dict = {}
     uncertain: list[str] = []
     used: set[int] = set()
+    sources: dict = {}
     if template in ("2019", "2021"):
         res = read_tables(tokens, layout_for(template))
         layout_keys = layout_for(template).cell_keys(with_optional=True)
@@ -66,9 +90,14 @@ def extract(doc: Document) -> Record:
         notes.extend(f"ocr-low-confidence: {k} ({low[k]:.2f})" for k in sorted(low, key=lambda k: order.get(k, len(order))))
         uncertain = sorted(set(res.uncertain) | set(low), key=lambda k: order.get(k, len(order)))
         used = res.used_lines
+        sources = res.sources
         notes.extend(res.notes)
+        notes.extend(unread_tables(tokens, layout_for(template), res.tables_found))
     sections = split_sections(tokens, used)
     agency = find_agency(tokens, title, title_index, doc.agency)
     _strip_signature(sections, agency)
     meta = Meta(title=title, agency=agency, year=year, published=published, template=template)
-    return Record(source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes)
+    return Record(
+        source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes,
+        provenance={k: sources[k] for k in cells if k in sources} if cells else None,
+    )

@@ -13,7 +13,11 @@ _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _CN_NUM = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
 _CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|日期)\s*[:：]\s*(.+)")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期|日期|^时间)\s*[:：]\s*(.+)")
+# a field of a CMS metadata table, in a cell of its own (发布日期 | 2021-04-09 17:05:00)
+_DATE_FIELD = re.compile(r"^(?:发布时间|发布日期|成文日期|发文日期|公开日期|生成日期)$")
+# a date whose 年 and 月 were lost (（20201231日）)
+_GLUED_DATE = re.compile(r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])日")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
 _TITLE_WORDS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告", "年度报告", "工作报告")
 # a field name in front of a title (a crawler's or a CMS's "标题：…" line)
@@ -59,10 +63,15 @@ _TITLE_TAILS = ("年度报告", "工作年度报告", "工作报告", "报告", 
 def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, int]:
     """The report title and the index of its token (-1 if it came from the container)."""
     for i, t in enumerate(tokens[:60]):
-        if t.grid or len(t.norm) > 80:
+        if t.grid or len(t.norm) > 80 or _BREADCRUMB.search(t.norm):
             continue
         if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
             title = _TITLE_FIELD.sub("", t.norm)
+            # a title broken after its agency (孝感市人民政府办公室 / 2020年政府信息公开工作年度报告)
+            if i > 0 and _YEAR_START.match(title):
+                prev = tokens[i - 1]
+                if not prev.grid and prev.norm and len(prev.norm) <= 30 and plausible_agency(prev.norm):
+                    title = prev.norm + title
             # a title broken over two lines (…政府信息公开工作 / 年度报告)
             if i > 0 and title.startswith(_TITLE_TAILS):
                 prev = tokens[i - 1]
@@ -96,7 +105,13 @@ def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
     t = re.sub(r"[《》“”\"]", "", title)
-    t = re.sub(r"(19|20)\d{2}\s*年度?", "", t)
+    # the agency stands before the year (会仪镇人民政府2021年信息公开年度报告,
+    # 某国资委2020政府信息公开…) or after it (2024年上海市科委政府信息公开…)
+    y = re.search(r"(?:19|20)\d{2}(?!\d)", t)
+    if y and t[: y.start()].strip(" ,，:：、"):
+        t = t[: y.start()]
+    else:
+        t = re.sub(r"(19|20)\d{2}\s*年度?", "", t)
     for w in ("政府信息公开", "政务公开", "信息公开", "年度报告", "工作报告"):
         k = t.find(w)
         if k >= 0:
@@ -105,11 +120,55 @@ def agency_from_title(title: str | None) -> str | None:
     t = t.strip(" ,，:：、")
     t = re.sub(r"^关于", "", t)
     t = re.sub(r"(关于|的)$", "", t)
+    if t.endswith("人民") and "人民政府" in title:
+        t += "政府"  # 桂洋镇人民政府信息公开… cut inside 政府
     return t or None
+
+
+# page chrome: "您当前所在位置: 首页 > 部门公开信息 > 乡镇 > …"
+_BREADCRUMB = re.compile(r">.*>|当前(?:所在)?位置|当前页面")
+_YEAR_START = re.compile(r"^(?:19|20)\d{2}\s*年")
+# words that make a phrase a sentence, not a name
+_NOT_NAME = re.compile(r"[>|<:：;；,，。、!?《》“”()（）\[\]]|根据|按照|公布|编制|做好|报告|本年|我们|通过|认真|^(?:我|本|该|全)")
+_NOT_TITLE_NAME = re.compile(r"[>|<:：;；,，。!?]|根据|按照|公布|编制|做好|本年|我们|通过|认真|^(?:我|本|该|全)")
+_NAME_END = re.compile(AGENCY_END.pattern[:-2] + r"|区|县|市|州|盟|旗|省|自治区|新区|开发区|实验区)$")
+
+
+def plausible_agency(name: str | None) -> bool:
+    """A phrase that can be an agency's name: short, no sentence words or
+    page chrome, ending as agency and place names end (局, 镇, 办公室, …区)."""
+    if not name or not 2 <= len(name) <= 40:
+        return False
+    return not _NOT_NAME.search(name) and bool(_NAME_END.search(name)) and not re.search(r"\d", name)
+
+
+# the agency named in the opening sentence: 现公布某局2020年度政府信息公开工作年度报告;
+# 特向社会公布2020年某镇人民政府信息公开工作年度报告; 现向社会公开某乡2019年…
+_LEAD_AGENCY = re.compile(
+    r"(?:公布|公开|发布|涵盖)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
+    r"(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?报告"
+)
+
+
+def agency_in_text(tokens: list[Token]) -> str | None:
+    """The agency the opening text names when the page has no title."""
+    for t in tokens[:12]:
+        if t.grid:
+            continue
+        for m in _LEAD_AGENCY.finditer(t.norm[:400]):
+            name = m.group("name")
+            if name.endswith("人民") and t.norm[m.end("name") : m.end("name") + 2] == "政府":
+                name += "政府"
+            if plausible_agency(name):
+                return name
+    return None
 
 
 def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_agency: str | None) -> str | None:
     a = agency_from_title(title)
+    if a and not _BREADCRUMB.search(a) and not _NOT_TITLE_NAME.search(a):
+        return a
+    a = agency_in_text(tokens)
     if a:
         return a
     # the line just below the title (a cover page) …
@@ -210,16 +269,23 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
         d = parse_date(doc_published)
         if d:
             return d
-    for t in tokens[:40]:
+    for k, t in enumerate(tokens[:40]):
         m = _PUBLISHED.search(t.text)
         if m:
             d = parse_date(m.group(1))
+            if d:
+                return d
+        if t.grid and _DATE_FIELD.match(t.norm) and k + 1 < len(tokens):
+            d = parse_date(tokens[k + 1].text)
             if d:
                 return d
     # a date line right under the title (cover page)
     for t in tokens[:8]:
         if not t.grid and is_date_line(t.text) and len(t.norm) <= 14:
             return parse_date(t.norm)
+        m = _GLUED_DATE.search(t.norm)
+        if not t.grid and m and len(t.norm) <= 14:
+            return f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
     return None
 
 

@@ -25,6 +25,8 @@ _SIGNED = re.compile(
     rf"^(?P<pre>减少|减|增加|增|加|新增|\+|-|−|－)?\s*(?P<num>{_NUM})\s*(?P<yuan>万元|万|元|亿元)?\s*{_UNITS}?\s*"
     rf"(?:[(（](?P<post>增|减|增加|减少)[)）])?$"
 )
+# "no change" written in words (本年增/减 of a block that did not change): 0
+_NO_CHANGE = re.compile(r"^(?:未增未减|未增减|无增减|无增无减|不增不减|持平|无变化|没有变化|不变)$")
 _PLACEHOLDER = re.compile(r"^(?:减|增|加|减少|增加|无|/|\\|—+|-+|–|－|―|×|x|X|空|暂无|见附件|未填)$")
 
 NEGATIVE = {"减", "减少", "-", "−", "－"}
@@ -50,7 +52,7 @@ def is_value_text(text: str) -> bool:
     t = clean(text).strip().replace(" ", "")
     if not t:
         return True
-    return bool(_SIGNED.match(t) or _PLACEHOLDER.match(t))
+    return bool(_SIGNED.match(t) or _PLACEHOLDER.match(t) or _NO_CHANGE.match(t))
 
 
 @lru_cache(maxsize=8192)
@@ -64,6 +66,8 @@ def parse_cell(text: str | None, kind: str = "count") -> CellValue:
         return BLANK
     m = _SIGNED.match(compact)
     if not m:
+        if _NO_CHANGE.match(compact):
+            return CellValue(0, False, compact, True)
         return CellValue(None, False, compact, False)
     num = m.group("num").replace(",", "")
     sign = -1 if (m.group("pre") in NEGATIVE or m.group("post") in ("减", "减少")) else 1

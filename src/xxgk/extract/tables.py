@@ -49,11 +49,15 @@ from ..layouts import (
     Row,
     Table,
 )
+from ..model import CellSource
 from ..text import norm_label, strip_numbering, numbering_of
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
 from .tokens import Token
+
+# the words of a note about a row whose figures cannot be placed in its columns (rule XG109)
+UNPLACED = "无法确定各数字所属的列："
 
 # how much longer than its key phrase a cell may be and still be a label
 _LABEL_SLACK = 24
@@ -65,6 +69,7 @@ class RowHit:
     group: Group | None
     values: list[Token] = field(default_factory=list)
     line: int = -1
+    how: str = "label"  # how the row was placed (model.PLACEMENTS)
 
 
 @dataclass
@@ -76,6 +81,7 @@ class TableResult:
     used_lines: set[int] = field(default_factory=set)
     tables_found: list[str] = field(default_factory=list)
     confidence: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, CellSource] = field(default_factory=dict)
 
 
 @cache
@@ -100,17 +106,64 @@ def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]
     if not tok.norm or tok.value:
         return False
     exact, forms, keys, label_len = spec
-    body = tok.body
-    if body is None:
-        body = tok.body = strip_numbering(tok.norm)
-        if _DIGIT.search(body):
-            body = tok.body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+    body = _body(tok)
     if body == "\0":
         return False
     if exact:
         return body in forms
-    n = tok.norm
+    n = body
     return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
+
+
+# a note in brackets after a label: 规章（设区的市、自治州人民政府应提供相关数据）
+_NOTE = re.compile(r"(?<=.)\([^()]*\)|(?<=.)\([^()]*$")
+
+
+def _body(tok: Token) -> str:
+    """A token's label body: numbering and bracketed notes removed ("\\0" for prose), computed once."""
+    body = tok.body
+    if body is None:
+        body = strip_numbering(tok.norm)
+        if "(" in body:
+            body = _NOTE.sub("", body) or body
+        if _DIGIT.search(body):
+            body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
+        tok.body = body
+    return body
+
+
+def _near(key: str, text: str) -> bool:
+    """``key`` stands in ``text`` with one character written differently (行政事业型收费)."""
+    m = len(key)
+    for i in range(len(text) - m + 1):
+        diff = 0
+        for a, b in zip(key, text[i : i + m]):
+            if a != b:
+                diff += 1
+                if diff > 1:
+                    break
+        if diff == 1:
+            return True
+    return False
+
+
+@cache
+def _halves(tkey: str, template: str) -> re.Pattern[str]:
+    """Either half of every key phrase (of four or more characters) of a table's rows."""
+    table = LAYOUTS[template].table(tkey)
+    halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
+    return re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+
+
+def matches_nearly(tok: Token, row: Row | Group) -> bool:
+    """A label with one character mistyped in one of its key phrases (of four or more characters)."""
+    exact, forms, keys, label_len = _match_spec(row)
+    body = _body(tok)
+    if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
+        return False
+    # with one character changed, one half of the key still stands intact:
+    # two substring searches rule out almost every token before the slow scan
+    return any(len(k) >= 4 and (k[: len(k) // 2] in body or k[len(k) // 2 :] in body) and _near(k, body) for k in keys)
 
 
 def _bare_label(tok: Token, table: Table) -> bool:
@@ -144,6 +197,7 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.halves = _halves(table.key, layout.template)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -172,6 +226,15 @@ class _TableReader:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line)
+        # a key phrase with one character mistyped, where only one free row has it
+        body = _body(tok)
+        if body == "\0" or not self.halves.search(body):
+            near = []
+        else:
+            near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
+        if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
+            self.last_index = near[0]
+            return RowHit(self.rows[near[0]], None, line=tok.line)
         for g, spec in zip(self.groups, self.group_specs):
             if _matches(tok, spec):
                 # a group label sits before its first row
@@ -224,11 +287,14 @@ class _RowRead:
     texts: list[str | None]
     uncertain: set[int]
     decoded: glued.Decoded | None = None
+    how: str = "label"
 
 
 def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -> _RowRead | None:
     row = hit.row
+    how = hit.how
     if row is None and hit.group is not None:
+        how = "group"
         if not hit.values or all(not v.text for v in hit.values):
             return None
         target = hit.group.collapses_to
@@ -256,15 +322,27 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
         decoded = glued.decode(texts, cols)
         if decoded is not None:
             texts, uncertain = decoded.texts, decoded.uncertain
+            how = "glued"
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    return _RowRead(row, cols, values, texts, uncertain, decoded)
+    if 0 < len([t for t in texts if t]) and len(texts) < len(cols) and not all(v.grid and v.reliable for v in values):
+        # fewer figures than columns where an empty cell leaves no trace: which
+        # column each figure belongs to is unknown — reported, not guessed
+        found = len([t for t in texts if t])
+        res.notes.append(
+            f"{table.key}.{row.key}: {UNPLACED} 只读到 {found} 个数字（应有 {len(cols)} 个），空白单元格在原文中没有标记"
+        )
+        texts = [None] * len(cols)
+        uncertain = set(range(len(cols)))
+        how = "unplaced"
+    return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None) -> None:
+def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None, how: str = "label") -> None:
     """One cell into the result: its value, its raw text when not a plain number,
-    whether it is uncertain, and the OCR confidence of the token it came from."""
+    whether it is uncertain, the OCR confidence of the token it came from, and
+    where it came from and how it was placed."""
     cv: CellValue = parse_cell(text, kind)
     res.cells[key] = cv.value
     if cv.raw is not None:
@@ -273,13 +351,23 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
         res.uncertain.append(key)
     if source is not None and source.conf is not None:
         res.confidence[key] = source.conf
+    res.sources[key] = _source(source, how, text)
+
+
+def _source(tok: Token | None, how: str, text: str | None) -> CellSource:
+    if tok is None:
+        return CellSource(how=how, text=text or "")
+    return CellSource(how=how, text=tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), block=tok.block,
+                      row=tok.row, col=tok.col + 1 if tok.grid else None, line=tok.at, page=tok.page)
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
+    # figures decoded from glued text no longer stand one a token: the row's first token is their source
+    whole = rr.decoded is not None or rr.how == "unplaced"
     for i, col in enumerate(rr.cols[: len(texts)]):
-        source = rr.values[i] if i < len(rr.values) else None
-        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source)
+        source = (rr.values[0] if rr.values else None) if whole else (rr.values[i] if i < len(rr.values) else None)
+        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source, rr.how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -318,12 +406,19 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     """
     rows = list(table.rows)
     index = {r.key: i for i, r in enumerate(rows)}
+    stray: dict[str, list[Token]] = {}
     if table.columns:
         # a stray figure after a label (less than half a row) is not its row
         ncols = len([c for c in table.columns if not c.optional])
         for h in hits:
             if h.row is not None and h.values and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
-                res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
+                if not all(v.grid and v.reliable for v in h.values) and any(v.text for v in h.values):
+                    # figures whose empty neighbours the source cannot show (cells
+                    # on lines of their own): unless a row of figures comes for
+                    # this label, the row is there but cannot be placed
+                    stray[h.row.key] = list(h.values)
+                else:
+                    res.notes.append(f"{table.key}.{h.row.key}: 孤立的数字“{' '.join(v.text for v in h.values)}”不足一行，已忽略")
                 h.values = []
     # rows whose label stands out of the layout's order are figures without a
     # (trustworthy) label: keep the longest run of labelled rows in order
@@ -332,7 +427,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     keep = set(_increasing([index[hits[k].row.key] for k in valued], valued)) if not table.blocks else set(valued)
     hits = [h if (h.row is None or not h.values or h.row.key not in index or k in keep) else RowHit(None, None, h.values, h.line) for k, h in enumerate(hits)]
     if not any(h.row is None and h.group is None for h in hits):
-        return hits, set()
+        return _restore_stray(hits, stray), set()
     anchored = {index[h.row.key] for h in hits if h.row is not None and h.values and h.row.key in index}
     out: list[RowHit] = []
     uncertain_rows: set[str] = set()
@@ -350,7 +445,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
             if k >= len(free):
                 res.notes.append(f"{table.key}: 一行数字找不到所属的行，已忽略")
                 continue
-            out.append(RowHit(free[k], None, orphan.values, orphan.line))
+            out.append(RowHit(free[k], None, orphan.values, orphan.line, how="orphan"))
             anchored.add(index[free[k].key])
             if len(pending) != len(free):
                 uncertain_rows.add(free[k].key)
@@ -377,7 +472,15 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
                 continue
             seen.add(h.row.key)
         final.append(h)
-    return final, uncertain_rows
+    return _restore_stray(final, stray), uncertain_rows
+
+
+def _restore_stray(hits: list[RowHit], stray: dict[str, list[Token]]) -> list[RowHit]:
+    """A label whose few figures no row of figures replaced keeps them (to be reported unplaced)."""
+    for h in hits:
+        if h.row is not None and not h.values and h.row.key in stray:
+            h.values = stray[h.row.key]
+    return hits
 
 
 def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult, prose: list[str] = ()) -> None:
@@ -490,9 +593,14 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
 
     # grid lines whose non-empty cells are all figures (a row of 表四)
     value_lines: dict[int, bool] = {}
+    # grid lines that hold figures at all (a stream of cells puts 表四's figures
+    # on the line of its last header cell)
+    figure_lines: set[int] = set()
     for tok in tokens:
         if tok.grid and tok.text:
             value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
+            if tok.value:
+                figure_lines.add(tok.line)
 
     def close_row() -> None:
         nonlocal current
@@ -533,7 +641,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 t4_done = bool(t4_values or t4_header)
                 state = None
                 continue
-            in_value_row = tok.grid and value_lines.get(tok.line, False)
+            in_value_row = tok.grid and (value_lines.get(tok.line, False) or (tok.line in figure_lines and ti > 0 and tokens[ti - 1].line == tok.line and (tokens[ti - 1].value or _is_t4_header(tokens[ti - 1]))))
             if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
@@ -646,5 +754,6 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
     if not texts:
         texts = [None] * len(cols)
     for i, (r, c) in enumerate(cols[: len(texts)]):
-        source = values[i] if i < len(values) else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source)
+        glued_figures = bool(values) and len(values) < len(cols)
+        source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source, "glued" if glued_figures else "t4-sequence")

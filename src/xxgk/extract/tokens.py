@@ -31,6 +31,10 @@ class Token:
     orig: str = ""  # the text as published (punctuation kept), for the narrative
     value: bool = False  # a figure or a placeholder for one (not a label)
     body: str | None = None  # norm without its numbering, computed once when first asked (extract.tables)
+    block: int = 0  # 1-based index of the document block it comes from
+    row: int | None = None  # 1-based row of its grid (None for a paragraph)
+    at: int | None = None  # 1-based source line (text formats), when the reader knows
+    page: int | None = None  # 1-based page (PDF, scans), when the reader knows
 
 
 @cache
@@ -157,16 +161,20 @@ _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?
 def tokens_of(doc: Document) -> list[Token]:
     toks: list[Token] = []
     line = 0
-    for block in doc.blocks:
+    for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
             published = tidy(block.text).strip()
             pieces = split_glued(clean(published))
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
-                toks.append(Token(piece, squeeze(piece), line, 0, False, False, None, orig, is_value_text(piece)))
+                toks.append(
+                    Token(piece, squeeze(piece), line, 0, False, False, None, orig, is_value_text(piece), None, b, None, block.line, block.page)
+                )
                 line += 1
         elif isinstance(block, Table):
+            starts = block.lines
             for r, row in enumerate(block.rows):
+                at = starts[r] if starts is not None and r < len(starts) else None
                 for c, cell in enumerate(row):
                     conf = None
                     if block.confidence is not None:
@@ -175,6 +183,11 @@ def tokens_of(doc: Document) -> list[Token]:
                         except IndexError:
                             conf = None
                     text = clean(cell).strip()
-                    toks.append(Token(text, squeeze(text), line, c, True, block.reliable_blanks, conf, tidy(cell).strip(), is_value_text(text)))
+                    toks.append(
+                        Token(
+                            text, squeeze(text), line, c, True, block.reliable_blanks, conf, tidy(cell).strip(), is_value_text(text),
+                            None, b, r + 1, at, block.page,
+                        )
+                    )
                 line += 1
     return toks

@@ -79,8 +79,8 @@ def text_to_document(text: str, source: Source) -> Document:
     text = tidy(text)
     lines = text.split("\n")
     doc = Document(source=source, blocks=[])
-    lines = _crawler_header(lines, doc)
-    doc.blocks = list(_blocks(lines))
+    body = _crawler_header(lines, doc)
+    doc.blocks = list(_blocks(body, len(lines) - len(body)))
     return doc
 
 
@@ -107,7 +107,9 @@ def _is_cell_line(line: str) -> bool:
     return line.startswith("\t") and "\t" not in line[1:]
 
 
-def _blocks(lines: list[str]):
+def _blocks(lines: list[str], base: int = 0):
+    """Lines → blocks; ``base`` is the number of source lines before ``lines``
+    (each block records the 1-based source line it starts on)."""
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -117,10 +119,12 @@ def _blocks(lines: list[str]):
             continue
         if _is_cell_line(line):
             rows: list[list[str]] = []
+            starts: list[int] = []
             while i < n and (_is_cell_line(lines[i]) or (not lines[i].strip() and i + 1 < n and _is_cell_line(lines[i + 1]))):
                 if not lines[i].strip() and not lines[i].startswith("\t"):
                     i += 1  # a blank line between two rows
                     continue
+                starts.append(base + i + 1)
                 row: list[str] = []
                 while i < n and lines[i] and (_is_cell_line(lines[i]) or (row and "\t" not in lines[i] and lines[i].strip())):
                     if _is_cell_line(lines[i]):
@@ -131,31 +135,178 @@ def _blocks(lines: list[str]):
                 rows.append(row)
                 if i < n and lines[i] and not _is_cell_line(lines[i]):
                     break
-            yield Table(rows=rows)
+            yield Table(rows=rows, lines=starts, style="cell-lines")
             continue
         if "\t" in line:
-            rows = []
+            rows, starts = [], []
             while i < n and "\t" in lines[i] and not _is_cell_line(lines[i]):
                 rows.append([c.strip() for c in lines[i].split("\t")])
+                starts.append(base + i + 1)
                 i += 1
-            yield Table(rows=rows)
+            yield Table(rows=rows, lines=starts, style="tabs")
             continue
-        if stripped.startswith("|") and stripped.count("|") >= 2:
-            rows = []
-            while i < n and lines[i].strip().startswith("|"):
-                s = lines[i].strip()
-                if not _MD_SEP.match(s):
-                    cells = s.strip("|").split("|")
-                    rows.append([c.strip() for c in cells])
-                i += 1
-            yield Table(rows=rows)
-            continue
+        if _is_pipe_line(stripped) or _opens_pipe_stream(lines, i):
+            end = _pipe_region_end(lines, i)
+            if end > i:
+                yield from pipe_tables(lines[i:end], base + i)
+                i = end
+                continue
         parts = _ALIGNED_SPLIT.split(stripped)
         figures = sum(bool(_FIGURE.match(p)) for p in parts)
         if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _FIGURE.match(parts[0])):
             # columns aligned with spaces: a row, but a blank cell cannot be seen
-            yield Table(rows=[parts], reliable_blanks=False)
+            yield Table(rows=[parts], reliable_blanks=False, lines=[base + i + 1], style="aligned")
             i += 1
             continue
-        yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""))
+        yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""), line=base + i + 1)
         i += 1
+
+
+# ---------------------------------------------------------------- pipe tables
+#
+# Web stores keep a page's table as text with "|" between cells, in one of
+# several serialisations (seen on many government sites):
+#
+# * a row per line:            规章 | 0 | 0 | 0 |       (leading/trailing "|" optional)
+# * a cell per line, each ending " |":  规章 |  /  0 |  /  0 |   (a lone "|" is an empty cell)
+# * a cell per line with "|" lines between:  规章  /  |  /  0  /  |  /  0
+# * fillers between rows: |||, ||, | ||||, | | | | |
+#
+# In all of them a "|" closes a cell, and a line end closes a cell only where
+# no "|" stands next to it.  The reader finds which of the two shapes a run of
+# lines has (rows on lines, or a stream of cells) and yields the grid; in a
+# stream, a row starts at each cell that is text (a label) and holds the
+# figures and empty cells that follow it.
+
+
+def _is_pipe_line(line: str) -> bool:
+    """A line with "|" between cells (not prose that happens to hold a "|")."""
+    return "|" in line and all(len(c) <= _MAX_PIPE_CELL for c in line.split("|"))
+
+
+def _pipe_only(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and not s.replace("|", "").strip()
+
+
+# a cell's text in a stream of cells is short; prose is not a cell
+_MAX_STREAM_CELL = 120
+_MAX_PIPE_CELL = 200
+
+
+def _opens_pipe_stream(lines: list[str], i: int) -> bool:
+    """A short line without "|" directly followed by a line of only "|"s (the
+    first cell of a stream whose separators stand on lines of their own)."""
+    s = lines[i].strip()
+    if not s or len(s) > _MAX_STREAM_CELL:
+        return False
+    return i + 1 < len(lines) and _pipe_only(lines[i + 1])
+
+
+def _pipe_region_end(lines: list[str], i: int) -> int:
+    """The end of the run of lines that make one pipe-separated region.
+
+    Lines with "|" belong to it; so does a short line without one that stands
+    between two of them (a cell of a stream with "|" lines between cells), and
+    blank lines inside it.
+    """
+    n = len(lines)
+    j = i
+    last = i
+    while j < n:
+        s = lines[j].strip()
+        if not s:
+            j += 1
+            continue
+        if _is_pipe_line(s):
+            last = j + 1
+            j += 1
+            continue
+        nxt = j + 1
+        while nxt < n and not lines[nxt].strip():
+            nxt += 1
+        if len(s) <= _MAX_STREAM_CELL and nxt < n and _pipe_only(lines[nxt]) and (j == i or _pipe_only(lines[last - 1])):
+            last = j + 1
+            j += 1
+            continue
+        break
+    return last
+
+
+def _split_row(line: str) -> list[str]:
+    """A row written on one line: one leading and one trailing "|" are
+    delimiters, every other "|" separates two cells."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+def _stream_cells(lines: list[tuple[int, str]]) -> list[tuple[str, int]]:
+    """The cells of a region read as one stream, each with the source line it
+    starts on: "|" closes a cell; a line end closes one only where no "|"
+    stands next to it."""
+    cells: list[tuple[str, int]] = []
+    cur: list[str] = []
+    start = -1  # the line the cell being read starts on
+    pending = False  # text since the last boundary
+    prev_pipe_end = True  # the previous non-blank line ended with "|" (or this is the start)
+    for no, raw in lines:
+        s = raw.strip()
+        if not s:
+            continue
+        if pending and not prev_pipe_end and not s.startswith("|"):
+            cells.append((" ".join(cur).strip(), start))  # a line end between two cells
+            cur, pending = [], False
+        parts = s.split("|")
+        for k, part in enumerate(parts):
+            part = part.strip()
+            if part:
+                if not cur:
+                    start = no
+                cur.append(part)
+                pending = True
+            if k < len(parts) - 1:  # a "|" follows this part: it closes a cell
+                cells.append((" ".join(cur).strip(), start if cur else no))
+                cur, pending = [], False
+        prev_pipe_end = s.endswith("|")
+    if pending:
+        cells.append((" ".join(cur).strip(), start))
+    return cells
+
+
+def _is_figure_cell(text: str) -> bool:
+    from ..extract.numbers import is_value_text  # a cell's text: figure, placeholder or empty
+
+    return is_value_text(text)
+
+
+def pipe_tables(lines: list[str], first: int = 0):
+    """Blocks of a pipe-separated region whose first line is source line
+    ``first + 1``: a :class:`Table` (or a paragraph for a lone line that only
+    mentions a "|")."""
+    content = [(first + k + 1, ln) for k, ln in enumerate(lines) if ln.strip()]
+    rows_shaped = [ln for _, ln in content if len([c for c in _split_row(ln) if c]) >= 2]
+    texts = [ln for _, ln in content if not _pipe_only(ln)]
+    if len(content) == 1 and len(_split_row(content[0][1])) < 2:
+        yield Paragraph(text=content[0][1].strip(), line=content[0][0])
+        return
+    if texts and len(rows_shaped) * 2 >= len(texts):
+        # rows on lines; lines of only "|" are fillers between rows
+        kept = [(no, _split_row(ln)) for no, ln in content if not _pipe_only(ln) and not _MD_SEP.match(ln.strip())]
+        kept = [(no, r) for no, r in kept if any(r)]
+        md = any(_MD_SEP.match(ln.strip()) for _, ln in content)
+        yield Table(rows=[r for _, r in kept], lines=[no for no, _ in kept], style="markdown" if md else "pipe-rows")
+        return
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    for cell, no in _stream_cells(content):
+        if (cell and not _is_figure_cell(cell)) or not rows:
+            rows.append([cell])
+            starts.append(no)
+        else:
+            rows[-1].append(cell)
+    kept = [(no, r) for no, r in zip(starts, rows) if any(r)]
+    yield Table(rows=[r for _, r in kept], lines=[no for no, _ in kept], style="pipe-stream")

@@ -160,8 +160,11 @@ def missing_table(ctx: Context) -> Iterator[Finding]:
     if not _standard_format_applies(ctx):
         return
     lay = LAYOUTS.get(ctx.template or "", None) or LAYOUTS.get(template_for_year(ctx.year) or "", ctx.layout)
+    from ...extract import UNREAD_TABLE
+
+    unread = {n[len(UNREAD_TABLE) :].split()[0] for n in ctx.rec.notes if n.startswith(UNREAD_TABLE)}
     for t in lay.tables:
-        if not ctx.has_table(t.key):
+        if not ctx.has_table(t.key) and t.key not in unread:
             yield ctx.finding(
                 "XG103",
                 [t.key],
@@ -386,3 +389,71 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
         tkey, rkey, text = m.groups()
         where = [f"{tkey}.{rkey}" if rkey else tkey]
         yield ctx.finding("XG108", where, f"{ctx.number(tkey)} {text}", f"{ctx.number(tkey)} (Table {tkey[1]}): {text}")
+
+
+@rule(
+    "XG109",
+    "warning",
+    "表格无法完整读取",
+    "Table cannot be read completely",
+    doc="""
+检查：表格的某一行能找到，但其中的数字无法确定各属于哪一列（例如每个单元格各占一行、空白单元格没有留下任何标记，一行七列只看到一个数字）。
+这些单元格在记录中标为“不确定”（uncertain），值为空，不当作 0 也不当作空白。
+依据：空白和 0 含义不同；无法确定的数字只能报告，不能猜。
+修改：在表格中为每个空白单元格填写 0 或“—”等标记，或以表格（HTML/Word/Excel）形式发布。
+
+A row of a table is found but its figures cannot be placed in its columns (cells on lines of their own and
+empty cells that leave no mark: one figure seen where the row has seven). The row's cells are marked uncertain
+in the record, never read as 0 or blank. Fix: mark every empty cell (0 or —), or publish the table as a table.
+""",
+)
+def unplaced_rows(ctx: Context) -> Iterator[Finding]:
+    from ...extract.tables import UNPLACED
+
+    for note in ctx.rec.notes:
+        if UNPLACED not in note:
+            continue
+        where, _, text = note.partition(":")
+        tkey, _, rkey = where.partition(".")
+        keys = [k for k in ctx.rec.uncertain if k.startswith(f"{where}.")] or [where]
+        detail = text.replace(UNPLACED, "").strip()
+        label = ctx.row_label(tkey, rkey) if rkey else tkey
+        yield ctx.finding(
+            "XG109",
+            keys,
+            f"{ctx.number(tkey)}“{label}”一行无法完整读取：{detail}，各单元格标为不确定",
+            f"{ctx.number(tkey)} (Table {tkey[1]}) row {rkey}: its figures cannot be placed in their columns; its cells are marked uncertain",
+        )
+
+
+@rule(
+    "XG110",
+    "error",
+    "有表格但未能读出",
+    "Table present but not read",
+    layouts=ALL_LAYOUTS,
+    doc="""
+检查：正文中有统计表的表头（如“第二十条”“信息内容”“申请人情况”），但没有读出任何一行数据。
+这不是“缺少统计表”（XG103），而是表格的写法无法识别：记录中该表为空，不代表报告没有填报。
+依据：主管部门据统计表汇总，读不出的表格需要人工核对，不能当作空表。
+修改：以标准表格（HTML 表格、Word 表格）发布统计表，每行一个行名、每列一个单元格。
+
+The text holds a table's header words (第二十条, 信息内容, 申请人情况 …) but no row of it could be read: the
+table is there in a form the reader does not understand, so the record's empty table does not mean the report left
+it empty. Needs a person to look. Fix: publish the table as a real table, one label and one cell per column a row.
+""",
+)
+def unread_table(ctx: Context) -> Iterator[Finding]:
+    from ...extract import UNREAD_TABLE
+
+    for note in ctx.rec.notes:
+        if not note.startswith(UNREAD_TABLE):
+            continue
+        rest = note[len(UNREAD_TABLE) :].strip()
+        tkey, _, words = rest.partition(" ")
+        yield ctx.finding(
+            "XG110",
+            [tkey],
+            f"正文中有{ctx.number(tkey)}的表头{words}，但未能读出其中的数据，需人工核对",
+            f"the text holds the header of {ctx.number(tkey)} (Table {tkey[1]}) {words} but none of its rows could be read; check by hand",
+        )
