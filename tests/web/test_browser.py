@@ -77,6 +77,11 @@ def test_review_desk_end_to_end(browser, tmp_path):  # noqa: F811
         # a finding clicked lights its cells
         page.locator("#findings li", has_text=found[0][1]).click()
         assert page.locator("td.flash").count() == len(json.loads(found[0][0]))
+        # a cell clicked shows where it came from in the original (xxgk explain's snippet)
+        key = json.loads(found[0][0])[0]
+        page.locator(f"table.t3 td[data-key='{key}']").click()
+        page.wait_for_selector("#explain pre.snippet span.hit")
+        assert "表三" in page.inner_text("#explain .exp-label")
         page.wait_for_selector("#source .doc p")  # the source document beside it
         page.locator("table.t3").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -60)")

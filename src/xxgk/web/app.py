@@ -48,7 +48,7 @@ from ..store.reports import (
 from ..store.records import record_from_store
 from ..store.summary import BY, RATES, summarise, t3_shape, t4_shape
 from .desk import Desk
-from .source import source_view, page_png
+from .source import explain, page_png, source_view
 from .uploads import MiB, Refused, is_zip, store_bytes, unpack_zip
 
 HERE = Path(__file__).resolve().parent
@@ -254,6 +254,19 @@ def create_app(desk: Desk) -> Starlette:
             return PlainTextResponse("没有这份报告", status_code=404)
         return page(request, "_source.html", view=source_view(row), row=row)
 
+    def report_explain(request: Request):
+        rid = int(request.path_params["report_id"])
+        key = request.query_params.get("key", "")
+        from ..layouts import all_cell_keys
+
+        if key not in set(all_cell_keys()):
+            return PlainTextResponse("未知的单元格", status_code=404)
+        with desk.cursor() as cur:
+            row = report_row(cur, rid)
+        if row is None:
+            return PlainTextResponse("没有这份报告", status_code=404)
+        return page(request, "_explain.html", exp=explain(row, key), key=key, row=row)
+
     def report_original(request: Request):
         rid = int(request.path_params["report_id"])
         with desk.cursor() as cur:
@@ -443,6 +456,7 @@ def create_app(desk: Desk) -> Starlette:
         Route("/reports/{report_id:int}", report_page),
         Route("/reports/{report_id:int}/source", report_source),
         Route("/reports/{report_id:int}/original", report_original),
+        Route("/reports/{report_id:int}/explain", report_explain),
         Route("/reports/{report_id:int}/page/{n:int}.png", report_page_png),
         Route("/compare", compare_page),
         Route("/dashboard", dashboard_page),

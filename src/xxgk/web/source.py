@@ -94,3 +94,28 @@ def page_png(path: str, n: int) -> bytes | None:
     buf = io.BytesIO()
     img.convert("RGB").save(buf, format="PNG", optimize=False)
     return buf.getvalue()
+
+
+@lru_cache(maxsize=16)
+def _parsed(path: str, mtime: float):
+    """(record with provenance, document, bytes) of a kept original, parsed again (a few recent ones kept)."""
+    from .. import parse_document
+
+    data = Path(path).read_bytes()
+    doc = read_bytes(data, path)
+    return parse_document(doc), doc, data
+
+
+def explain(row: dict, key: str):
+    """Where a cell of a stored report came from (:func:`xxgk.explain.explain_record`, as ``xxgk explain``),
+    read again from the kept original; None when the original is gone or unreadable."""
+    from ..explain import explain_record
+
+    p = Path(row["source_path"])
+    if not p.is_file():
+        return None
+    try:
+        rec, doc, data = _parsed(str(p), p.stat().st_mtime)
+    except ReadError:
+        return None
+    return explain_record(rec, doc, data, key)

@@ -98,6 +98,16 @@
     const li = $("#f-" + ids[0]);
     if (li) li.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }));
+  const box = $("#explain"), srcBox = $("#source[data-explain]");
+  if (box && srcBox) $$("table.official td.v[data-key]").forEach((td) => td.addEventListener("click", async () => {
+    box.hidden = false;
+    box.textContent = "正在查找来源……";
+    try {
+      const r = await fetch(`${srcBox.dataset.explain}?key=${encodeURIComponent(td.dataset.key)}`);
+      box.innerHTML = await r.text();
+      box.dataset.key = td.dataset.key;
+    } catch (e) { box.textContent = "来源载入失败"; }
+  }));
   const src = $("#source[data-src]");
   if (src) fetch(src.dataset.src).then((r) => r.text()).then((html) => { src.innerHTML = html; }).catch(() => { src.textContent = "原文载入失败"; });
 
