@@ -102,6 +102,33 @@ def upload_zip(n: int) -> bytes:
     return buf.getvalue()
 
 
+def batch_upload(c: Client, n: int) -> int:
+    """One request with ``n`` files, every 100th corrupt: all good ones stored, all bad ones listed."""
+    rng = random.Random(8)
+    boundary = "xxgkbatch"
+    parts, bad = [], 0
+    for i in range(n):
+        if i % 100 == 99:
+            data, bad = os.urandom(3000), bad + 1
+        else:
+            data = report_text(f"温州市鹿城区批量第{i}号财政局", 2025, random_cells(layout_for("2021"), rng), template="2021", rng=rng).encode("utf-8")
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{i:05d}.txt"\r\n\r\n'.encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    t0 = time.time()
+    st, resp = c.post("/upload", body, {"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"})
+    job = json.loads(resp)["job"]
+    accepted = time.time() - t0
+    while True:
+        j = json.loads(c.get(f"/api/jobs/{job}")[2])
+        if j["state"] in ("done", "error"):
+            break
+        time.sleep(1)
+    ok = j["state"] == "done" and j["ingested"] == n - bad and j["n_failed"] == bad and all(f["reason"] for f in j["failed"])
+    print(f"\nbatch: {n} files ({len(body) >> 20} MiB) in one upload, {bad} corrupt: request accepted in {accepted:.1f} s; "
+          f"ingest {j['seconds']} s ({j['rate']} files/s): {j['ingested']} stored, {j['n_failed']} listed as failed, {j['duplicates']} duplicates — {'ok' if ok else 'MISMATCH'}")
+    return 0 if ok else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000)
@@ -110,6 +137,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--upload", type=int, default=300, help="files ingested during the load test")
     ap.add_argument("--no-load", action="store_true")
+    ap.add_argument("--batch", type=int, default=0, help="then upload this many files in one request, 1 %% of them corrupt, and check every one is accounted for")
     a = ap.parse_args()
 
     src = store(a.n)
@@ -196,6 +224,9 @@ def main() -> int:
                     print(f"  {kind:7} n={len(xs):5}  p50 {pct(xs, 50):6.0f} ms  p95 {pct(xs, 95):6.0f} ms  p99 {pct(xs, 99):6.0f} ms  max {max(xs):6.0f} ms")
             print(f"  ingest meanwhile: {j['state']}, {j['done']}/{j['total']} files, {j['ingested']} stored, {j['n_failed']} failed, {j['rate']} files/s")
             failed += bad > 0
+
+        if a.batch:
+            failed += batch_upload(c, a.batch)
     finally:
         proc.terminate()
         try:

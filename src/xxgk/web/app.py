@@ -148,11 +148,14 @@ def create_app(desk: Desk) -> Starlette:
                 except Refused as e:
                     refused.append((name, str(e)))
                     continue
+                finally:
+                    kept.unlink(missing_ok=True)  # its members are kept, not the archive
                 names += [f"{name}/{n}" for n, _ in stored]
                 files += [p for _, p in stored]
                 refused += [(f"{name}/{n}", why) for n, why in bad]
             elif kept.stat().st_size > desk.limits.max_file:
                 refused.append((name, f"{name}：文件超过大小上限（{desk.limits.max_file // MiB} MB），未接收"))
+                kept.unlink(missing_ok=True)
             else:
                 names.append(name)
                 files.append(kept)
@@ -193,7 +196,7 @@ def create_app(desk: Desk) -> Starlette:
         if status not in STATUSES:
             return problem(request, f"审阅状态应为 {'、'.join(STATUSES)}")
         back = form.get("back") or "/reports"
-        if not back.startswith("/"):
+        if not back.startswith("/") or back.startswith("//"):  # only a page of the desk itself
             back = "/reports"
 
         def apply() -> int:
@@ -276,7 +279,7 @@ def create_app(desk: Desk) -> Starlette:
         p = Path(row["source_path"])
         if not p.is_file():
             return problem(request, f"原始文件已不在原处：{p}", 404)
-        name = p.name.split("-", 1)[1] if p.parent.parent == desk.upload_dir.resolve() or p.parent.parent == desk.upload_dir else p.name
+        name = p.name.split("-", 1)[1] if p.parent.parent == desk.upload_dir and "-" in p.name else p.name
         return FileResponse(p, filename=name)
 
     def report_page_png(request: Request):

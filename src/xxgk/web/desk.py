@@ -41,7 +41,10 @@ class Job:
         r = self.result
         end = self.finished or time.time()
         secs = (end - self.started) if self.started else 0.0
-        failed = [{"name": Path(p).name.split("-", 1)[-1], "reason": zh} for p, zh, _ in list(r.failed)]
+        failed = []
+        for p, zh, _ in list(r.failed):
+            name = Path(p).name.split("-", 1)[-1]  # the kept copy's name: <hash>-<name as uploaded>
+            failed.append({"name": name, "reason": zh.replace(str(p), name)})
         failed += [{"name": n, "reason": why} for n, why in self.refused]
         return {
             "id": self.id,
@@ -65,7 +68,7 @@ class Desk:
         self.db = Path(db)
         self.con = connect(self.db)
         self.jobs_n = max(1, int(jobs))
-        self.upload_dir = Path(upload_dir) if upload_dir else Path(str(self.db) + ".uploads")
+        self.upload_dir = (Path(upload_dir) if upload_dir else Path(str(self.db) + ".uploads")).resolve()  # kept paths stay valid from any folder
         self.limits = limits or Limits()
         self.jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)
