@@ -189,6 +189,12 @@ def test_pages_review_status_and_previous_year(synth_db, tmp_path):
         html = body.decode()
         assert status == 200 and re.search(r'class="v[^"]*\bchanged\b', html) and '<small class="prev">' in html
         assert f"/compare?a={prev}&amp;b={rid}" in html
+        # a cell the extractor was unsure of is marked (and said so in its tooltip)
+        with desk.cursor() as cur:
+            cur.execute("UPDATE cells SET uncertain = true WHERE report_id = ? AND key = 't3.new.total'", [rid])
+        html = get(f"{base}/reports/{rid}")[1].decode()
+        td = re.search(r'<td data-key="t3\.new\.total"[^>]*>.*?</td>', html, re.S).group(0)
+        assert "uncertain" in td and '<sup class="q">?</sup>' in td and "识别不确定" in td
         status, body, _ = get(f"{base}/compare?a={prev}&b={rid}")
         assert status == 200 and re.search(r'class="v diff"', body.decode())
         n_diff = int(re.search(r'id="n-diff">(\d+)<', body.decode()).group(1))
