@@ -82,9 +82,13 @@ class Client:
         return 599, (time.perf_counter() - t) * 1000, b""
 
     def post(self, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
-        self.conn.request("POST", path, body=body, headers=headers)
-        r = self.conn.getresponse()
-        return r.status, r.read()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)  # a fresh one: never a kept-alive the server closed
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            r = conn.getresponse()
+            return r.status, r.read()
+        finally:
+            conn.close()
 
 
 def pct(xs: list[float], p: float) -> float:
