@@ -1,7 +1,7 @@
 """The review desk on a 100,000-report store: page latencies, then a bounded loopback load test.
 
 1. A synthetic store of N reports (default 100,000; 25,000 agencies × 4 years, about 30 % with a
-   broken 表三 balance, checked by the real checker) is written straight into DuckDB by
+   broken 表三 balance, checked by the real checker, cross-year rules included) is written straight into DuckDB by
    ``xxgk.store.synth.fill_store`` — once, kept in the temp folder for the next run.
 2. ``xxgk serve`` runs on a copy of it (a real process on 127.0.0.1).
 3. Each page is fetched cold once, then ``--repeat`` times; the median must be under the target:
@@ -43,7 +43,7 @@ TARGET_MS = {"list": 300, "dashboard": 300, "report": 200}
 
 
 def store(n: int, seed: int = 11) -> Path:
-    path = Path(tempfile.gettempdir()) / f"xxgk-bench-web-{n}-{seed}.duckdb"
+    path = Path(tempfile.gettempdir()) / f"xxgk-bench-web-{n}-{seed}-v2.duckdb"  # v2: with the cross-year checks done
     if path.exists():
         return path
     part = path.with_suffix(".part")

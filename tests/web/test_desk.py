@@ -113,6 +113,19 @@ def test_zip_uploads_and_hostile_files(tmp_path):
         assert "压缩炸弹" in reasons["bomb.zip"] or "超过上限" in reasons["bomb.zip"]
         assert "超过大小上限" in reasons["大文件.txt"]
         assert not any(p.name.endswith("evil.txt") for p in tmp_path.rglob("*"))
+        # one request larger than everything an upload may hold: refused before it is read
+        import http.client
+
+        conn = http.client.HTTPConnection(base.split("//")[1], timeout=30)
+        conn.putrequest("POST", "/upload")
+        conn.putheader("Content-Type", "multipart/form-data; boundary=x")
+        conn.putheader("Content-Length", str(22 * MiB))
+        conn.putheader("Accept", "application/json")
+        conn.endheaders()
+        conn.send(b"--x\r\n" + b"0" * 65536)
+        r = conn.getresponse()
+        assert r.status == 413 and "超过上限" in json.loads(r.read())["error"]
+        conn.close()
         with desk.cursor() as cur:
             assert cur.execute("SELECT count(*) FROM current_reports").fetchone()[0] == 5
 

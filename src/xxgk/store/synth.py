@@ -190,10 +190,13 @@ _DISTRICTS = (
 _DEPARTMENTS = ("教育局", "财政局", "民政局", "卫生健康局", "自然资源局", "生态环境局", "交通运输局", "农业农村局", "商务局", "应急管理局", "市场监督管理局", "司法局")
 
 
-def fill_store(con, n: int, seed: int = 11, years: tuple[int, ...] = (2021, 2022, 2023, 2024), break_share: float = 0.3, progress=None) -> int:
+def fill_store(
+    con, n: int, seed: int = 11, years: tuple[int, ...] = (2021, 2022, 2023, 2024), break_share: float = 0.3, progress=None, cross_year: bool = True
+) -> int:
     """Write ``n`` synthetic reports straight into the store (no files, no parsing), through the
     ingest's own writer and the real checker: agencies spread over real districts, each reporting
-    every year of ``years``; about ``break_share`` of them with a broken 表三 balance.  For the
+    every year of ``years``; about ``break_share`` of them with a broken 表三 balance; then, as
+    ``ingest`` does, the cross-year rules (XG6xx) for every agency's consecutive years.  For the
     desk's benchmarks (100,000 reports in minutes instead of hours).  Returns the number written."""
     import hashlib
 
@@ -237,4 +240,8 @@ def fill_store(con, n: int, seed: int = 11, years: tuple[int, ...] = (2021, 2022
                 if progress:
                     progress(written, n)
     writer.flush()
+    if cross_year:
+        from .ingest import cross_check
+
+        cross_check(con)
     return written

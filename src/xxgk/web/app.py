@@ -123,6 +123,13 @@ def create_app(desk: Desk) -> Starlette:
         files: list[Path] = []
         refused: list[tuple[str, str]] = []
         try:
+            length = int(request.headers.get("content-length") or 0)
+        except ValueError:
+            length = 0
+        if length > desk.limits.max_archive_total + desk.limits.max_file:  # refused before a byte is spooled to disk
+            msg = f"上传未接收：一次上传共 {length // MiB} MB，超过上限 {(desk.limits.max_archive_total + desk.limits.max_file) // MiB} MB，请分批上传"
+            return JSONResponse({"error": msg}, status_code=413) if wants_json else problem(request, msg, 413)
+        try:
             form = await request.form(max_files=100000, max_fields=1000)
         except Exception as e:
             msg = f"上传未能接收：{type(e).__name__}: {e}".splitlines()[0]
