@@ -291,9 +291,10 @@ T3_APPLICANT_GROUP = "法人或其他组织"
 T3_HEADER_GROUP = "申请人情况"
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 T3_NOTE_KEY = "勾稽关系"  # the words that identify the note however it is broken
+T3_RESULTS_GROUP = "results"  # the group 三、本年度办理结果 that holds （一）…（七）
 
 _T3_GROUPS_COMMON = (
-    Group("results", "本年度办理结果", numbering="三、", keys=("本年度办理结果", "办理结果"), collapses_to="total"),
+    Group(T3_RESULTS_GROUP, "本年度办理结果", numbering="三、", keys=("本年度办理结果", "办理结果"), collapses_to="total"),
     Group("denied", "不予公开", numbering="（三）", keys=("不予公开",)),
     Group("unable", "无法提供", numbering="（四）", keys=("无法提供",)),
     Group("ignored", "不予处理", numbering="（五）", keys=("不予处理",)),
@@ -365,6 +366,23 @@ T3_2021_ROWS = (
 # The single （六） row of the 2019 layout, kept by some 2021 reports.
 T3_OTHER_SINGLE = T3_2019_ROWS[len(_T3_ROWS_HEAD)]
 T3_2021_OTHER_GROUP = Group("other_group", "其他处理", numbering="（六）", keys=("其他处理",), collapses_to="other")
+
+
+# 表三's label area is three columns wide: 三、本年度办理结果 in the first, its
+# items （一）…（七） and the sub-groups （三）…（六） in the second, their
+# numbered rows 1. 2. … in the third
+T3_LABEL_COLUMNS = 3
+
+
+def label_span(table: Table, row: Row) -> int:
+    """How many columns of the table's label area a row's label covers in the
+    official form (表三: 3 for 一、二、四, 2 for （一）（二）（七）…, 1 for numbered
+    sub-rows; 表二 and 表四: 1)."""
+    if table.key != "t3":
+        return 1
+    if row.group is None:
+        return T3_LABEL_COLUMNS
+    return T3_LABEL_COLUMNS - 1 if row.group == T3_RESULTS_GROUP else 1
 
 
 def _t3(rows: tuple[Row, ...], groups: tuple[Group, ...]) -> Table:

@@ -46,6 +46,8 @@ class Table(msgspec.Struct, tag="table"):
     # source line of the row's first cell (text formats) and the page (PDF, scans)
     lines: list[int] | None = None
     page: int | None = None
+    # the source line of every cell, where cells of a row stand on lines of their own
+    cell_lines: list[list[int]] | None = None
     # the serialisation the reader found the grid in (text formats: pipe-rows,
     # pipe-stream, tabs, cell-lines, markdown, aligned), for explain and debugging
     style: str | None = None

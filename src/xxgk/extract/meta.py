@@ -16,6 +16,8 @@ _CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([�
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期|日期|^时间)\s*[:：]\s*(.+)")
 # a field of a CMS metadata table, in a cell of its own (发布日期 | 2021-04-09 17:05:00)
 _DATE_FIELD = re.compile(r"^(?:发布时间|发布日期|成文日期|发文日期|公开日期|生成日期)$")
+# a field of a CMS metadata table naming the publisher
+_AGENCY_FIELD = re.compile(r"^(?:发布机构|发文机关|发布单位|来源|信息来源|主办单位|公开主体)[:：]?$")
 # a date whose 年 and 月 were lost (（20201231日）)
 _GLUED_DATE = re.compile(r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])日")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
@@ -139,7 +141,9 @@ def plausible_agency(name: str | None) -> bool:
     page chrome, ending as agency and place names end (局, 镇, 办公室, …区)."""
     if not name or not 2 <= len(name) <= 40:
         return False
-    return not _NOT_NAME.search(name) and bool(_NAME_END.search(name)) and not re.search(r"\d", name)
+    # a name with a note in brackets at its end: 高新区(新市区)
+    core = re.sub(r"[(（][^()（）]{1,20}[)）]$", "", name)
+    return not _NOT_NAME.search(core) and bool(_NAME_END.search(core)) and not re.search(r"\d", name)
 
 
 # the agency named in the opening sentence: 现公布某局2020年度政府信息公开工作年度报告;
@@ -178,6 +182,12 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
                 return t.norm
     if doc_agency:
         return norm_label(doc_agency)
+    # a CMS metadata table before the report (发布机构 | 某某局 | 发文日期 | …)
+    for k, t in enumerate(tokens[:40]):
+        if t.grid and _AGENCY_FIELD.match(t.norm) and k + 1 < len(tokens) and tokens[k + 1].line == t.line:
+            cand = tokens[k + 1].norm
+            if plausible_agency(cand):
+                return cand
     # … or the signature above the date at the end
     tail = [t for t in tokens[-8:] if t.norm and not t.grid]
     for k in range(len(tail) - 1, 0, -1):
@@ -289,15 +299,25 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
     return None
 
 
+# a piece of a header word broken over lines is short (本年新, 制作数量)
+_PIECE = 8
+
+
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
     markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
+    prev = ""
     for t in tokens:
         if not t.norm or len(t.norm) > 200:
+            prev = ""
             continue
+        # a header word split over two cells or lines (本年新 / 制作数量) counts
+        # where it is whole, as the join of two short pieces
+        joined = prev + t.norm if prev and len(t.norm) <= _PIECE else ""
         for k, ms in markers.items():
-            counts[k] += sum(1 for m in ms if m in t.norm)
+            counts[k] += sum(1 for m in ms if m in t.norm or (joined and m in joined and m not in prev))
+        prev = t.norm if len(t.norm) <= _PIECE and not t.value else ""
     if counts["2019"] == 0 and counts["2021"] == 0:
         anchors = (T2_ARTICLE, *(norm_label(k) for k in LAYOUTS["2021"].table("t3").row("new").match_keys()))
         has_table = any(len(t.norm) < 60 and any(a in t.norm for a in anchors) for t in tokens)

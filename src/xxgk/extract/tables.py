@@ -40,10 +40,12 @@ from ..layouts import (
     T3_2021_ROWS,
     T3_APPLICANT_GROUP,
     T3_HEADER_GROUP,
+    T3_LABEL_COLUMNS,
     T3_NOTE_KEY,
     T4,
     T4_SUIT_GROUP,
     Column,
+    label_span,
     Group,
     Layout,
     Row,
@@ -70,6 +72,7 @@ class RowHit:
     values: list[Token] = field(default_factory=list)
     line: int = -1
     how: str = "label"  # how the row was placed (model.PLACEMENTS)
+    label: Token | None = None  # the label's token
 
 
 @dataclass
@@ -225,7 +228,7 @@ class _TableReader:
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
-            return RowHit(row, None, line=tok.line)
+            return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
         body = _body(tok)
         if body == "\0" or not self.halves.search(body):
@@ -234,13 +237,13 @@ class _TableReader:
             near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
         if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
             self.last_index = near[0]
-            return RowHit(self.rows[near[0]], None, line=tok.line)
+            return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
         for g, spec in zip(self.groups, self.group_specs):
             if _matches(tok, spec):
                 # a group label sits before its first row
                 first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
                 if first is not None and first > min(self.last_index, start - 1):
-                    return RowHit(None, g, line=tok.line)
+                    return RowHit(None, g, line=tok.line, label=tok)
         return None
 
     def names_a_row(self, tok: Token) -> bool:
@@ -483,7 +486,144 @@ def _restore_stray(hits: list[RowHit], stray: dict[str, list[Token]]) -> list[Ro
     return hits
 
 
-def _assign_table(table: Table, hits: list[RowHit], org_subtotal: bool, res: TableResult, prose: list[str] = ()) -> None:
+def _full_label_area(table: Table, hits: list[RowHit]) -> set[int]:
+    """A grid that writes 表三's whole label area, three columns, on every line
+    (a numbered sub-row's label in the third column: ``| | | 2.重复申请 | …``):
+    the cells of a line left of the figures are label cells, never figures."""
+    if table.key != "t3":
+        return set()
+    area = T3_LABEL_COLUMNS
+    full = {
+        h.label.block
+        for h in hits
+        if h.row is not None and h.label is not None and h.label.grid and label_span(table, h.row) == 1 and h.label.col == area - 1
+    }
+    for h in hits:
+        lab = h.label
+        if lab is None or lab.block not in full:
+            continue
+        h.values = [v for v in h.values if not (v.line == lab.line and v.col < area and not v.text)]
+    return full
+
+
+def _streamed(h: RowHit) -> bool:
+    """The row's cells stand on lines of their own (a stream of cells), not on its label's line."""
+    return h.label is not None and h.label.at is not None and any(v.at != h.label.at for v in h.values)
+
+
+def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: set[int] = frozenset()) -> None:
+    """Rows whose cells are exactly their figures plus the empty cells of the
+    merged labels around them, as the official form merges them.
+
+    Written one cell a line, a row's figures are preceded by the rest of its
+    own label (``一、本年新收… |`` / ``||``: two more columns) and followed by
+    the rest of the next row's label, which the stream puts before that
+    label.  A row holding exactly that many cells, empty where the merges
+    are, keeps only its figures."""
+    labelled = [h for h in hits if h.row is not None and h.label is not None and h.label.grid and h.label.reliable]
+    # a grid that pads its rows at the end (a row with more cells than
+    # columns whose first cell after the label holds a figure) is left alone
+    # (in a stream of cells the extra cells at a row's end are the next label's)
+    padded = {
+        h.label.block
+        for h in labelled
+        if len(h.values) > len(_columns(table, h.row, org_subtotal))
+        and h.values[0].text
+        and h.values[0].line == h.label.line
+        and not _streamed(h)
+    }
+    for i, h in enumerate(labelled):
+        n = len(_columns(table, h.row, org_subtotal))
+        stream = _streamed(h)
+        if len(h.values) <= n or (h.label.block in padded and not stream):
+            continue
+        lead = label_span(table, h.row) - 1
+        nxt = labelled[i + 1] if i + 1 < len(labelled) else None
+        trail = label_span(table, nxt.row) - 1 if stream and nxt is not None and nxt.label.block == h.label.block else 0
+        vals = h.values
+        # the empty cells of one filler line (|||) closing the row
+        fill = 0
+        if vals and not vals[-1].text and vals[-1].at in fillers:
+            last = vals[-1].at
+            while fill < len(vals) and not vals[-1 - fill].text and vals[-1 - fill].at == last:
+                fill += 1
+        # a row written on its line ends there: empty cells from the next line
+        # are the merged cells before the next label
+        other = 0
+        if all(v.at == h.label.at for v in vals if v.text):
+            while other < len(vals) and not vals[-1 - other].text and vals[-1 - other].at != h.label.at:
+                other += 1
+        # the next row's merged cells stand before or after its label, as pages write them
+        for tr in dict.fromkeys((trail, 0, fill, trail + fill, other)):
+            if (lead or tr) and len(vals) == n + lead + tr and not any(v.text for v in vals[:lead]) and not any(
+                v.text for v in vals[len(vals) - tr :]
+            ):
+                h.values = vals[lead : len(vals) - tr]
+                break
+
+
+def _drop_fillers(hit: RowHit, ncols: int, fillers: set[int]) -> None:
+    """A row with more cells than columns loses the empty cells of filler
+    lines at its end first (``|||`` after a row)."""
+    while len(hit.values) > ncols and not hit.values[-1].text and hit.values[-1].at in fillers:
+        hit.values.pop()
+
+
+def _drop_label_span(table: Table, hits: list[RowHit], line_cells: dict[int, int], org_subtotal: bool, fillers: set[int] = frozenset()) -> None:
+    """Empty cells that are the rest of a label spanning several columns.
+
+    In the official form a row's label covers one to three columns of 表三's
+    label area (:func:`layouts.label_span`): 一、本年新收… three, （七）总计 two,
+    2.重复申请 one.  Pages that write merged cells as empty cells put those
+    after the label (``（六）其他处理 | | 162 | …``), where they look like blank
+    figures; pages that pad rows put empty cells at the end instead.  When a
+    line holds more cells than its label and figures, which of the two the
+    grid does is read from its spanning rows: one whose last cell holds a
+    figure has its extra cells after the label; one whose first cell after
+    the label holds a figure has them at the end.  Only a grid that shows the
+    first kind, and no row of the second, has empty cells after a label dropped
+    (at most as many as the label spans)."""
+    candidates: list[tuple[RowHit, int]] = []
+    full = _full_label_area(table, hits)
+    hits = [h for h in hits if h.label is None or h.label.block not in full]
+    _exact_spans(table, hits, org_subtotal, fillers)
+    for h in hits:
+        if h.row is not None:
+            _drop_fillers(h, len(_columns(table, h.row, org_subtotal)), fillers)
+    for h in hits:
+        lab = h.label
+        if lab is None or h.row is None or not lab.grid or not lab.reliable:
+            continue
+        extra = label_span(table, h.row) - 1
+        excess = min(line_cells.get(lab.line, 0) - (lab.col + 1), len(h.values)) - len(_columns(table, h.row, org_subtotal))
+        if extra > 0 and excess > 0:
+            candidates.append((h, min(extra, excess)))
+    evidence: dict[int, set[str]] = {}
+    for h, _ in candidates:
+        same_line = [v for v in h.values if v.line == h.label.line]
+        if not same_line:
+            continue
+        if same_line[-1].text and (same_line[-1].col == line_cells.get(h.label.line, 0) - 1 or same_line[-1] is h.values[-1]):
+            evidence.setdefault(h.label.block, set()).add("span")
+        if same_line[0].text and same_line[0].col == h.label.col + 1:
+            evidence.setdefault(h.label.block, set()).add("pad")
+    for h, n in candidates:
+        lab = h.label
+        if evidence.get(lab.block) != {"span"}:
+            continue
+        h.values = [v for v in h.values if not (v.line == lab.line and lab.col < v.col <= lab.col + n and not v.text)]
+
+
+def _assign_table(
+    table: Table,
+    hits: list[RowHit],
+    org_subtotal: bool,
+    res: TableResult,
+    prose: list[str] = (),
+    line_cells: dict[int, int] | None = None,
+    fillers: set[int] = frozenset(),
+) -> None:
+    _drop_label_span(table, hits, line_cells or {}, org_subtotal, fillers)
     hits, uncertain_rows = _align_orphans(table, hits, res)
     reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
     for rr in reads:
@@ -596,7 +736,10 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     # grid lines that hold figures at all (a stream of cells puts 表四's figures
     # on the line of its last header cell)
     figure_lines: set[int] = set()
+    line_cells: dict[int, int] = {}  # how many cells each grid line holds
     for tok in tokens:
+        if tok.grid:
+            line_cells[tok.line] = line_cells.get(tok.line, 0) + 1
         if tok.grid and tok.text:
             value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
             if tok.value:
@@ -645,7 +788,13 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
-                if len(t4_values) >= 15 and sum(len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values) >= 15:
+                # blanks before the first figure may be a separator of the
+                # stream (a lone "|" between rows) as well as blank cells: the
+                # table ends at 15 cells after them, or where its figures stop
+                lead = next((k for k, v in enumerate(t4_values) if v.text), len(t4_values))
+                if len(t4_values) - (lead if lead < len(t4_values) else 0) >= _T4_CELLS and sum(
+                    len(glued.digits_of(v.text)) if v.text else 1 for v in t4_values
+                ) >= _T4_CELLS:
                     t4_done = True
                     state = None
             elif _is_t4_header(tok):
@@ -729,23 +878,49 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 close_row()
     close_row()
 
+    fillers = _filler_lines(tokens)
     for key, rd in readers.items():
         table = rd.table
         if not rd.hits:
             continue
         res.tables_found.append(key)
         prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
-        _assign_table(table, rd.hits, rd.org_subtotal, res, prose)
+        _assign_table(table, rd.hits, rd.org_subtotal, res, prose, line_cells, fillers)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
-        _assign_t4(t4, t4_values, res)
+        _assign_t4(t4, t4_values, res, fillers)
     return res
 
 
-def _assign_t4(t4: Table, values: list[Token], res: TableResult) -> None:
-    texts: list[str | None] = [v.text for v in values]
+_T4_CELLS = len(T4.rows) * len(T4.columns)
+
+
+def _filler_lines(tokens: list[Token]) -> set[int]:
+    """Source lines that hold two or more cells of a grid, all empty (``|||``
+    between a header and its figures): fillers, not blank figures."""
+    count: dict[int, int] = {}
+    texts: set[int] = set()
+    for t in tokens:
+        if t.grid and t.at is not None:
+            count[t.at] = count.get(t.at, 0) + 1
+            if t.text:
+                texts.add(t.at)
+    return {line for line, n in count.items() if n >= 2 and line not in texts}
+
+
+def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[int] = frozenset()) -> None:
     cols = [(r, c) for r in t4.rows for c in t4.columns]
+    # more cells than the table has: empty cells of filler lines go first, then
+    # blanks at the end (padding), then those in front (separators)
+    values = list(values)
+    while len(values) > len(cols) and any(not v.text and v.at in fillers for v in values):
+        values.remove(next(v for v in values if not v.text and v.at in fillers))
+    while len(values) > len(cols) and not values[-1].text:
+        values.pop()
+    while len(values) > len(cols) and not values[0].text:
+        values.pop(0)
+    texts: list[str | None] = [v.text for v in values]
     uncertain: set[int] = set()
     if len(texts) < len(cols):
         decoded = glued.decode_groups(texts, [c for _, c in cols], len(t4.columns))

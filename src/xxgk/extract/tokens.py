@@ -173,9 +173,12 @@ def tokens_of(doc: Document) -> list[Token]:
                 line += 1
         elif isinstance(block, Table):
             starts = block.lines
+            per_cell = block.cell_lines
             for r, row in enumerate(block.rows):
                 at = starts[r] if starts is not None and r < len(starts) else None
                 for c, cell in enumerate(row):
+                    if per_cell is not None and r < len(per_cell) and c < len(per_cell[r]):
+                        at = per_cell[r][c]
                     conf = None
                     if block.confidence is not None:
                         try:

@@ -152,8 +152,8 @@ def _blocks(lines: list[str], base: int = 0):
                 i = end
                 continue
         parts = _ALIGNED_SPLIT.split(stripped)
-        figures = sum(bool(_FIGURE.match(p)) for p in parts)
-        if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _FIGURE.match(parts[0])):
+        figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts)
+        if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _is_figure_cell(parts[0])):
             # columns aligned with spaces: a row, but a blank cell cannot be seen
             yield Table(rows=[parts], reliable_blanks=False, lines=[base + i + 1], style="aligned")
             i += 1
@@ -301,12 +301,13 @@ def pipe_tables(lines: list[str], first: int = 0):
         yield Table(rows=[r for _, r in kept], lines=[no for no, _ in kept], style="markdown" if md else "pipe-rows")
         return
     rows: list[list[str]] = []
-    starts: list[int] = []
+    at: list[list[int]] = []
     for cell, no in _stream_cells(content):
         if (cell and not _is_figure_cell(cell)) or not rows:
             rows.append([cell])
-            starts.append(no)
+            at.append([no])
         else:
             rows[-1].append(cell)
-    kept = [(no, r) for no, r in zip(starts, rows) if any(r)]
-    yield Table(rows=[r for _, r in kept], lines=[no for no, _ in kept], style="pipe-stream")
+            at[-1].append(no)
+    kept = [(a, r) for a, r in zip(at, rows) if any(r)]
+    yield Table(rows=[r for _, r in kept], lines=[a[0] for a, _ in kept], style="pipe-stream", cell_lines=[a for a, _ in kept])

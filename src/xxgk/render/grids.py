@@ -14,7 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..layouts import T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_OTHER_SINGLE, T4_SUIT_GROUP, Column, Layout, Row, Table
+from ..layouts import (
+    T3_APPLICANT_GROUP,
+    T3_HEADER_GROUP,
+    T3_LABEL_COLUMNS,
+    T3_OTHER_SINGLE,
+    T3_RESULTS_GROUP,
+    T4_SUIT_GROUP,
+    Column,
+    Layout,
+    Row,
+    Table,
+    label_span,
+)
 from ..model import Value
 from .totals import t3_row_keys
 
@@ -141,14 +153,15 @@ def _t3_official(layout: Layout, cells: dict, raw: dict) -> Grid:
     seen_groups: set[str] = set()
     for r in rows:
         line: list[GCell | None] = [None] * 3
-        if r.group is None:
-            line = [GCell(r.full_label, colspan=3, role="label"), None, None]
+        span = label_span(t3, r)
+        if span == T3_LABEL_COLUMNS:
+            line = [GCell(r.full_label, colspan=span, role="label"), None, None]
         else:
             if not results_done:
-                line[0] = GCell(groups["results"].full_label, rowspan=len(in_results), role="label")
+                line[0] = GCell(groups[T3_RESULTS_GROUP].full_label, rowspan=len(in_results), role="label")
                 results_done = True
-            if r.group == "results":
-                line[1] = GCell(r.full_label, colspan=2, role="label")
+            if span == T3_LABEL_COLUMNS - 1:
+                line[1] = GCell(r.full_label, colspan=span, role="label")
             else:
                 if r.group not in seen_groups:
                     members = [x for x in rows if x.group == r.group]
