@@ -31,7 +31,6 @@ def test_fixtures_are_complete() -> None:
     assert all(p["url"].startswith("http") for p in prov.values())
 
 
-@pytest.mark.xfail(strict=False, reason="pages from sites the reader has not learnt yet")
 def test_pages_accuracy() -> None:
     scored = correct = spurious = 0
     meta_wrong: list[str] = []

@@ -85,13 +85,15 @@ def _text_lines(doc: Document, data: bytes) -> list[str] | None:
     return tidy(decode(data, doc.source.path)).split("\n")
 
 
-def _snippet(src: CellSource, block: object, lines: list[str] | None, next_line: int | None) -> list[tuple[str, bool]]:
+def _snippet(src: CellSource, block: object, lines: list[str] | None) -> list[tuple[str, bool]]:
     if lines is not None and src.line is not None:
-        first = max(1, src.line - _CONTEXT)
-        last = min(len(lines), max(src.line, (next_line or src.line + 1) - 1) + _CONTEXT)
-        # the lines of the row: from its first line up to the next row's
-        row_end = max(src.line, (next_line or src.line + 1) - 1)
-        return [(lines[i - 1], src.line <= i <= row_end) for i in range(first, last + 1)]
+        # the row's lines: from the line its label stands on to the cell's own
+        start = src.line
+        if isinstance(block, Table) and block.lines and src.row is not None and src.row <= len(block.lines):
+            start = min(start, block.lines[src.row - 1])
+        first = max(1, start - _CONTEXT)
+        last = min(len(lines), src.line + _CONTEXT)
+        return [(lines[i - 1], start <= i <= src.line) for i in range(first, last + 1)]
     if isinstance(block, Table) and src.row is not None:
         row = block.rows[src.row - 1]
         cells = [f"[{c}]" if k + 1 == src.col else c for k, c in enumerate(row)]
@@ -99,12 +101,6 @@ def _snippet(src: CellSource, block: object, lines: list[str] | None, next_line:
     if isinstance(block, Paragraph):
         return [(block.text, True)]
     return []
-
-
-def _next_row_line(block: object, src: CellSource) -> int | None:
-    if isinstance(block, Table) and block.lines and src.row is not None and src.row < len(block.lines):
-        return block.lines[src.row]
-    return None
 
 
 def explain_record(rec: Record, doc: Document, data: bytes, key: str) -> CellExplanation:
@@ -130,7 +126,7 @@ def explain_record(rec: Record, doc: Document, data: bytes, key: str) -> CellExp
     exp.where, exp.where_en = _where(src, block)
     if isinstance(block, Table):
         exp.style = block.style
-    exp.snippet = _snippet(src, block, _text_lines(doc, data), _next_row_line(block, src))
+    exp.snippet = _snippet(src, block, _text_lines(doc, data))
     return exp
 
 

@@ -68,11 +68,11 @@ def test_text_cell_points_at_its_source_line(tmp_path):
     assert rec.cells["t2.normative.repealed"] is None and rec.cells["t2.normative.in_force"] == 9
     src = rec.provenance["t2.rules.in_force"]
     assert src.how == "label" and src.text == "2"
-    assert lines[src.line - 1] == "规章"  # the row's first line
+    assert lines[src.line - 1] == "2"  # the cell's own line
     exp = explain_cell(path, "t2.rules.in_force")
     assert exp.style == "pipe-stream" and "第" in exp.where
     marked = [t for t, hit in exp.snippet if hit]
-    assert marked[0] == "规章" and "2" in marked
+    assert marked[0] == "规章" and marked[-1] == "2"  # from the row's label to the cell
 
 
 def test_explain_a_cell_the_document_lacks(tmp_path):

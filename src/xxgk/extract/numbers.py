@@ -27,6 +27,9 @@ _SIGNED = re.compile(
 )
 # "no change" written in words (本年增/减 of a block that did not change): 0
 _NO_CHANGE = re.compile(r"^(?:未增未减|未增减|无增减|无增无减|不增不减|持平|无变化|没有变化|不变)$")
+# a cell that holds a figure written wrongly (--253, 12-, 1O2): a figure to
+# report as unreadable, never a label (numbering such as 2. or 3、 is not one)
+_FIGURE_LIKE = re.compile(r"^(?:[-+−－]{2,}\d[\d.,]*|\d[\d.,]*[-+−－]|\d+[oO][\doO]*|[oO]\d+)$")
 _PLACEHOLDER = re.compile(r"^(?:减|增|加|减少|增加|无|/|\\|—+|-+|–|－|―|×|x|X|空|暂无|见附件|未填)$")
 
 NEGATIVE = {"减", "减少", "-", "−", "－"}
@@ -52,7 +55,7 @@ def is_value_text(text: str) -> bool:
     t = clean(text).strip().replace(" ", "")
     if not t:
         return True
-    return bool(_SIGNED.match(t) or _PLACEHOLDER.match(t) or _NO_CHANGE.match(t))
+    return bool(_SIGNED.match(t) or _PLACEHOLDER.match(t) or _NO_CHANGE.match(t) or _FIGURE_LIKE.match(t))
 
 
 @lru_cache(maxsize=8192)

@@ -73,6 +73,8 @@ class RowHit:
     line: int = -1
     how: str = "label"  # how the row was placed (model.PLACEMENTS)
     label: Token | None = None  # the label's token
+    truncated: bool = False  # the text ends at this label (a page cut short)
+    at_end: bool = False  # the text ends inside this row
 
 
 @dataclass
@@ -329,16 +331,28 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    if 0 < len([t for t in texts if t]) and len(texts) < len(cols) and not all(v.grid and v.reliable for v in values):
+    found = len([t for t in texts if t])
+    if hit.truncated:
+        res.notes.append(f"{table.key}.{row.key}: {UNPLACED} 原文在行名处结束，这一行的单元格没有出现")
+        texts = [None] * len(cols)
+        uncertain = set(range(len(cols)))
+        how = "unplaced"
+    elif found and len(texts) < len(cols) and not all(v.grid and v.reliable for v in values):
         # fewer figures than columns where an empty cell leaves no trace: which
         # column each figure belongs to is unknown — reported, not guessed
-        found = len([t for t in texts if t])
         res.notes.append(
             f"{table.key}.{row.key}: {UNPLACED} 只读到 {found} 个数字（应有 {len(cols)} 个），空白单元格在原文中没有标记"
         )
         texts = [None] * len(cols)
         uncertain = set(range(len(cols)))
         how = "unplaced"
+    elif found and len(texts) < len(cols):
+        # a grid row with fewer cells than the table has columns (a page cut
+        # inside the row, a converter that dropped cells): the cells read are
+        # most likely the first ones, but none of them is sure
+        res.notes.append(f"{table.key}.{row.key}: {UNPLACED} 只有 {len(texts)} 个单元格（应有 {len(cols)} 个），各数字所属的列不能确定")
+        texts = list(texts) + [None] * (len(cols) - len(texts))
+        uncertain = set(range(len(cols)))
     return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
@@ -350,7 +364,8 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
     res.cells[key] = cv.value
     if cv.raw is not None:
         res.raw[key] = cv.raw
-    if uncertain:
+    if uncertain or (not cv.ok and cv.raw is not None and _DIGIT.search(cv.raw)):
+        # a figure written so that it cannot be read (--253, 1O2) is reported, not guessed
         res.uncertain.append(key)
     if source is not None and source.conf is not None:
         res.confidence[key] = source.conf
@@ -486,6 +501,36 @@ def _restore_stray(hits: list[RowHit], stray: dict[str, list[Token]]) -> list[Ro
     return hits
 
 
+def _trailing_fill(h: RowHit, fillers: set[int]) -> int:
+    """How many empty cells of one filler line close the row."""
+    vals, fill = h.values, 0
+    if vals and not vals[-1].text and vals[-1].at in fillers:
+        last = vals[-1].at
+        while fill < len(vals) and not vals[-1 - fill].text and vals[-1 - fill].at == last:
+            fill += 1
+    return fill
+
+
+def _structural_fillers(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: set[int]) -> None:
+    """A filler line that closes every row of a grid (``0 |`` / ``||`` after
+    each row's last figure) belongs to the grid's shape, not to the rows: when
+    all rows with more cells than columns end with the same number of empty
+    filler cells, those go first."""
+    long_rows = [h for h in hits if h.row is not None and h.values and len(h.values) > len(_columns(table, h.row, org_subtotal))]
+    if not long_rows:
+        return
+    # (a row cut off by the end of the text has no closing filler)
+    closed = [h for h in long_rows if not h.at_end]
+    if len(closed) < 2:
+        return
+    fills = {_trailing_fill(h, fillers) for h in closed}
+    if len(fills) != 1 or not (k := fills.pop()):
+        return
+    for h in long_rows:
+        if len(h.values) - k >= len(_columns(table, h.row, org_subtotal)):
+            del h.values[-k:]
+
+
 def _full_label_area(table: Table, hits: list[RowHit]) -> set[int]:
     """A grid that writes 表三's whole label area, three columns, on every line
     (a numbered sub-row's label in the third column: ``| | | 2.重复申请 | …``):
@@ -584,6 +629,7 @@ def _drop_label_span(table: Table, hits: list[RowHit], line_cells: dict[int, int
     first kind, and no row of the second, has empty cells after a label dropped
     (at most as many as the label spans)."""
     candidates: list[tuple[RowHit, int]] = []
+    _structural_fillers(table, hits, org_subtotal, fillers)
     full = _full_label_area(table, hits)
     hits = [h for h in hits if h.label is None or h.label.block not in full]
     _exact_spans(table, hits, org_subtotal, fillers)
@@ -877,6 +923,19 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             if current.values:
                 close_row()
     close_row()
+    for rd in readers.values():
+        last = rd.hits[-1] if rd.hits else None
+        if last is None or last.row is None or last.label is None:
+            continue
+        start = next(k for k, t in enumerate(tokens) if t is last.label)
+        mine = {id(v) for v in last.values}
+        rest = [t for t in tokens[start + 1 :] if t.text and id(t) not in mine]
+        # nothing after the row, or a piece of a label the cut left (（二）部分公)
+        if not rest or (len(rest) == 1 and not rest[0].value and len(rest[0].norm) <= 12):
+            last.at_end = True
+            if not any(v.text for v in last.values) and not last.values:
+                # the text ends at this label: its cells were cut off, not left blank
+                last.truncated = True
 
     fillers = _filler_lines(tokens)
     for key, rd in readers.items():

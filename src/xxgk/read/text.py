@@ -154,12 +154,24 @@ def _blocks(lines: list[str], base: int = 0):
         parts = _ALIGNED_SPLIT.split(stripped)
         figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts)
         if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _is_figure_cell(parts[0])):
-            # columns aligned with spaces: a row, but a blank cell cannot be seen
-            yield Table(rows=[parts], reliable_blanks=False, lines=[base + i + 1], style="aligned")
+            # columns aligned with spaces: a row, but a blank cell cannot be seen;
+            # text pieces side by side are one label that held a double space
+            # (or a group label and its row's, which read the same joined)
+            yield Table(rows=[_join_text_parts(parts)], reliable_blanks=False, lines=[base + i + 1], style="aligned")
             i += 1
             continue
         yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""), line=base + i + 1)
         i += 1
+
+
+def _join_text_parts(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    for p in parts:
+        if out and not _is_figure_cell(p) and not _is_figure_cell(out[-1]):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
 
 
 # ---------------------------------------------------------------- pipe tables
