@@ -83,3 +83,28 @@ def test_text_formats_year_and_layout_on_every_document(text_report):
 def test_text_formats_published_date_follows_gold(text_report):
     bad = {d.file: d.meta["published"] for d in text_report.docs if "published" in d.meta}
     assert bad == {}
+
+
+@pytest.fixture(scope="module")
+def sites_report():
+    from xxgk.accuracy import sites_corpus
+
+    where = sites_corpus(CORPUS)
+    if not (where / "gold").is_dir():
+        pytest.skip("sites corpus not present")
+    return run(where)
+
+
+def test_sites_pages_reach_the_targets(sites_report):
+    """Report pages of 39 websites: ≥ 99.5 % exact, no spurious cell, every page's tables found."""
+    tot = sites_report.total()
+    wrong = [(w.file, w.key, w.gold, w.got) for d in sites_report.docs for w in d.wrong]
+    assert tot.docs >= 40 and tot.errors == 0
+    assert tot.spurious == 0, wrong
+    assert tot.accuracy >= 0.995, wrong
+    # no page whose tables are present comes out without them
+    assert all(d.correct > 0 for d in sites_report.docs), [d.file for d in sites_report.docs if not d.correct]
+    # per site, too
+    assert all(t.accuracy >= 0.995 for t in sites_report.by_site().values())
+    bad = {d.file: d.meta for d in sites_report.docs if {"year", "template"} & set(d.meta)}
+    assert bad == {}
