@@ -232,9 +232,9 @@ def main() -> int:
         if a.batch:
             failed += batch_upload(c, a.batch)
     finally:
-        proc.terminate()
+        proc.terminate()  # the desk stops its ingest between batches and ends its workers
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=180)
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(work, ignore_errors=True)

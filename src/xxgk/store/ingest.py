@@ -380,6 +380,9 @@ def ingest(
         # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
         res.interrupted = stop.requested
         maybe_flush(force=True)
+        if pool is not None and not res.interrupted:  # the parsing is over: end the workers before the checks on the store
+            pool.shutdown(wait=True)
+            pool = None
         if cross_year and not stop.requested:
             check_stored(con, res, stop=stop)
             cross_check(con, res, stop=stop)
