@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 SEEDS  := tests/fixtures/seeds/*.txt
 
-.PHONY: setup demo test test-fast bench accuracy serve dist dist-check clean
+.PHONY: setup demo test test-fast bench fuzz accuracy serve dist dist-check clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "xxgk needs Python 3.11+"'
@@ -48,6 +48,11 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -x -m "not slow"
+
+## a long fuzz run of every reader (CI runs a few hundred examples; this, thousands, fresh randomness)
+FUZZ_EXAMPLES ?= 2000
+fuzz: setup
+	XXGK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) XXGK_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -s tests/hostile/test_fuzz.py
 
 ## speed figures (docs/benchmarks.md records them)
 bench: setup

@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
 from .read import ReadError
@@ -35,35 +36,82 @@ def tr(lang: str, zh: str, en: str) -> str:
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders are walked recursively (hidden files skipped)."""
+    """Files as given; folders are walked recursively (hidden files skipped).  A symbolic link
+    in a folder that leads nowhere (a loop, a missing target) is kept, so that reading it
+    reports why — it is never skipped silently."""
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(q for q in p.rglob("*") if q.is_file() and not any(part.startswith(".") for part in q.relative_to(p).parts)))
+            files.extend(sorted(q for q in p.rglob("*") if (q.is_file() or (q.is_symlink() and not q.exists())) and not any(part.startswith(".") for part in q.relative_to(p).parts)))
         else:
             files.append(p)
     return files
 
 
+def say(console: Console, word: str, style: str, msg: str) -> None:
+    """``word`` in colour, then ``msg`` printed literally (a path may hold ``[`` or ``]``: never markup)."""
+    console.print(Text.assemble((word, style), " ", msg), highlight=False)
+
+
+def say_error(lang: str, msg: str) -> None:
+    say(err, tr(lang, "错误", "error"), "red", msg)
+
+
 def report_error(e: ReadError, lang: str) -> None:
-    err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.message(lang)}", markup=True, highlight=False)
+    say_error(lang, e.message(lang))
+
+
+TimeOpt = Annotated[float, typer.Option("--time-limit", help="每个文件的时间上限（秒），超出即记为失败 (seconds per file)")]
+MemoryOpt = Annotated[int, typer.Option("--memory-limit", help="每个文件的内存上限（MB），超出即记为失败 (MB per file)")]
+
+_pools: dict = {}  # one warm worker per budget for the commands of this process (tests run many)
+
+
+def _budget_pool(seconds: float, memory_mb: int):
+    from .workers import Budget, BudgetPool
+
+    budget = Budget(float(seconds), int(memory_mb))
+    pool = _pools.get(budget)
+    if pool is None:
+        import atexit
+
+        pool = _pools[budget] = BudgetPool(1, budget, warm=("xxgk.extract", "xxgk.check"), eager=True)
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
+
+
+def budgeted(func, path: Path, seconds: float, memory_mb: int, *args):
+    """``func(path, *args)`` in a worker under the budget; any failure is a :class:`ReadError`."""
+    from .workers import OverBudget, WorkerDied, WorkersCannotStart
+
+    fut = _budget_pool(seconds, memory_mb).submit(func, str(path), *args)
+    try:
+        return fut.result()
+    except OverBudget as e:
+        raise ReadError(str(path), e.message("zh") + "（文件可能是恶意构造的或过于庞大）", "", e.message("en") + " (the file may be hostile or too large)") from None
+    except (WorkerDied, WorkersCannotStart) as e:
+        raise ReadError(str(path), "解析进程异常退出（文件可能触发了解析组件的崩溃）", "", f"the parsing process died ({e})") from None
 
 
 class Parsed:
-    """The records of the files given (folders walked), one at a time; a file
-    that cannot be read is reported in one line and counted in ``failed``."""
+    """The records of the files given (folders walked), one at a time, each parsed by a
+    budgeted worker (``func``); a file that cannot be read is reported in one line and
+    counted in ``failed``."""
 
-    def __init__(self, files: list[Path], lang: str):
+    def __init__(self, files: list[Path], lang: str, seconds: float = 60.0, memory_mb: int = 1024, func=None, args: tuple = ()):
         self.files = files
         self.lang = lang
         self.failed = 0
+        self.seconds, self.memory_mb = seconds, memory_mb
+        self.func, self.args = func, args
+        _budget_pool(seconds, memory_mb)  # the worker starts while this process gets ready
 
     def __iter__(self):
-        from . import parse_path
+        from .tasks import parse_file
 
         for path in expand_paths(self.files):
             try:
-                yield parse_path(path)
+                yield budgeted(self.func or parse_file, path, self.seconds, self.memory_mb, *self.args)
             except ReadError as e:
                 report_error(e, self.lang)
                 self.failed += 1
@@ -74,13 +122,16 @@ def parse(
     files: Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or folders)")],
     format: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
     provenance: Annotated[bool, typer.Option("--provenance", help="JSON 中附上每个单元格的来源（行号、位置、定位方式） (each cell's source in the JSON)")] = False,
+    time_limit: TimeOpt = 60.0,
+    memory_limit: MemoryOpt = 1024,
     lang: LangOpt = "zh",
 ) -> None:
     """解析报告，输出三张表（或 JSON 记录）。Parse reports into records."""
+    _budget_pool(time_limit, memory_limit)  # the worker starts first: its imports overlap ours
     from .model import encode_record
     from .render.console import print_record
 
-    records = Parsed(files, lang)
+    records = Parsed(files, lang, time_limit, memory_limit)
     for rec in records:
         if format == "json":
             sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
@@ -102,26 +153,29 @@ def check(
     select: Annotated[Optional[list[str]], typer.Option("--select", help="只检查这些规则或前缀，如 XG3 (only these rules or prefixes)")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="不检查这些规则或前缀，如 XG201 (skip these rules)")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的年报，用于 XG6xx (last year's report)")] = None,
+    time_limit: TimeOpt = 60.0,
+    memory_limit: MemoryOpt = 1024,
     lang: LangOpt = "zh",
 ) -> None:
     """检查报告是否符合格式和勾稽关系（退出码：0 无错误，1 有错误，2 命令失败）。Check reports like a linter."""
-    from . import parse_path
-    from .check import RULES, check_record, summary
+    _budget_pool(time_limit, memory_limit)
+    from .check import RULES, summary
     from .check.output import csv_header, csv_rows, json_line, print_text, summary_line
     from .check.registry import matches
+    from .tasks import check_file, parse_file
 
     if format not in ("text", "json", "csv"):
-        err.print(tr(lang, f"[red]错误[/red] 未知的输出格式：{format}（可选 text、json、csv）", f"[red]error[/red] unknown format: {format} (text, json or csv)"))
+        say_error(lang, tr(lang, f"未知的输出格式：{format}（可选 text、json、csv）", f"unknown format: {format} (text, json or csv)"))
         raise typer.Exit(2)
     sel, ign = _rule_list(select), _rule_list(ignore)
     unknown = [p for p in sel + ign if not any(matches(r, [p]) for r in RULES)]
     if unknown:
-        err.print(tr(lang, f"[red]错误[/red] 没有这样的规则：{'、'.join(unknown)}（xxgk rules 列出全部规则）", f"[red]error[/red] no such rule: {', '.join(unknown)} (see xxgk rules)"))
+        say_error(lang, tr(lang, f"没有这样的规则：{'、'.join(unknown)}（xxgk rules 列出全部规则）", f"no such rule: {', '.join(unknown)} (see xxgk rules)"))
         raise typer.Exit(2)
     prev_rec = None
     if previous is not None:
         try:
-            prev_rec = parse_path(previous)
+            prev_rec = budgeted(parse_file, previous, time_limit, memory_limit)
         except ReadError as e:
             report_error(e, lang)
             raise typer.Exit(2)
@@ -129,10 +183,9 @@ def check(
     totals = {"error": 0, "warning": 0, "info": 0}
     if format == "csv":
         sys.stdout.write(csv_header())
-    records = Parsed(files, lang)
+    records = Parsed(files, lang, time_limit, memory_limit, func=check_file, args=(prev_rec, sel or None, ign or None))
     for rec in records:
-        findings = check_record(rec, previous=prev_rec, select=sel or None, ignore=ign or None)
-        rec.findings = findings
+        findings = rec.findings
         checked += 1
         for k, v in summary(findings).items():
             totals[k] += v
@@ -172,7 +225,7 @@ def rules(
         raise typer.Exit(0)
     chosen = [r for rid, r in sorted(RULES.items()) if not rule or matches(rid, [rule])]
     if not chosen:
-        err.print(tr(lang, f"[red]错误[/red] 没有这样的规则：{rule}", f"[red]error[/red] no such rule: {rule}"))
+        say_error(lang, tr(lang, f"没有这样的规则：{rule}", f"no such rule: {rule}"))
         raise typer.Exit(2)
     tbl = RichTable(title=tr(lang, "xxgk 检查规则", "xxgk check rules"), title_justify="left")
     tbl.add_column(tr(lang, "规则", "rule"), style="bold")
@@ -193,8 +246,14 @@ _DEFAULT_DB = Path("xxgk.duckdb")
 _open: list = []  # the connection of the running command (closed when the next one opens, as under a test runner)
 
 
-def _open_db(db: Path, lang: str, read_only: bool = False):
-    """The store, or one line saying why not (exit 2)."""
+LOCK_WAIT_SECONDS = 3600.0  # how long a reading command waits for a running ingest
+
+
+def _open_db(db: Path, lang: str, read_only: bool = False, config: dict | None = None):
+    """The store, or one line saying why not (exit 2).  While another process (an ingest)
+    holds the database, a reading command waits with a message instead of failing on the lock."""
+    import time
+
     import duckdb
 
     from .store import connect
@@ -204,26 +263,62 @@ def _open_db(db: Path, lang: str, read_only: bool = False):
             _open.pop().close()
         except duckdb.Error:
             pass
-    try:
-        con = connect(db, read_only=read_only)
-        _open.append(con)
-        return con
-    except FileNotFoundError:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
-    except (duckdb.Error, RuntimeError) as e:
-        from .store.holder import holder
+    waited = False
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = connect(db, read_only=read_only, config=config)
+            _open.append(con)
+            if waited:
+                say(err, tr(lang, "继续", "resuming"), "green", tr(lang, "入库已结束，继续。", "the ingest has finished; going on."))
+            return con
+        except FileNotFoundError:
+            say_error(lang, f"{db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
+        except (duckdb.Error, RuntimeError) as e:
+            if _locked(e):
+                _desk_holds(db, lang)  # the review desk holds it: say so at once (it does not end like an ingest)
+            if _locked(e) and time.monotonic() < deadline:
+                if not waited:
+                    say(err, tr(lang, "等待", "waiting"), "yellow", tr(lang, f"{db}：入库进行中，等待…（Ctrl-C 取消）", f"{db}: an ingest is running, waiting… (Ctrl-C to cancel)"))
+                    waited = True
+                time.sleep(0.5)
+                continue
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            if _locked(e):
+                first = tr(lang, "另一个进程一直占用数据库", "another process keeps the database locked")
+            say_error(lang, f"{db}：{tr(lang, '无法打开数据库', 'cannot open the database')}（{first}）")
+        raise typer.Exit(2)
 
-        desk = holder(db)
-        if desk is not None:
-            err.print(
-                f"[red]{tr(lang, '错误', 'error')}[/red] {db}："
-                + tr(lang, f"数据库正由审阅台使用（xxgk serve，进程 {desk['pid']}，{desk.get('url', '')}）；请在审阅台网页中操作，或关闭审阅台后再运行本命令",
-                     f"the review desk holds this database (xxgk serve, process {desk['pid']}, {desk.get('url', '')}); use the desk in a browser, or stop it first")
-            )
-            raise typer.Exit(2)
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {db}：{tr(lang, '无法打开数据库', 'cannot open the database')}（{first}）")
-    raise typer.Exit(2)
+
+def _close_db() -> None:
+    import duckdb
+
+    while _open:
+        try:
+            _open.pop().close()
+        except duckdb.Error:
+            pass
+
+
+def _desk_holds(db: Path, lang: str) -> None:
+    """One line and exit 2 when `xxgk serve` holds the store (its note beside the file says so)."""
+    from .store.holder import holder
+
+    desk = holder(db)
+    if desk is not None:
+        say_error(
+            lang,
+            f"{db}："
+            + tr(lang, f"数据库正由审阅台使用（xxgk serve，进程 {desk['pid']}，{desk.get('url', '')}）；请在审阅台网页中操作，或关闭审阅台后再运行本命令",
+                 f"the review desk holds this database (xxgk serve, process {desk['pid']}, {desk.get('url', '')}); use the desk in a browser, or stop it first"),
+        )
+        raise typer.Exit(2)
+
+
+def _locked(e: Exception) -> bool:
+    """The error DuckDB gives while another process holds the database file."""
+    text = str(e).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
 def _wide() -> Console:
@@ -252,18 +347,21 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或目录，目录递归读取 (files or folders, recursive)")],
     db: DbOpt = _DEFAULT_DB,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行解析进程数 (parallel parsing processes)")] = 2,
+    time_limit: TimeOpt = 60.0,
+    memory_limit: MemoryOpt = 1024,
     lang: LangOpt = "zh",
 ) -> None:
     """批量入库：解析、检查并存入数据库，可中断续跑。Ingest reports into the store (resumable)."""
     import time
 
     from .store.ingest import ingest as run_ingest
+    from .workers import Budget
 
     files = expand_paths(paths)
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {p}：{tr(lang, '文件不存在', 'no such file')}")
-    files = [f for f in files if f.exists()]
+        say_error(lang, f"{p}：{tr(lang, '文件不存在', 'no such file')}")
+    files = [f for f in files if f.exists() or f.is_symlink()]  # a link that leads nowhere is recorded as failed, with why
     con = _open_db(db, lang)
     started = time.monotonic()
     with _progress(lang) as prog:
@@ -273,7 +371,7 @@ def ingest(
             dt = max(time.monotonic() - started, 1e-6)
             prog.update(task, completed=done, rate=f"{done / dt:.0f} {tr(lang, '份/秒', 'files/s')}")
 
-        res = run_ingest(con, files, jobs=jobs, progress=on_progress)
+        res = run_ingest(con, files, jobs=jobs, progress=on_progress, budget=Budget(time_limit, memory_limit))
     con.close()
     _print_ingest_result(res, lang)
     if res.interrupted:
@@ -283,7 +381,7 @@ def ingest(
 
 def _print_ingest_result(res, lang: str) -> None:
     for path, zh, en in res.failed[:50]:
-        err.print(f"[red]{tr(lang, '失败', 'failed')}[/red] {en if lang == 'en' else zh}", markup=True, highlight=False)
+        say(err, tr(lang, "失败", "failed"), "red", en if lang == "en" else zh)
     if len(res.failed) > 50:
         err.print(tr(lang, f"……另有 {len(res.failed) - 50} 份失败，见 reports 表的 error 列", f"… {len(res.failed) - 50} more; see column error of table reports"))
     rate = (res.ingested + len(res.failed)) / res.seconds if res.seconds else 0
@@ -344,7 +442,7 @@ def _agency_or_exit(con, ref: str, lang: str) -> int:
 
     aid = find_agency(con, ref)
     if aid is None:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {ref}：{tr(lang, '找不到该机关（可用编号、名称或任一写法）', 'no such agency (use an id, a name or any spelling)')}")
+        say_error(lang, f"{ref}：{tr(lang, '找不到该机关（可用编号、名称或任一写法）', 'no such agency (use an id, a name or any spelling)')}")
         raise typer.Exit(2)
     return aid
 
@@ -368,7 +466,7 @@ def agencies_merge(
     moved = merge(con, a, b)
     cross_check(con)
     name = con.execute("SELECT name FROM agencies WHERE id = ?", [a]).fetchone()[0]
-    out.print(tr(lang, f"已合并：{moved} 份报告归入「{name}」（编号 {a}）", f"merged: {moved} reports now belong to {name} (id {a})"))
+    out.print(tr(lang, f"已合并：{moved} 份报告归入「{name}」（编号 {a}）", f"merged: {moved} reports now belong to {name} (id {a})"), markup=False)
 
 
 @agencies_app.command("rename")
@@ -386,9 +484,23 @@ def agencies_rename(
     try:
         rename(con, aid, new_name)
     except ValueError as e:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {new_name}：{e}")
+        say_error(lang, f"{new_name}：{e}")
         raise typer.Exit(2)
-    out.print(tr(lang, f"已改名：编号 {aid} →「{new_name.strip()}」", f"renamed: id {aid} → {new_name.strip()}"))
+    out.print(tr(lang, f"已改名：编号 {aid} →「{new_name.strip()}」", f"renamed: id {aid} → {new_name.strip()}"), markup=False)
+
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件 (overwrite an existing output file)")]
+
+
+def _check_output(output: Path, force: bool, db: Path | None, lang: str) -> None:
+    """Exit 2 with one line when ``output`` must not be written (a folder, the store, an existing file without --force)."""
+    from .safe_write import OutputRefused, check_output
+
+    try:
+        check_output(output, force=force, protect=[db] if db is not None else [])
+    except OutputRefused as e:
+        say_error(lang, e.message(lang))
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -399,38 +511,47 @@ def summary(
     by: Annotated[Optional[str], typer.Option("--by", help="分组 region|level|agency|year (group by)")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="text|csv|xlsx|json")] = "text",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件 (output file; xlsx needs one)")] = None,
+    force: ForceOpt = False,
     lang: LangOpt = "zh",
 ) -> None:
     """区域汇总：表三、表四合计，主要比率，违规统计，机关排名。Regional summary."""
     from .store.summary import BY, summarise
+    from .safe_write import atomic_path
     from .store.summary_out import print_summary, summary_csv, summary_json, write_summary_xlsx
 
     if by is not None and by not in BY:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --by {by}：{tr(lang, '应为', 'must be one of')} {'|'.join(BY)}")
+        say_error(lang, f"--by {by}：{tr(lang, '应为', 'must be one of')} {'|'.join(BY)}")
         raise typer.Exit(2)
     if format not in ("text", "csv", "xlsx", "json"):
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format {format}：{tr(lang, '应为', 'must be one of')} text|csv|xlsx|json")
+        say_error(lang, f"--format {format}：{tr(lang, '应为', 'must be one of')} text|csv|xlsx|json")
         raise typer.Exit(2)
     if format == "xlsx" and output is None:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format xlsx：{tr(lang, '请用 -o 指定输出文件', 'give an output file with -o')}")
+        say_error(lang, f"--format xlsx：{tr(lang, '请用 -o 指定输出文件', 'give an output file with -o')}")
         raise typer.Exit(2)
+    if output is not None:
+        _check_output(output, force, db, lang)
     con = _open_db(db, lang, read_only=True)
     s = summarise(con, year=year, region=region, by=by)
-    if format == "text":
-        if output:
-            with open(output, "w", encoding="utf-8") as f:
-                print_summary(Console(file=f, width=200, highlight=False), s, lang)
-        else:  # the official table is wide: do not squeeze it into 80 columns when piped
-            print_summary(_wide(), s, lang)
-    elif format == "xlsx":
-        write_summary_xlsx(s, output)
-        out.print(tr(lang, f"已写入 {output}", f"written to {output}"))
-    else:
-        text = summary_csv(s) if format == "csv" else summary_json(s) + "\n"
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+    _close_db()  # read in full: the store is free again
+    if format == "text" and not output:  # the official table is wide: do not squeeze it into 80 columns when piped
+        print_summary(_wide(), s, lang)
+        return
+    if format in ("csv", "json") and not output:
+        sys.stdout.write(summary_csv(s) if format == "csv" else summary_json(s) + "\n")
+        return
+    try:
+        with atomic_path(output) as tmp:
+            if format == "text":
+                with open(tmp, "w", encoding="utf-8") as f:
+                    print_summary(Console(file=f, width=200, highlight=False), s, lang)
+            elif format == "xlsx":
+                write_summary_xlsx(s, tmp)
+            else:
+                tmp.write_text(summary_csv(s) if format == "csv" else summary_json(s) + "\n", encoding="utf-8")
+    except OSError as e:
+        say_error(lang, f"{output}：" + tr(lang, f"无法写入（{e.strerror or e}）", f"cannot write ({e.strerror or e})"))
+        raise typer.Exit(2) from None
+    out.print(tr(lang, f"已写入 {output}", f"written to {output}"), markup=False)
 
 
 @app.command()
@@ -441,6 +562,7 @@ def export(
     year: Annotated[Optional[int], typer.Option("--year", help="年度 (year)")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="地区 (province, city or county)")] = None,
     table: Annotated[str, typer.Option("--table", help="cells（每份报告一行）|findings（每条检查发现一行）")] = "cells",
+    force: ForceOpt = False,
     lang: LangOpt = "zh",
 ) -> None:
     """导出宽表：每份报告一行，每个单元格一列；--table findings 导出检查发现。Export one row per report, one column per cell (or the findings)."""
@@ -448,22 +570,39 @@ def export(
 
     fmt = format or output.suffix.lstrip(".").lower()
     if table not in ("cells", "findings"):
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --table {table}：{tr(lang, '应为', 'must be one of')} cells|findings")
+        say_error(lang, f"--table {table}：{tr(lang, '应为', 'must be one of')} cells|findings")
         raise typer.Exit(2)
     if table == "findings":
         if fmt not in FINDING_FORMATS:
-            err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FINDING_FORMATS)}")
+            say_error(lang, f"--format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FINDING_FORMATS)}")
             raise typer.Exit(2)
+        _check_output(output, force, db, lang)
         con = _open_db(db, lang, read_only=True)
-        n = export_findings(con, output, fmt, year=year, region=region)
-        out.print(tr(lang, f"已导出 {n} 条检查发现到 {output}", f"exported {n} findings to {output}"))
+        try:
+            n = export_findings(con, output, fmt, year=year, region=region)
+        except OSError as e:
+            say_error(lang, f"{output}：" + tr(lang, f"无法写入（{e.strerror or e}）", f"cannot write ({e.strerror or e})"))
+            raise typer.Exit(2) from None
+        finally:
+            _close_db()
+        out.print(tr(lang, f"已导出 {n} 条检查发现到 {output}", f"exported {n} findings to {output}"), markup=False)
         return
     if fmt not in FORMATS:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FORMATS)}")
+        say_error(lang, f"--format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FORMATS)}")
         raise typer.Exit(2)
+    _check_output(output, force, db, lang)
     con = _open_db(db, lang, read_only=True)
-    n = run_export(con, output, fmt, year=year, region=region)
-    out.print(tr(lang, f"已导出 {n} 份报告到 {output}", f"exported {n} reports to {output}"))
+    try:
+        n = run_export(con, output, fmt, year=year, region=region)
+    except OSError as e:
+        say_error(lang, f"{output}：" + tr(lang, f"无法写入（{e.strerror or e}）", f"cannot write ({e.strerror or e})"))
+        raise typer.Exit(2) from None
+    finally:
+        _close_db()
+    out.print(tr(lang, f"已导出 {n} 份报告到 {output}", f"exported {n} reports to {output}"), markup=False)
+
+
+QUERY_KINDS = ("SELECT",)  # DuckDB parses WITH, DESCRIBE and SHOW as SELECT statements
 
 
 @app.command("reports")
@@ -570,35 +709,72 @@ def serve(
 
 @app.command()
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL 语句（只读）(a SQL statement, read-only)")],
+    sql: Annotated[str, typer.Argument(help="一条只读 SQL 语句：SELECT/WITH/DESCRIBE/SHOW (one read-only statement)")],
     db: DbOpt = _DEFAULT_DB,
     limit: Annotated[int, typer.Option("--limit", help="最多显示行数 (rows shown at most)")] = 200,
+    timeout: Annotated[float, typer.Option("--timeout", help="查询时间上限（秒）(seconds before the query is stopped)")] = 60.0,
     lang: LangOpt = "zh",
 ) -> None:
-    """直接用 SQL 查询数据库（表结构见 docs/store.md）。Query the store with SQL."""
+    """直接用 SQL 查询数据库（只读；表结构见 docs/store.md）。Query the store with SQL (read-only)."""
+    import threading
+
     import duckdb
     from rich.table import Table as RichTable
 
-    con = _open_db(db, lang, read_only=True)
+    from .store.schema import SANDBOX
+
     try:
-        cur = con.execute(sql)
-        if cur.description is None:
-            out.print(tr(lang, "完成。", "done."))
-            return
-        cols = [d[0] for d in cur.description]
-        rows = cur.fetchmany(limit + 1)
+        statements = duckdb.extract_statements(sql)
     except duckdb.Error as e:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] SQL：{first}")
+        say_error(lang, f"SQL：{first}")
         raise typer.Exit(2)
+    if len(statements) != 1:
+        say_error(lang, tr(lang, f"SQL：只能执行一条语句（给了 {len(statements)} 条）", f"SQL: one statement only ({len(statements)} given)"))
+        raise typer.Exit(2)
+    kind = statements[0].type.name
+    if kind not in QUERY_KINDS:
+        say_error(lang, tr(lang, f"SQL：只允许 SELECT/WITH/DESCRIBE/SHOW 查询（这是 {kind}）", f"SQL: only SELECT/WITH/DESCRIBE/SHOW are allowed (this is {kind})"))
+        raise typer.Exit(2)
+    # read-only, no file but the store, no network, no extensions; settings locked
+    con = _open_db(db, lang, read_only=True, config=SANDBOX)
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        cols, rows = _run_query(con, sql, limit, timeout, lang)
+    finally:
+        timer.cancel()
+        _close_db()  # a sandboxed connection is not left open for the next command of this process
+    if cols is None:
+        out.print(tr(lang, "完成。", "done."))
+        return
     tbl = RichTable(show_lines=False)
     for c in cols:
-        tbl.add_column(c, overflow="fold")
+        tbl.add_column(Text(c), overflow="fold")
     for row in rows[:limit]:
-        tbl.add_row(*["" if v is None else str(v) for v in row])
+        tbl.add_row(*[Text("" if v is None else str(v)) for v in row])  # values literally, never markup
     _wide().print(tbl)
     more = tr(lang, f"（只显示前 {limit} 行）", f"(first {limit} rows shown)") if len(rows) > limit else ""
     out.print(tr(lang, f"{min(len(rows), limit)} 行", f"{min(len(rows), limit)} rows") + more, style="dim")
+
+
+def _run_query(con, sql: str, limit: int, timeout: float, lang: str):
+    """(column names, rows) of one statement, or exit 2 with one line."""
+    import duckdb
+
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return None, []
+        return [d[0] for d in cur.description], cur.fetchmany(max(0, limit) + 1)
+    except duckdb.InterruptException:
+        say_error(lang, tr(lang, f"SQL：超出时间限制 {timeout:g} 秒，已停止", f"SQL: stopped after the time limit of {timeout:g} s"))
+        raise typer.Exit(2) from None
+    except duckdb.Error as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        say_error(lang, f"SQL：{first}")
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -619,16 +795,16 @@ def template(
 
     fmt = template_for_year(year)
     if fmt not in ("2019", "2021"):
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] " + tr(lang, f"{year}年没有统一的年报格式（2019 年起适用）", f"there is no standard report layout for {year} (from 2019 on)"))
+        say_error(lang, tr(lang, f"{year}年没有统一的年报格式（2019 年起适用）", f"there is no standard report layout for {year} (from 2019 on)"))
         raise typer.Exit(2)
     path = xlsx or Path(f"年报填报表-{year}.xlsx")
     try:
         write_workbook(path, year)
     except OSError as e:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {path}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
+        say_error(lang, f"{path}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
         raise typer.Exit(2) from None
     lay = layout_for(fmt)
-    err.print(tr(lang, f"已生成 {path}（{lay.name}，{lay.document}）", f"wrote {path} ({fmt} layout, {lay.document})"))
+    err.print(tr(lang, f"已生成 {path}（{lay.name}，{lay.document}）", f"wrote {path} ({fmt} layout, {lay.document})"), markup=False)
 
 
 @app.command()
@@ -637,6 +813,7 @@ def render(
     to: Annotated[str, typer.Option("--to", "-t", help="docx|html|md|txt|pdf")] = "docx",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件；md/txt/html 缺省输出到屏幕 (output file; md/txt/html default to stdout)")] = None,
     keep_given: Annotated[bool, typer.Option("--keep-given", help="保留填报的合计数，即使与明细不符 (keep given totals that disagree)")] = False,
+    force: ForceOpt = False,
     lang: LangOpt = "zh",
 ) -> None:
     """按官方格式生成年报（合计自动计算）。Render a report in the official layout."""
@@ -644,9 +821,10 @@ def render(
     from .render.pdf import INSTALL_HINT, INSTALL_HINT_EN, PdfUnavailable, soffice
     from .render.inputs import load_record
     from .render.report import RefusedTotals
+    from .safe_write import write_bytes
 
     def fail(msg: str) -> None:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {msg}", markup=True, highlight=False)
+        say_error(lang, f"{msg}")
         raise typer.Exit(2)
 
     if to not in FORMATS:
@@ -668,7 +846,7 @@ def render(
         fail(f"{input}：{e}")
         return
     for w in rep.warnings_en if lang == "en" else rep.warnings:
-        err.print(f"[yellow]{tr(lang, '提示', 'warning')}[/yellow] {input}：{w}", markup=True, highlight=False)
+        say(err, tr(lang, "提示", "warning"), "yellow", f"{input}：{w}")
     if output is None and to in ("md", "txt", "html"):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -677,11 +855,14 @@ def render(
         output = input.with_suffix("." + to)
         if output.resolve() == input.resolve():
             output = input.with_name(input.stem + ".xxgk." + to)
+    if output.exists() and output.resolve() == input.resolve():
+        fail(tr(lang, f"{output}：不能覆盖输入文件本身", f"{output}: refusing to write over the input itself"))
+    _check_output(output, force, None, lang)
     try:
-        output.write_bytes(data)
+        write_bytes(output, data)
     except OSError as e:
         fail(f"{output}：" + tr(lang, f"无法写入（{e.strerror}）", f"cannot write ({e.strerror})"))
-    err.print(tr(lang, f"已生成 {output}", f"wrote {output}"))
+    err.print(tr(lang, f"已生成 {output}", f"wrote {output}"), markup=False)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..model import Finding, Record, encode_record
+from ..safe_write import neutral_row
 from .registry import RULES
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -52,7 +53,7 @@ def csv_rows(path: str, findings: list[Finding], lang: str = "zh") -> str:
     for f in findings:
         r = RULES.get(f.rule)
         title = (r.title_en if lang == "en" else r.title) if r else ""
-        w.writerow((path, f.rule, f.severity, title, " ".join(f.where), f.culprit or "", message(f, lang)))
+        w.writerow(neutral_row((path, f.rule, f.severity, title, " ".join(f.where), f.culprit or "", message(f, lang))))
     return buf.getvalue()
 
 

@@ -8,8 +8,11 @@ read; nothing else may escape.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import importlib
+import os
+import stat
 import re
 import zipfile
 from io import BytesIO
@@ -18,6 +21,8 @@ from typing import Callable
 
 from ..model import Document, Source
 from .errors import ReadError
+from .limits import MAX_FILE_BYTES, MAX_TEXT_BYTES, check_file_size, check_text_size, check_zip
+from .text import utf16_guess
 
 __all__ = ["ReadError", "detect_format", "file_bytes", "read_bytes", "read_path", "READERS"]
 
@@ -44,7 +49,7 @@ def detect_format(data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
+        except Exception:  # noqa: BLE001 - any damage to the archive: a corrupt ZIP, told by read_bytes
             return "zip"
         if any(n.startswith("word/") for n in names):
             return "docx"
@@ -59,21 +64,16 @@ def detect_format(data: bytes) -> str:
         return "image"
     sample = data[:4096]
     if b"\x00" in sample and not (sample.startswith(b"\xff\xfe") or sample.startswith(b"\xfe\xff")):
-        return "binary"
+        enc = utf16_guess(sample)
+        if enc is None:
+            return "binary"
+        return "html" if _HTML.search(sample.decode(enc, "ignore").encode("utf-8")) else "text"
     low = sample.lower()
     if b"mime-version" in low and b"multipart/related" in low:
         return "html"  # a MIME HTML archive (.mht, Word's single-file web page)
     if _HTML.search(sample) or _HTML.search(data[:65536]):
         return "html"
     return "text"
-
-
-def _zip_ok(data: bytes) -> bool:
-    try:
-        zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
-        return False
-    return True
 
 
 def _reader(fmt: str) -> Callable[[bytes, Source], Document]:
@@ -89,9 +89,10 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
     if not data or data.isspace():
         raise ReadError(path, "文件为空", "请确认下载完整", "the file is empty", "check that the download is complete")
     fmt = detect_format(data)
-    if fmt == "zip" and not _zip_ok(data):
-        raise ReadError(path, "文件已损坏（ZIP/Office 文件不完整）", "请重新下载或用 Word/WPS/Excel 打开后另存再试",
-                        "the file is corrupt (an incomplete ZIP/Office file)", "download it again, or open and save it again in Word/WPS/Excel")
+    if fmt in ("zip", "docx", "xlsx"):
+        check_zip(data, path)  # a corrupt archive or a zip bomb, before any member is read
+    elif fmt in ("text", "html"):
+        check_text_size(len(data), path)
     if fmt not in READERS:
         raise ReadError(path, f"不支持的文件格式（{fmt}）", "支持 txt/md/html/docx/doc/pdf/png/jpg/xlsx", f"unsupported format ({fmt})", "supported: txt/md/html/docx/doc/pdf/png/jpg/xlsx")
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt if fmt != "xlsx" else "xlsx")
@@ -109,15 +110,38 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 
 def file_bytes(path: str | Path) -> bytes:
-    """The bytes of a file, or a :class:`ReadError` saying why not."""
+    """The bytes of a file, or a :class:`ReadError` saying why not (never more than the size limit)."""
+    p = str(path)
     try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ReadError(str(path), "文件不存在", "", "no such file") from None
-    except IsADirectoryError:
-        raise ReadError(str(path), "这是一个目录", "", "is a directory") from None
-    except PermissionError:
-        raise ReadError(str(path), "没有读取权限", "", "permission denied") from None
+        st = os.stat(p)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError(p, "这是一个目录", "", "is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(p, "不是普通文件（设备、管道或套接字）", "", "not a regular file (a device, pipe or socket)")
+        check_file_size(st.st_size, p)
+        with open(p, "rb") as f:
+            if st.st_size > MAX_TEXT_BYTES and detect_format(f.read(65536)) in ("text", "html"):
+                check_text_size(st.st_size, p)  # refused before the whole file is read
+            f.seek(0)
+            data = f.read(MAX_FILE_BYTES + 1)
+        check_file_size(len(data), p)  # it grew while being read
+        return data
+    except OSError as e:
+        raise _os_error(p, e) from None
+
+
+def _os_error(path: str, e: OSError) -> ReadError:
+    if e.errno == errno.ELOOP:
+        return ReadError(path, "符号链接循环（链接最终指向自己）", "请修正或删除该链接", "a symbolic link loop (the link points back to itself)", "fix or remove the link")
+    if e.errno == errno.ENOENT and os.path.islink(path):
+        return ReadError(path, "符号链接指向的文件不存在", "请修正或删除该链接", "a broken symbolic link", "fix or remove the link")
+    if isinstance(e, FileNotFoundError):
+        return ReadError(path, "文件不存在", "", "no such file")
+    if isinstance(e, IsADirectoryError):
+        return ReadError(path, "这是一个目录", "", "is a directory")
+    if isinstance(e, PermissionError):
+        return ReadError(path, "没有读取权限", "", "permission denied")
+    return ReadError(path, f"无法读取文件（{e.strerror or e}）", "", f"cannot read the file ({e.strerror or e})")
 
 
 def read_path(path: str | Path) -> Document:

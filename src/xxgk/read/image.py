@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +43,10 @@ import numpy as np
 
 from ..model import Document, Source
 from .errors import ReadError
+from .limits import MAX_PIXELS, check_pixels
+
+# OpenCV reads its pixel cap from the environment when it is loaded: the same cap as ours
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
 from .geometry import CJK, Grid, Line, Page, assemble
 
 A4_WIDTH_PT = 595.0  # an image's pixels are mapped to points as if it were A4 wide
@@ -89,13 +94,36 @@ def _decode(data: bytes, path: str) -> list[np.ndarray]:
 
     pages: list[np.ndarray] = []
     try:
-        with Image.open(BytesIO(data)) as im:
-            for i in range(min(getattr(im, "n_frames", 1), _MAX_IMAGE_PAGES)):
-                im.seek(i)
-                pages.append(np.asarray(ImageOps.exif_transpose(im).convert("L")))
-    except Exception:  # noqa: BLE001 - Pillow cannot read it: try OpenCV
-        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-        pages = [img] if img is not None else []
+        with warnings.catch_warnings():  # Pillow's bomb warning: our own cap below decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(BytesIO(data))  # reads the header only: the size is known before any pixel is decoded
+    except Image.DecompressionBombError:
+        raise ReadError(path, "图片像素过多，可能是图片炸弹", "请提供正常分辨率的扫描件（300 dpi 即可）", "too many pixels: possibly a decompression bomb", "scan at a normal resolution") from None
+    except Exception:  # noqa: BLE001 - Pillow cannot read it: try OpenCV below
+        im = None
+    if im is not None:
+        with im:
+            check_pixels(*im.size, path)
+            try:
+                for i in range(min(getattr(im, "n_frames", 1), _MAX_IMAGE_PAGES)):
+                    im.seek(i)
+                    check_pixels(*im.size, path)
+                    pages.append(np.asarray(ImageOps.exif_transpose(im).convert("L")))
+            except ReadError:
+                raise
+            except Image.DecompressionBombError:
+                raise ReadError(path, "图片像素过多，可能是图片炸弹", "请提供正常分辨率的扫描件", "too many pixels: possibly a decompression bomb", "scan at a normal resolution") from None
+            except Exception:  # noqa: BLE001 - a damaged image: OpenCV may still read it
+                pages = []
+    if not pages:
+        # OpenCV refuses images over OPENCV_IO_MAX_IMAGE_PIXELS (set to our cap before cv2 is loaded)
+        try:
+            img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+        except cv2.error:
+            img = None
+        if img is not None:
+            check_pixels(img.shape[1], img.shape[0], path)
+            pages = [img]
     if not pages:
         raise ReadError(
             path,
@@ -140,7 +168,7 @@ def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
     try:
         for i in pages:
             page = pdf[i]
-            scale = _native_scale(page)
+            scale = render_scale(page)
             gray = page.render(scale=scale, grayscale=True).to_numpy()
             if gray.ndim == 3:
                 gray = gray[..., 0]
@@ -148,6 +176,17 @@ def ocr_pdf_pages(data: bytes, pages: list[int], path: str) -> dict[int, Page]:
     finally:
         pdf.close()
     return out
+
+
+def render_scale(page) -> float:
+    """The scale a page is rendered at for OCR: the scan's own resolution, but never more
+    pixels than :data:`MAX_PIXELS` (a page of 14400×14400 pt would otherwise be half a
+    billion pixels)."""
+    scale = _native_scale(page)
+    area = max(page.get_width() * page.get_height(), 1.0)
+    if area * scale * scale > MAX_PIXELS:
+        scale = max(0.01, (MAX_PIXELS / area) ** 0.5 * 0.999)
+    return scale
 
 
 def _native_scale(page) -> float:

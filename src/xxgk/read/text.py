@@ -22,8 +22,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from ..model import Document, Paragraph, Source, Table
 from ..text import tidy
 from .errors import ReadError
@@ -54,20 +52,82 @@ def decode(data: bytes, path: str = "", what: str = "文本", what_en: str = "te
 
 
 def decode_guess(data: bytes, path: str = "", what: str = "文本", what_en: str = "text") -> str:
-    """Bytes without a BOM or a declared charset: strict UTF-8, GB18030, then a detector."""
+    """Bytes without a BOM or a declared charset: UTF-16 told by its zero bytes, strict UTF-8,
+    UTF-8 and GB18030 mixed part by part, GB18030, then a detector."""
+    enc = utf16_guess(data[:4096])
+    if enc is not None:
+        return data.decode(enc, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    mixed = decode_parts(data)
+    if mixed is not None:
+        return mixed
     # GB2312 and GBK are subsets of GB18030: decode with the superset.
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data).best()
     if best is None:
         raise ReadError(path, f"无法识别{what}编码", "请另存为 UTF-8 或 GB18030 编码后重试", f"unknown {what_en} encoding", "save it as UTF-8 or GB18030 and retry")
     return str(best)
+
+
+def utf16_guess(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for text in UTF-16 without a byte order mark, else None.
+    Such text has zero bytes (its line ends and digits) — text in any 8-bit or multi-byte
+    encoding never has — and read in the right byte order it is nearly all Chinese, CJK
+    punctuation and printable ASCII (binary data, or the wrong order, is not)."""
+    n = len(sample) - len(sample) % 2
+    if n < 16 or sample[:n].count(0) < 2:
+        return None
+    best, enc = 0.0, None
+    for name in ("utf-16-le", "utf-16-be"):
+        text = sample[:n].decode(name, errors="replace")
+        share = len(_UTF16_TEXT.findall(text)) / len(text)
+        if share > best:
+            best, enc = share, name
+    return enc if best >= 0.9 else None
+
+
+_UTF16_TEXT = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2010-\u203f\x20-\x7e\r\n\t\u00a0-\u00ff]")
+
+
+# Parts of a page: bytes between line ends and tag brackets.  These ASCII bytes are never
+# inside a multi-byte character of UTF-8, GBK or GB18030, so a page can be cut at them safely.
+_PART_SPLIT = re.compile(rb"([\n<>])")
+_CJK = re.compile("[\u3400-\u9fff]")
+
+
+def decode_parts(data: bytes) -> str | None:
+    """Text that is mostly UTF-8 with some parts in GBK/GB18030 (a paragraph pasted from an old
+    page), or the other way round: each part decoded on its own — as UTF-8 when it is valid UTF-8
+    holding Chinese or plain ASCII, else as GB18030.  None when no part is Chinese in UTF-8
+    (the whole is then one legacy encoding)."""
+    parts = _PART_SPLIT.split(data)
+    out: list[str] = []
+    utf8_cjk = False
+    for part in parts:
+        if part.isascii():
+            out.append(part.decode("ascii"))
+            continue
+        try:
+            text = part.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and _CJK.search(text):
+            utf8_cjk = True
+            out.append(text)
+            continue
+        try:
+            out.append(part.decode("gb18030"))
+        except UnicodeDecodeError:
+            out.append(text if text is not None else part.decode("utf-8", errors="replace"))
+    return "".join(out) if utf8_cjk else None
 
 
 def read_text(data: bytes, source: Source) -> Document:

@@ -42,11 +42,18 @@ def _text(value) -> str:
     return "\n".join(line for line in lines if line)
 
 
+MAX_GRID_CELLS = 1_000_000  # a used range larger than this is read sparsely
+
+
 def sheet_grid(ws) -> list[list[str]]:
-    """A worksheet's used range as a rectangular grid."""
+    """A worksheet's used range as a rectangular grid.  A range too large to lay out
+    (one cell in A1 and one in XFD1048576 span 17 billion positions) keeps only its
+    rows and columns that hold something."""
     if ws.max_row is None or ws.max_column is None:
         return []
     r0, c0 = ws.min_row, ws.min_column
+    if (ws.max_row - r0 + 1) * (ws.max_column - c0 + 1) > MAX_GRID_CELLS:
+        return _sparse_grid(ws)
     merged = {}
     covered: set[tuple[int, int]] = set()
     for rng in ws.merged_cells.ranges:
@@ -67,6 +74,33 @@ def sheet_grid(ws) -> list[list[str]]:
     # formatted but empty columns at the right are not part of the used range
     width = max((max((i + 1 for i, t in enumerate(r) if t), default=0) for r in rows), default=0)
     return [r[:width] for r in rows]
+
+
+def _sparse_grid(ws) -> list[list[str]]:
+    """The grid of the rows and columns that hold a value (merged ranges kept, counted in kept rows/columns)."""
+    filled = {pos: _text(c.value) for pos, c in ws._cells.items() if c.value is not None and _text(c.value)}  # noqa: SLF001 - the cells present, not the range
+    ranges = list(ws.merged_cells.ranges)
+    rows = sorted({r for r, _ in filled} | {rng.min_row for rng in ranges})
+    cols = sorted({c for _, c in filled} | {rng.min_col for rng in ranges})
+    if len(rows) * len(cols) > MAX_GRID_CELLS:
+        raise ValueError(f"a sheet with {len(filled)} cells over {len(rows)} rows and {len(cols)} columns")
+    ri = {r: i for i, r in enumerate(rows)}
+    ci = {c: i for i, c in enumerate(cols)}
+    covered: set[tuple[int, int]] = set()
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for rng in ranges:
+        kr = [r for r in rows if rng.min_row <= r <= rng.max_row]
+        kc = [c for c in cols if rng.min_col <= c <= rng.max_col]
+        spans[(rng.min_row, rng.min_col)] = (len(kr), len(kc))
+        covered.update((r, c) for r in kr for c in kc if (r, c) != (rng.min_row, rng.min_col))
+    g = GridBuilder()
+    for r in rows:
+        for c in cols:
+            if (r, c) in covered:
+                continue
+            rs, cs = spans.get((r, c), (1, 1))
+            g.place(ri[r], ci[c], filled.get((r, c), ""), rs, cs)
+    return g.rows()
 
 
 def read_xlsx(data: bytes, source: Source) -> Document:

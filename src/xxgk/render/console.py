@@ -31,9 +31,9 @@ def _meta_line(rec: Record, lang: str) -> str:
 
 
 def print_record(console: Console, rec: Record, lang: str = "zh") -> None:
-    console.rule(f"[bold]{rec.source.path}[/bold]")
-    console.print(rec.meta.title or "", style="bold")
-    console.print(_meta_line(rec, lang))
+    console.rule(Text(rec.source.path, style="bold"))
+    console.print(rec.meta.title or "", style="bold", markup=False)
+    console.print(_meta_line(rec, lang), markup=False)
     if not rec.cells:
         console.print("未找到标准统计表" if lang != "en" else "no standard tables found", style="yellow")
         return

@@ -4,7 +4,9 @@ Columns: ``path, sha256, agency, agency_id, province, city, county, level,
 year, layout, published, parser_version`` then every key of
 :func:`xxgk.layouts.all_cell_keys` named exactly as report-json.md
 (``t3.new.total``).  A blank cell, and a cell the report does not have, are
-empty (NULL) — never 0.  Only the newest successful parse of each file is
+empty (NULL) — never 0.  Text that could start a spreadsheet formula is quoted
+(:func:`xxgk.safe_write.neutral`); the file is written beside the target and
+renamed into place.  Only the newest successful parse of each file is
 exported (view ``current_reports``).
 """
 
@@ -15,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from ..layouts import all_cell_keys
+from ..safe_write import atomic_path, neutral
 from .summary import _where
 
 META_COLUMNS = ("path", "sha256", "agency", "agency_id", "province", "city", "county", "level", "year", "layout", "published", "parser_version")
@@ -46,16 +49,15 @@ def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     sql, params = wide_sql(year, region)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     n = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-    target = str(path).replace("'", "''")
-    if fmt == "csv":
-        _csv(con, sql, params, path)
-    elif fmt == "parquet":
-        con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)", params)
-    else:
-        _xlsx(con, sql, params, path)
+    with atomic_path(path) as tmp:  # written beside the target, renamed into place when complete
+        if fmt == "csv":
+            _csv(con, sql, params, tmp)
+        elif fmt == "parquet":
+            target = str(tmp).replace("'", "''")
+            con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet)", params)
+        else:
+            _xlsx(con, sql, params, tmp)
     return n
 
 
@@ -71,7 +73,7 @@ def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> 
             rows = cur.fetchmany(2000)
             if not rows:
                 break
-            w.writerows([["" if v is None else _xl(v) for v in row] for row in rows])
+            w.writerows([["" if v is None else neutral(_xl(v)) for v in row] for row in rows])
 
 
 def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> None:
@@ -86,7 +88,7 @@ def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) ->
         if not rows:
             break
         for row in rows:
-            ws.append([_xl(v) for v in row])
+            ws.append([neutral(_xl(v)) for v in row])
     wb.save(str(path))
 
 

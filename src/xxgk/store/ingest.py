@@ -2,14 +2,18 @@
 
 * The main process hashes every file (sha256 of its bytes) and skips those
   already stored for this parser version — and repeats within the run.
-* Worker processes (``ProcessPoolExecutor``, 2 by default) read, extract and
-  check one file each and return plain column lists.
+* Worker processes (:class:`xxgk.workers.BudgetPool`, 2 by default) read,
+  extract and check one file each and return plain column lists.  Each file
+  has a time and memory budget (60 s / 1 GiB by default); the worker that
+  goes over is replaced and the file recorded as failed with the reason
+  (``超出时间限制 60 秒``).  Workers die with the ingesting process.
 * The main process is the single writer: it resolves agencies and commits
   results in batches, one transaction each.  Killing a worker or the whole run
   loses only the batch in flight; a re-run skips what was committed.
-* A worker that dies (segfault, OOM, SIGKILL) breaks the pool: the files that
-  were in flight are retried one at a time in a fresh pool, and a file that
-  kills its worker alone is recorded as failed.
+* A worker that dies (segfault, OOM, SIGKILL) touches only the file it was
+  parsing: a fresh worker takes its place and tries the file once more (it may
+  have been killed from outside); a file that kills its worker twice is
+  recorded as failed.
 * After the batches: reports stored before a checker existed are checked,
   and the cross-year rules (XG6xx) run for every report whose agency has a
   report of the year before and has not been compared with it yet.
@@ -19,12 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import signal
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -32,6 +34,7 @@ from typing import Callable, Iterable
 import duckdb
 
 from .. import __version__
+from ..workers import Budget, BudgetPool, OverBudget, WorkerDied, WorkersCannotStart
 from .agencies import AgencyResolver
 from .checks import checker_available, cross_year_findings, run_checks
 from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
@@ -58,11 +61,6 @@ class IngestResult:
 # ------------------------------------------------------------------ worker side
 
 
-def _worker_init() -> None:
-    # Ctrl-C is the main process's business: it commits and stops the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
     return {"path": path, "sha": sha, "format": fmt, "error": zh, "error_en": en}
 
@@ -70,12 +68,12 @@ def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
 def parse_one(path: str) -> dict:
     """Read, extract and check one file; never raises (errors are returned)."""
     from ..extract import extract
-    from ..read import ReadError, detect_format, read_bytes
+    from ..read import ReadError, detect_format, file_bytes, read_bytes
 
     try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        return _fail(path, "", None, f"{path}：无法读取文件（{e.strerror or e}）", f"{path}: cannot read the file ({e.strerror or e})")
+        data = file_bytes(path)
+    except ReadError as e:
+        return _fail(path, "", None, e.message("zh"), e.message("en"))
     sha = hashlib.sha256(data).hexdigest()
     fmt = None
     try:
@@ -173,10 +171,7 @@ class _Writer:
             parsed = [sha for sha, e in zip(rep["sha256"], rep["error"]) if not e]
             with transaction(con):
                 # a file that failed before and is tried again replaces its failed row
-                con.execute(
-                    "DELETE FROM reports WHERE parser_version = ? AND error IS NOT NULL AND sha256 IN (SELECT unnest(?::VARCHAR[]))",
-                    [self.version, rep["sha256"]],
-                )
+                _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
                 self.agencies.write()
                 if parsed:  # an older parser version's rows stay, but are no longer current
                     con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
@@ -202,6 +197,16 @@ class _Writer:
                 res.ingested += 1
                 res.unchecked += not it.get("checked")
         self.buf.clear()
+
+
+def _drop_failed_rows(con: duckdb.DuckDBPyConnection, version: str, shas: list[str], parsed_paths: list[str]) -> None:
+    """A file tried again replaces its failed row: the same content (same hash), or a file at the
+    same path that failed before (unreadable, or since repaired) and now reads fine."""
+    con.execute(
+        "DELETE FROM reports WHERE error IS NOT NULL AND ((parser_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[])))"
+        " OR source_path IN (SELECT unnest(?::VARCHAR[])))",
+        [version, shas, parsed_paths],
+    )
 
 
 _REPORT_COLS = (
@@ -242,25 +247,30 @@ _NO_WORKERS = (
 )
 
 
-def _ping() -> bool:
-    return True
+def _pool(jobs: int, budget: Budget | None = None) -> BudgetPool:
+    """Parsing workers with a per-file time and memory budget; they die with this process."""
+    return BudgetPool(jobs, budget, warm=("xxgk.extract", "xxgk.store.checks"))
 
 
-def _workers_start(pool: ProcessPoolExecutor, timeout: float = 60.0) -> bool:
-    """Whether a fresh pool's workers come up at all (after a crash: the file's fault, or the setup's?)."""
+def _outcome(fut: Future, path: str) -> dict:
+    """A worker's result, or the file's failure when its worker went over budget, died or could not start."""
     try:
-        return pool.submit(_ping).result(timeout=timeout)
-    except Exception:
-        return False
-
-
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    # spawn: never fork a process that holds an open DuckDB (its threads do not survive fork)
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+        return fut.result()
+    except OverBudget as e:
+        zh, en = e.message("zh"), e.message("en")
+        return _fail(path, _hash(Path(path)) or "", None, f"{path}：{zh}（文件可能是恶意构造的或过于庞大）", f"{path}: {en} (the file may be hostile or too large)")
+    except WorkerDied:
+        zh = f"{path}：解析进程异常退出（文件可能触发了解析组件的崩溃）"
+        en = f"{path}: the parsing process died (the file may crash a parsing component)"
+        return _fail(path, _hash(Path(path)) or "", None, zh, en)
+    except WorkersCannotStart:
+        raise RuntimeError(_NO_WORKERS) from None
 
 
 def _hash(path: Path) -> str | None:
     try:
+        if not path.is_file():  # a pipe or a device would block or never end; the worker reports it
+            return None
         h = hashlib.sha256()
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -279,6 +289,7 @@ def ingest(
     parser_version: str = PARSER_VERSION,
     progress: Callable[[int, int], None] | None = None,
     cross_year: bool = True,
+    budget: Budget | None = None,
     result: IngestResult | None = None,
     stop_event=None,
 ) -> IngestResult:
@@ -329,53 +340,30 @@ def ingest(
 
     jobs = max(1, int(jobs))
     window = jobs * 64  # enough queued work to keep the workers busy while the writer commits
-    suspects: deque[str] = deque()  # in flight when a worker died: retried one at a time
-    restarts = 0
-    pool: ProcessPoolExecutor | None = None
+    pool: BudgetPool | None = None
     inflight: dict[Future, str] = {}
+    retried: set[str] = set()
     stop = _StopOnCtrlC(stop_event)
     try:
-        while (todo or inflight or suspects) and not stop.requested:
-            isolating = not todo and not inflight and suspects
-            if isolating:
-                p = suspects.popleft()
-                inflight[pool.submit(parse_one, p)] = p
+        while (todo or inflight) and not stop.requested:
             while todo and len(inflight) < window:
                 p = next_fresh()
                 if p is None:
                     break
                 if pool is None:
-                    pool = _pool(jobs)
+                    pool = _pool(jobs, budget)
                 inflight[pool.submit(parse_one, p)] = p
             if not inflight:
                 continue
             finished, _ = wait(list(inflight), timeout=batch_seconds, return_when=FIRST_COMPLETED)
-            broken = False
             for fut in finished:
                 p = inflight.pop(fut)
-                try:
-                    item = fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if isolating:  # it died alone: this file kills its worker
-                        zh = f"{p}：解析进程异常退出（文件可能触发了解析组件的崩溃）"
-                        en = f"{p}: the parsing process died (the file may crash a parsing component)"
-                        writer.add(_fail(p, _hash(Path(p)) or "", None, zh, en))
-                        tick()
-                    else:
-                        suspects.append(p)
+                if isinstance(fut.exception(), WorkerDied) and p not in retried:
+                    retried.add(p)  # a worker killed from outside gets a second chance; one the file kills twice does not
+                    inflight[pool.submit(parse_one, p)] = p
                     continue
-                writer.add(item)
+                writer.add(_outcome(fut, p))
                 tick()
-            if broken:
-                for fut in list(inflight):
-                    suspects.append(inflight.pop(fut))
-                pool.shutdown(wait=False, cancel_futures=True)
-                restarts += 1
-                pool = _pool(jobs)
-                if restarts > 50 or not _workers_start(pool):
-                    writer.flush()
-                    raise RuntimeError(_NO_WORKERS)
             maybe_flush()
         # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
         res.interrupted = stop.requested

@@ -112,6 +112,16 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
+# A read-only connection for SQL typed by a user: no files but the store, no network,
+# no extensions installed or loaded, and the settings locked so that SQL cannot undo them.
+SANDBOX = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
@@ -145,14 +155,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return SCHEMA_VERSION
 
 
-def connect(path: str | Path = DEFAULT_DB, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the store (creating it when absent, unless read-only) at its current schema."""
+def connect(path: str | Path = DEFAULT_DB, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the store (creating it when absent, unless read-only) at its current schema.
+    ``config``: DuckDB settings for a read-only connection (see :data:`SANDBOX`)."""
     path = str(path)
     if read_only:
         if path != ":memory:" and not Path(path).exists():
             raise FileNotFoundError(path)
-        con = duckdb.connect(path, read_only=True)
+        cfg = dict(config or {})
+        lock = cfg.pop("lock_configuration", False)
+        con = duckdb.connect(path, read_only=True, config=cfg)
         con.execute("SET enable_progress_bar = false")
+        if lock:
+            con.execute("SET lock_configuration = true")
         return con
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)

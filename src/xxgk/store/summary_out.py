@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from ..safe_write import neutral, neutral_row
 from ..layouts import LAYOUT_2021, T3_APPLICANT_GROUP, T4, label_of
 from .summary import RATES, summary_keys, t3_shape, t4_shape
 
@@ -136,7 +137,7 @@ def _print_ranking(console: Console, ranking: list[dict], lang: str) -> None:
     for h in ("#", _w(lang, "机关", "agency"), _w(lang, "报告数", "reports"), _w(lang, "错误", "errors"), _w(lang, "警告", "warnings")):
         tbl.add_column(h)
     for i, r in enumerate(ranking, 1):
-        tbl.add_row(str(i), r["agency"], str(r["reports"]), str(r["errors"]), str(r["warnings"]))
+        tbl.add_row(str(i), Text(str(r["agency"] or "")), str(r["reports"]), str(r["errors"]), str(r["warnings"]))
     console.print(tbl)
 
 
@@ -155,7 +156,7 @@ def _print_groups(console: Console, s: dict, lang: str) -> None:
         tbl.add_column(rd.zh if lang != "en" else rd.en, justify="right")
     tbl.add_column(_w(lang, "错误", "errors"), justify="right")
     for g in s["groups"]:
-        tbl.add_row(g["group"], str(g["reports"]), *[_cell_text(g["cells"].get(k)) for k in _GROUP_COLS], *[_pct(g["rates"][rd.key]) for rd in RATES], str(g["errors"]))
+        tbl.add_row(Text(str(g["group"] or "")), str(g["reports"]), *[_cell_text(g["cells"].get(k)) for k in _GROUP_COLS], *[_pct(g["rates"][rd.key]) for rd in RATES], str(g["errors"]))
     console.print(tbl)
 
 
@@ -186,7 +187,7 @@ def summary_csv(s: dict) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(LONG_HEADER)
     for row in _long_rows(s):
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow(["" if v is None else neutral(v) for v in row])
     return buf.getvalue()
 
 
@@ -223,25 +224,25 @@ def write_summary_xlsx(s: dict, path: str | Path) -> None:
     wr.append(["比率", "数值", "分子", "分母", "不完整"])
     for rd in RATES:
         r = s["rates"][rd.key]
-        wr.append([rd.zh, r["value"], r["numerator"], r["denominator"], "是" if r["incomplete"] else ""])
+        wr.append(neutral_row([rd.zh, r["value"], r["numerator"], r["denominator"], "是" if r["incomplete"] else ""]))
     wl = wb.create_sheet("明细")
     wl.append(LONG_HEADER)
     for row in _long_rows(s):
-        wl.append(row)
+        wl.append(neutral_row(row))
     wru = wb.create_sheet("规则")
     wru.append(["规则", "级别", "报告数", "发现数"])
     for r in s["rules"]:
-        wru.append([r["rule"], r["severity"], r["reports"], r["findings"]])
+        wru.append(neutral_row([r["rule"], r["severity"], r["reports"], r["findings"]]))
     wk = wb.create_sheet("排名")
     wk.append(["机关", "报告数", "错误", "警告"])
     for r in s["ranking"]:
-        wk.append([r["agency"], r["reports"], r["errors"], r["warnings"]])
+        wk.append(neutral_row([r["agency"], r["reports"], r["errors"], r["warnings"]]))
     wb.save(str(path))
 
 
 def _xl_row(ws, label: str, figs: list, fill) -> None:
     vals = [(f["sum"] if f and f["reports"] else None) for f in figs]
-    ws.append([label, *vals])
+    ws.append(neutral_row([label, *vals]))
     for cell, f in zip(ws[ws.max_row][1:], figs):
         if f and f["blank"]:
             cell.fill = fill
