@@ -293,6 +293,7 @@ def test_closing_the_desk_mid_ingest_keeps_what_was_stored(tmp_path):
     import multiprocessing
 
     db = tmp_path / "stop.duckdb"
+    before = {p.pid for p in multiprocessing.active_children()}  # (other tests in this process may have left their own)
     with desk_server(db, jobs=2) as (base, desk):
         status, body = post_files(base + "/upload", synthetic(150, 9, "丙"))
         job = desk.job(json.loads(body)["job"])
@@ -302,9 +303,12 @@ def test_closing_the_desk_mid_ingest_keeps_what_was_stored(tmp_path):
     # the context closed the desk: the ingest stopped between batches and its workers ended
     assert job.state in ("done", "error") and job.finished is not None
     end = time.time() + 30  # a worker killed after its grace period is reaped a moment later on a loaded machine
-    while time.time() < end and any(p.is_alive() for p in multiprocessing.active_children()):
+    def ours():
+        return [p for p in multiprocessing.active_children() if p.pid not in before and p.is_alive()]
+
+    while time.time() < end and ours():
         time.sleep(0.2)
-    assert [p for p in multiprocessing.active_children() if p.is_alive()] == []
+    assert ours() == []
     con = connect(db, read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM current_reports").fetchone()[0] == job.result.ingested
