@@ -12,7 +12,10 @@ separate process, sampling the RSS of the whole process tree, and prints
 files per second and peak memory; then times ``xxgk summary`` (the whole
 command, Python start-up included) and the summary query alone.
 
-Targets (issue 5): >= 200 text reports/s with 2 workers, < 1 GiB, summary < 1 s.
+Targets: >= 600 text reports/s on 2 cores (issue 13; 200/s in issue 5), < 1 GiB, summary < 1 s.
+
+    python benchmarks/bench_ingest.py --cluster       # the same through a Dask cluster on this machine
+                                                      # (a scheduler and --jobs single-threaded worker processes)
 """
 
 from __future__ import annotations
@@ -142,7 +145,14 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000, help="generated reports (default 10000)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--cluster", action="store_true", help="parse on a local Dask cluster (xxgk ingest --cluster)")
+    ap.add_argument("--no-real", action="store_true", help="generated reports only (not the corpus and seeds)")
     args = ap.parse_args()
+    cluster = None
+    if args.cluster:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1")
 
     tmp = Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
     try:
@@ -151,7 +161,7 @@ def main() -> None:
         t = time.monotonic()
         n = generate(files, args.n)
         real = 0
-        for src in (SHARED / "corpus" / "raw", REPO / "tests" / "fixtures" / "seeds"):
+        for src in () if args.no_real else (SHARED / "corpus" / "raw", REPO / "tests" / "fixtures" / "seeds"):
             if src.is_dir():
                 dst = files / ("real_" + src.name)
                 shutil.copytree(src, dst)
@@ -161,10 +171,15 @@ def main() -> None:
         db = tmp / "xxgk.duckdb"
         cli = [sys.executable, "-m", "xxgk.cli"]
         load = os.getloadavg()[0]
-        secs, peak, rc, out, cpu = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs), "--lang", "en"], env)
+        where = ["--cluster", cluster.scheduler_address] if cluster else []
+        secs, peak, rc, out, cpu = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs), "--lang", "en", *where], env)
         total = n + real
         print(out.strip())
-        print(f"ingest: {total} files in {secs:.1f} s = {total / secs:.0f} files/s with {args.jobs} workers; peak RSS (process tree) {peak / 1024:.0f} MiB (exit {rc})")
+        how = f"{args.jobs} Dask worker processes" if cluster else f"{args.jobs} workers"
+        print(f"ingest: {total} files in {secs:.1f} s = {total / secs:.0f} files/s with {how}; peak RSS (process tree) {peak / 1024:.0f} MiB (exit {rc})")
+        print(f"ingest rate {total / secs:.0f} files/s   target >= 600/s on 2 cores   {'ok' if total / secs >= 600 else 'MISSED'}   (load average {os.getloadavg()[0]:.1f})")
+        if cluster:  # the workers are not children of the ingest: count only the client's CPU, say so
+            print("  (cluster: the CPU time below is the ingesting process's only; the workers run in the cluster)")
         print(
             f"  CPU time of the process tree {cpu:.1f} s = {cpu / total * 1000:.1f} ms per file -> {total / (cpu / args.jobs):.0f} files/s "
             f"if {args.jobs} cores were free; load average before/after {load:.1f}/{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
@@ -187,6 +202,8 @@ def main() -> None:
             f"query alone {qsecs * 1000:.0f} ms; db {db.stat().st_size / 2**20:.0f} MiB"
         )
     finally:
+        if cluster is not None:
+            cluster.close()
         if args.keep:
             print(f"kept {tmp}")
         else:

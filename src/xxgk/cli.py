@@ -31,26 +31,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 LangOpt = Annotated[str, typer.Option("--lang", help="界面语言 zh|en (language of messages)")]
 
 
-def tr(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; folders are walked recursively (hidden files skipped).  A symbolic link
-    in a folder that leads nowhere (a loop, a missing target) is kept, so that reading it
-    reports why — it is never skipped silently."""
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files.extend(sorted(q for q in p.rglob("*") if (q.is_file() or (q.is_symlink() and not q.exists())) and not any(part.startswith(".") for part in q.relative_to(p).parts)))
-        else:
-            files.append(p)
-    return files
-
-
-def say(console: Console, word: str, style: str, msg: str) -> None:
-    """``word`` in colour, then ``msg`` printed literally (a path may hold ``[`` or ``]``: never markup)."""
-    console.print(Text.assemble((word, style), " ", msg), highlight=False)
+from .cli_files import expand_paths, say, tr  # noqa: E402  (the file commands live there, without typer)
 
 
 def say_error(lang: str, msg: str) -> None:
@@ -64,57 +45,7 @@ def report_error(e: ReadError, lang: str) -> None:
 TimeOpt = Annotated[float, typer.Option("--time-limit", help="每个文件的时间上限（秒），超出即记为失败 (seconds per file)")]
 MemoryOpt = Annotated[int, typer.Option("--memory-limit", help="每个文件的内存上限（MB），超出即记为失败 (MB per file)")]
 
-_pools: dict = {}  # one warm worker per budget for the commands of this process (tests run many)
-
-
-def _budget_pool(seconds: float, memory_mb: int):
-    from .workers import Budget, BudgetPool
-
-    budget = Budget(float(seconds), int(memory_mb))
-    pool = _pools.get(budget)
-    if pool is None:
-        import atexit
-
-        pool = _pools[budget] = BudgetPool(1, budget, warm=("xxgk.extract", "xxgk.check"), eager=True)
-        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
-    return pool
-
-
-def budgeted(func, path: Path, seconds: float, memory_mb: int, *args):
-    """``func(path, *args)`` in a worker under the budget; any failure is a :class:`ReadError`."""
-    from .workers import OverBudget, WorkerDied, WorkersCannotStart
-
-    fut = _budget_pool(seconds, memory_mb).submit(func, str(path), *args)
-    try:
-        return fut.result()
-    except OverBudget as e:
-        raise ReadError(str(path), e.message("zh") + "（文件可能是恶意构造的或过于庞大）", "", e.message("en") + " (the file may be hostile or too large)") from None
-    except (WorkerDied, WorkersCannotStart) as e:
-        raise ReadError(str(path), "解析进程异常退出（文件可能触发了解析组件的崩溃）", "", f"the parsing process died ({e})") from None
-
-
-class Parsed:
-    """The records of the files given (folders walked), one at a time, each parsed by a
-    budgeted worker (``func``); a file that cannot be read is reported in one line and
-    counted in ``failed``."""
-
-    def __init__(self, files: list[Path], lang: str, seconds: float = 60.0, memory_mb: int = 1024, func=None, args: tuple = ()):
-        self.files = files
-        self.lang = lang
-        self.failed = 0
-        self.seconds, self.memory_mb = seconds, memory_mb
-        self.func, self.args = func, args
-        _budget_pool(seconds, memory_mb)  # the worker starts while this process gets ready
-
-    def __iter__(self):
-        from .tasks import parse_file
-
-        for path in expand_paths(self.files):
-            try:
-                yield budgeted(self.func or parse_file, path, self.seconds, self.memory_mb, *self.args)
-            except ReadError as e:
-                report_error(e, self.lang)
-                self.failed += 1
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="并行解析进程数，默认为全部核心 (parallel processes; all cores by default)")]
 
 
 @app.command()
@@ -122,28 +53,15 @@ def parse(
     files: Annotated[list[Path], typer.Argument(help="报告文件或目录 (report files or folders)")],
     format: Annotated[str, typer.Option("--format", "-f", help="text|json")] = "text",
     provenance: Annotated[bool, typer.Option("--provenance", help="JSON 中附上每个单元格的来源（行号、位置、定位方式） (each cell's source in the JSON)")] = False,
+    jobs: JobsOpt = None,
     time_limit: TimeOpt = 60.0,
     memory_limit: MemoryOpt = 1024,
     lang: LangOpt = "zh",
 ) -> None:
     """解析报告，输出三张表（或 JSON 记录）。Parse reports into records."""
-    _budget_pool(time_limit, memory_limit)  # the worker starts first: its imports overlap ours
-    from .model import encode_record
-    from .render.console import print_record
+    from .cli_files import run_parse
 
-    records = Parsed(files, lang, time_limit, memory_limit)
-    for rec in records:
-        if format == "json":
-            sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
-            sys.stdout.flush()
-        else:
-            print_record(out, rec, lang)
-    raise typer.Exit(2 if records.failed else 0)
-
-
-def _rule_list(values: list[str] | None) -> list[str]:
-    """``--select XG3 --select XG201`` or ``--select XG3,XG201``."""
-    return [x.strip().upper() for v in values or [] for x in v.split(",") if x.strip()]
+    raise typer.Exit(run_parse(files, format, lang, jobs, out=out, err=err, provenance=provenance, seconds=time_limit, memory_mb=memory_limit))
 
 
 @app.command()
@@ -153,52 +71,15 @@ def check(
     select: Annotated[Optional[list[str]], typer.Option("--select", help="只检查这些规则或前缀，如 XG3 (only these rules or prefixes)")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="不检查这些规则或前缀，如 XG201 (skip these rules)")] = None,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="同一机关上一年度的年报，用于 XG6xx (last year's report)")] = None,
+    jobs: JobsOpt = None,
     time_limit: TimeOpt = 60.0,
     memory_limit: MemoryOpt = 1024,
     lang: LangOpt = "zh",
 ) -> None:
     """检查报告是否符合格式和勾稽关系（退出码：0 无错误，1 有错误，2 命令失败）。Check reports like a linter."""
-    _budget_pool(time_limit, memory_limit)
-    from .check import RULES, summary
-    from .check.output import csv_header, csv_rows, json_line, print_text, summary_line
-    from .check.registry import matches
-    from .tasks import check_file, parse_file
+    from .cli_files import run_check
 
-    if format not in ("text", "json", "csv"):
-        say_error(lang, tr(lang, f"未知的输出格式：{format}（可选 text、json、csv）", f"unknown format: {format} (text, json or csv)"))
-        raise typer.Exit(2)
-    sel, ign = _rule_list(select), _rule_list(ignore)
-    unknown = [p for p in sel + ign if not any(matches(r, [p]) for r in RULES)]
-    if unknown:
-        say_error(lang, tr(lang, f"没有这样的规则：{'、'.join(unknown)}（xxgk rules 列出全部规则）", f"no such rule: {', '.join(unknown)} (see xxgk rules)"))
-        raise typer.Exit(2)
-    prev_rec = None
-    if previous is not None:
-        try:
-            prev_rec = budgeted(parse_file, previous, time_limit, memory_limit)
-        except ReadError as e:
-            report_error(e, lang)
-            raise typer.Exit(2)
-    checked = 0
-    totals = {"error": 0, "warning": 0, "info": 0}
-    if format == "csv":
-        sys.stdout.write(csv_header())
-    records = Parsed(files, lang, time_limit, memory_limit, func=check_file, args=(prev_rec, sel or None, ign or None))
-    for rec in records:
-        findings = rec.findings
-        checked += 1
-        for k, v in summary(findings).items():
-            totals[k] += v
-        if format == "json":
-            sys.stdout.write(json_line(rec) + "\n")
-        elif format == "csv":
-            sys.stdout.write(csv_rows(rec.source.path, findings, lang))
-        else:
-            print_text(out, rec.source.path, findings, lang)
-        sys.stdout.flush()
-    if format == "text":
-        out.print(summary_line(checked, totals, records.failed, lang), style="bold red" if totals["error"] else "bold green")
-    raise typer.Exit(2 if records.failed else 1 if totals["error"] else 0)
+    raise typer.Exit(run_check(files, format, select, ignore, previous, lang, jobs, out=out, err=err, seconds=time_limit, memory_mb=memory_limit))
 
 
 @app.command()
@@ -347,6 +228,7 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="报告文件或目录，目录递归读取 (files or folders, recursive)")],
     db: DbOpt = _DEFAULT_DB,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="并行解析进程数 (parallel parsing processes)")] = 2,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="交给 Dask 集群解析，如 tcp://10.0.0.5:8786 (parse on a Dask cluster; docs/scale.md)")] = None,
     time_limit: TimeOpt = 60.0,
     memory_limit: MemoryOpt = 1024,
     lang: LangOpt = "zh",
@@ -362,6 +244,15 @@ def ingest(
     for p in missing:
         say_error(lang, f"{p}：{tr(lang, '文件不存在', 'no such file')}")
     files = [f for f in files if f.exists() or f.is_symlink()]  # a link that leads nowhere is recorded as failed, with why
+    executor = None
+    if cluster:
+        from .store.cluster import ClusterError, DaskPool
+
+        try:
+            executor = DaskPool(cluster)
+        except ClusterError as e:
+            say_error(lang, f"{cluster}：{tr(lang, '无法连接 Dask 集群', 'cannot reach the Dask cluster')}（{e}）")
+            raise typer.Exit(2)
     con = _open_db(db, lang)
     started = time.monotonic()
     with _progress(lang) as prog:
@@ -371,7 +262,12 @@ def ingest(
             dt = max(time.monotonic() - started, 1e-6)
             prog.update(task, completed=done, rate=f"{done / dt:.0f} {tr(lang, '份/秒', 'files/s')}")
 
-        res = run_ingest(con, files, jobs=jobs, progress=on_progress, budget=Budget(time_limit, memory_limit))
+        try:
+            res = run_ingest(con, files, jobs=jobs, progress=on_progress, executor=executor, budget=Budget(time_limit, memory_limit))
+        except RuntimeError as e:  # the workers cannot run, or the cluster went away: what was committed stays
+            con.close()
+            say_error(lang, f"{e}；{tr(lang, '已提交的结果已保存，重新运行同一命令即可继续', 'what was committed is kept; run the same command again to resume')}")
+            raise typer.Exit(2)
     con.close()
     _print_ingest_result(res, lang)
     if res.interrupted:
@@ -925,8 +821,10 @@ def explain(
     raise typer.Exit(0)
 
 
-def main() -> None:  # the console script
-    app()
+def main() -> None:  # the console script: parse/check start without typer (xxgk.cli_files)
+    from .cli_files import main as fast
+
+    fast()
 
 
 if __name__ == "__main__":

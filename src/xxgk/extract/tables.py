@@ -42,6 +42,7 @@ from ..layouts import (
     T3_HEADER_GROUP,
     T3_LABEL_COLUMNS,
     T3_NOTE_KEY,
+    T3_RESULTS_GROUP,
     T4,
     T4_SUIT_GROUP,
     Column,
@@ -551,6 +552,15 @@ def _full_label_area(table: Table, hits: list[RowHit]) -> set[int]:
     return full
 
 
+def _cells_before(table: Table, h: RowHit) -> int:
+    """How many merged cells of 表三's label area stand left of a label in the official form."""
+    if table.key != "t3":
+        return 0
+    if h.row is None:  # a group label: in the second column, except 三、 in the first
+        return 0 if h.group is not None and h.group.key == T3_RESULTS_GROUP else 1
+    return T3_LABEL_COLUMNS - label_span(table, h.row)
+
+
 def _streamed(h: RowHit) -> bool:
     """The row's cells stand on lines of their own (a stream of cells), not on its label's line."""
     return h.label is not None and h.label.at is not None and any(v.at != h.label.at for v in h.values)
@@ -585,13 +595,18 @@ def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: 
         lead = label_span(table, h.row) - 1
         nxt = labelled[i + 1] if i + 1 < len(labelled) else None
         trail = label_span(table, nxt.row) - 1 if stream and nxt is not None and nxt.label.block == h.label.block else 0
+        # or the merged cells that stand before the next label (a group label
+        # in the second column has one, a numbered sub-row two)
+        k = next((j for j, x in enumerate(hits) if x is h), -1)
+        after = hits[k + 1] if 0 <= k < len(hits) - 1 else None
+        before = _cells_before(table, after) if stream and after is not None and after.label is not None else 0
         vals = h.values
-        # the empty cells of one filler line (|||) closing the row
+        # the empty cells of filler lines (|||) in the run of empty cells closing the row
         fill = 0
-        if vals and not vals[-1].text and vals[-1].at in fillers:
-            last = vals[-1].at
-            while fill < len(vals) and not vals[-1 - fill].text and vals[-1 - fill].at == last:
-                fill += 1
+        for v in reversed(vals):
+            if v.text:
+                break
+            fill += v.at in fillers
         # a row written on its line ends there: empty cells from the next line
         # are the merged cells before the next label
         other = 0
@@ -599,7 +614,7 @@ def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: 
             while other < len(vals) and not vals[-1 - other].text and vals[-1 - other].at != h.label.at:
                 other += 1
         # the next row's merged cells stand before or after its label, as pages write them
-        for tr in dict.fromkeys((trail, 0, fill, trail + fill, other)):
+        for tr in dict.fromkeys((trail, 0, fill, trail + fill, other, before, before + fill)):
             if (lead or tr) and len(vals) == n + lead + tr and not any(v.text for v in vals[:lead]) and not any(
                 v.text for v in vals[len(vals) - tr :]
             ):

@@ -89,16 +89,9 @@ class AgencyResolver:
 
 
 def _bulk(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    import pandas as pd
+    from .bulk import insert_rows
 
-    df = pd.DataFrame(rows, columns=list(columns), dtype=object)
-    name = f"_xxgk_new_{table}"
-    con.register(name, df)
-    try:
-        cols = ", ".join(columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-    finally:
-        con.unregister(name)
+    insert_rows(con, table, columns, rows)
 
 
 def find_agency(con: duckdb.DuckDBPyConnection, ref: str) -> int | None:

@@ -1,19 +1,22 @@
 """Batch ingest: many files → the store, in parallel, resumable, idempotent.
 
-* The main process hashes every file (sha256 of its bytes) and skips those
-  already stored for this parser version — and repeats within the run.
-* Worker processes (:class:`xxgk.workers.BudgetPool`, 2 by default) read,
-  extract and check one file each and return plain column lists.  Each file
-  has a time and memory budget (60 s / 1 GiB by default); the worker that
-  goes over is replaced and the file recorded as failed with the reason
-  (``超出时间限制 60 秒``).  Workers die with the ingesting process.
+* The main process hashes every file once (sha256 of its bytes) and skips
+  those already stored for this parser version — and repeats within the run;
+  the hash travels with the file to its worker.
+* An executor parses the files: worker processes on this machine
+  (:class:`LocalPool` on :class:`xxgk.workers.BudgetPool`, 2 by default: each
+  file has a time and memory budget, 60 s / 1 GiB by default; the worker that
+  goes over is replaced and the file recorded as failed with the reason,
+  ``超出时间限制 60 秒``; workers die with the ingesting process) or the workers of
+  a Dask distributed cluster (:class:`xxgk.store.cluster.DaskPool`).  Either
+  reads, extracts and checks one file per task and returns plain column lists;
+  the loop below does not care which.
 * The main process is the single writer: it resolves agencies and commits
   results in batches, one transaction each.  Killing a worker or the whole run
   loses only the batch in flight; a re-run skips what was committed.
-* A worker that dies (segfault, OOM, SIGKILL) touches only the file it was
-  parsing: a fresh worker takes its place and tries the file once more (it may
-  have been killed from outside); a file that kills its worker twice is
-  recorded as failed.
+* A worker that dies (segfault, OOM, SIGKILL) breaks the pool: the files that
+  were in flight are retried one at a time in a fresh pool, and a file that
+  kills its worker alone is recorded as failed.
 * After the batches: reports stored before a checker existed are checked,
   and the cross-year rules (XG6xx) run for every report whose agency has a
   report of the year before and has not been compared with it yet.
@@ -23,10 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import signal
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -38,7 +42,9 @@ from ..workers import Budget, BudgetPool, OverBudget, WorkerDied, WorkersCannotS
 from .agencies import AgencyResolver
 from .checks import checker_available, cross_year_findings, run_checks
 from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
+from .bulk import insert_columns
 from .schema import transaction
+from .wide import insert_wide, wide_keys
 
 PARSER_VERSION = __version__
 
@@ -61,20 +67,41 @@ class IngestResult:
 # ------------------------------------------------------------------ worker side
 
 
+def set_ocr_threads(threads: int) -> None:
+    """OCR (onnxruntime) threads of this worker: the cores shared out among the workers, unless the user chose."""
+    import os
+
+    if threads > 0 and not os.environ.get("XXGK_OCR_THREADS"):
+        os.environ["XXGK_OCR_THREADS"] = str(threads)
+
+
+def ocr_threads_for(jobs: int) -> int:
+    """Each of ``jobs`` workers on this machine gets its share of the cores for OCR (at least one)."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, cores // max(1, jobs))
+
+
 def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
     return {"path": path, "sha": sha, "format": fmt, "error": zh, "error_en": en}
 
 
-def parse_one(path: str) -> dict:
-    """Read, extract and check one file; never raises (errors are returned)."""
+def parse_one(path: str, sha: str | None = None) -> dict:
+    """Read, extract and check one file; never raises (errors are returned).
+
+    ``sha`` is the file's sha256 when the caller has hashed it already (each file is hashed once)."""
     from ..extract import extract
     from ..read import ReadError, detect_format, file_bytes, read_bytes
 
     try:
         data = file_bytes(path)
     except ReadError as e:
-        return _fail(path, "", None, e.message("zh"), e.message("en"))
-    sha = hashlib.sha256(data).hexdigest()
+        return _fail(path, sha or "", None, e.message("zh"), e.message("en"))
+    sha = sha or hashlib.sha256(data).hexdigest()
     fmt = None
     try:
         fmt = detect_format(data)
@@ -121,19 +148,40 @@ class _Writer:
         self.result = result
         self.agencies = AgencyResolver(con)
         self.next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0]
+        self.wide_keys = wide_keys(con)
+        self.wide_pos = {k: i for i, k in enumerate(self.wide_keys)}
         self.buf: list[dict] = []
 
     def add(self, item: dict) -> None:
         self.buf.append(item)
 
+    def _insert_wide(self, cells: dict[str, list]) -> None:
+        """The batch's rows of the wide table, straight from the cells being inserted."""
+        pos = self.wide_pos
+        ids: list[int] = []
+        rows, positions, values = [], [], []
+        blanks: dict[int, list[str]] = {}
+        last = None
+        for rid, key, value, blank in zip(cells["report_id"], cells["key"], cells["value"], cells["blank"]):
+            p = pos.get(key)
+            if p is None:  # a key the wide table has no column for (it stays in the long table)
+                continue
+            if rid != last:
+                ids.append(rid)
+                last = rid
+            rows.append(len(ids) - 1)
+            positions.append(p)
+            values.append(float("nan") if value is None else value)
+            if blank:
+                blanks.setdefault(rid, []).append(key)
+        insert_wide(self.con, self.wide_keys, ids, rows, positions, values, blanks)
+
     def flush(self) -> None:
         if not self.buf:
             return
-        import pandas as pd  # only the writer needs it (bulk inserts into DuckDB)
-
         now = time.strftime("%Y-%m-%d %H:%M:%S")
         rep: dict[str, list] = {k: [] for k in _REPORT_COLS}
-        cells: dict[str, list] = {k: [] for k in ("report_id", "key", "value", "raw", "blank", "uncertain")}
+        cells: dict[str, list] = {k: [] for k in _CELL_COLS}
         secs: list[tuple] = []
         finds: list[tuple] = []
         con = self.con
@@ -150,12 +198,14 @@ class _Writer:
                 n = len(ck[0])
                 if not it.get("sha"):  # unreadable: no content hash; keyed by its path
                     it["sha"] = "unreadable:" + hashlib.sha256(it["path"].encode()).hexdigest()
+                sev = Counter(f[1] for f in it.get("findings") or ())
                 row = dict(
                     id=rid, sha256=it["sha"], parser_version=self.version, source_path=it["path"], format=it.get("format"),
                     title=title, agency=agency, agency_id=aid, province=prov, city=city, county=county, level=level,
-                    year=year, layout=template, published=iso_date(published), parsed_at=now,
+                    year=year, layout=template, published=_iso(published), parsed_at=now,
                     error=it.get("error"), error_en=it.get("error_en"), checked=bool(it.get("checked")), current=not it.get("error"),
                     n_cells=n, n_blank=sum(ck[3]), n_uncertain=sum(ck[4]), notes=it.get("notes"),
+                    n_errors=sev["error"], n_warnings=sev["warning"], n_infos=sev["info"],
                 )
                 for k in _REPORT_COLS:
                     rep[k].append(row[k])
@@ -174,14 +224,25 @@ class _Writer:
                 _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
                 self.agencies.write()
                 if parsed:  # an older parser version's rows stay, but are no longer current
+                    # cross-year findings against them stop counting on the reports that hold them
+                    con.execute(
+                        """UPDATE reports SET n_errors = n_errors - d.e, n_warnings = n_warnings - d.w, n_infos = n_infos - d.i
+                           FROM (SELECT f.report_id, count(*) FILTER (WHERE f.severity = 'error') AS e, count(*) FILTER (WHERE f.severity = 'warning') AS w,
+                                        count(*) FILTER (WHERE f.severity = 'info') AS i
+                                 FROM findings f JOIN reports p ON p.id = f.previous_id
+                                 WHERE p.current AND p.sha256 IN (SELECT unnest(?::VARCHAR[])) GROUP BY f.report_id) d
+                           WHERE d.report_id = reports.id""",
+                        [parsed],
+                    )
                     con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
-                _insert(con, "reports", pd.DataFrame(rep, columns=list(_REPORT_COLS)).astype({"year": "Int64", "agency_id": "Int64"}))
+                insert_columns(con, "reports", _REPORT_TYPES, rep)
                 if cells["key"]:
-                    _insert(con, "cells", pd.DataFrame(cells).astype({"value": "float64"}))
+                    insert_columns(con, "cells", _CELL_TYPES, cells)
+                    self._insert_wide(cells)
                 if secs:
-                    _insert(con, "sections", pd.DataFrame(secs, columns=["report_id", "seq", "no", "printed", "title", "text"]).astype({"no": "Int64", "printed": "Int64"}))
+                    insert_columns(con, "sections", _SECTION_TYPES, dict(zip(_SECTION_TYPES, zip(*secs))))
                 if finds:
-                    _insert_rows(con, "findings", _FINDING_COLS, finds)
+                    insert_columns(con, "findings", _FINDING_TYPES, dict(zip(_FINDING_TYPES, zip(*finds))))
         except BaseException:
             self.agencies.rollback()
             self.next_id = first_id
@@ -199,43 +260,31 @@ class _Writer:
         self.buf.clear()
 
 
-def _drop_failed_rows(con: duckdb.DuckDBPyConnection, version: str, shas: list[str], parsed_paths: list[str]) -> None:
-    """A file tried again replaces its failed row: the same content (same hash), or a file at the
-    same path that failed before (unreadable, or since repaired) and now reads fine."""
-    con.execute(
-        "DELETE FROM reports WHERE error IS NOT NULL AND ((parser_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[])))"
-        " OR source_path IN (SELECT unnest(?::VARCHAR[])))",
-        [version, shas, parsed_paths],
-    )
+def _iso(published: str | None) -> str | None:
+    d = iso_date(published)
+    return d.isoformat() if d else None
 
 
-_REPORT_COLS = (
-    "id", "sha256", "parser_version", "source_path", "format", "title", "agency", "agency_id", "province", "city", "county",
-    "level", "year", "layout", "published", "parsed_at", "error", "error_en", "checked", "current", "n_cells", "n_blank", "n_uncertain", "notes",
-)
-
-
-_FINDING_COLS = ("report_id", "rule", "severity", "cells", "message", "message_en", "culprit", "previous_id")
+# column → type of the rows the writer inserts (types: see insert_columns)
+_REPORT_TYPES = {
+    "id": "int", "sha256": "str", "parser_version": "str", "source_path": "str", "format": "str", "title": "str", "agency": "str",
+    "agency_id": "int?", "province": "str", "city": "str", "county": "str", "level": "str", "year": "int?", "layout": "str",
+    "published": "date", "parsed_at": "timestamp", "error": "str", "error_en": "str", "checked": "bool", "current": "bool",
+    "n_cells": "int", "n_blank": "int", "n_uncertain": "int", "notes": "str", "n_errors": "int", "n_warnings": "int", "n_infos": "int",
+}
+_REPORT_COLS = tuple(_REPORT_TYPES)
+_CELL_TYPES = {"report_id": "int", "key": "str", "value": "float?", "raw": "str", "blank": "bool", "uncertain": "bool"}
+_CELL_COLS = tuple(_CELL_TYPES)
+_SECTION_TYPES = {"report_id": "int", "seq": "int", "no": "int?", "printed": "int?", "title": "str", "text": "str"}
+_FINDING_TYPES = {
+    "report_id": "int", "rule": "str", "severity": "str", "cells": "str", "message": "str", "message_en": "str", "culprit": "str", "previous_id": "int?",
+}
+_FINDING_COLS = tuple(_FINDING_TYPES)
 
 
 def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    import pandas as pd
-
-    df = pd.DataFrame(rows, columns=list(columns))
-    for c in columns:
-        if c.endswith("_id"):
-            df[c] = df[c].astype("Int64")
-    _insert(con, table, df)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, df) -> None:
-    name = f"_xxgk_new_{table}"
-    con.register(name, df)
-    try:
-        cols = ", ".join(f'"{c}"' for c in df.columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {name}")
-    finally:
-        con.unregister(name)
+    types = _FINDING_TYPES if table == "findings" else {c: "int" for c in columns}
+    insert_columns(con, table, types, dict(zip(types, zip(*rows))) if rows else {c: [] for c in types})
 
 
 # ------------------------------------------------------------------ the run
@@ -247,24 +296,105 @@ _NO_WORKERS = (
 )
 
 
-def _pool(jobs: int, budget: Budget | None = None) -> BudgetPool:
-    """Parsing workers with a per-file time and memory budget; they die with this process."""
-    return BudgetPool(jobs, budget, warm=("xxgk.extract", "xxgk.store.checks"))
 
 
-def _outcome(fut: Future, path: str) -> dict:
-    """A worker's result, or the file's failure when its worker went over budget, died or could not start."""
-    try:
-        return fut.result()
-    except OverBudget as e:
-        zh, en = e.message("zh"), e.message("en")
-        return _fail(path, _hash(Path(path)) or "", None, f"{path}：{zh}（文件可能是恶意构造的或过于庞大）", f"{path}: {en} (the file may be hostile or too large)")
-    except WorkerDied:
-        zh = f"{path}：解析进程异常退出（文件可能触发了解析组件的崩溃）"
-        en = f"{path}: the parsing process died (the file may crash a parsing component)"
-        return _fail(path, _hash(Path(path)) or "", None, zh, en)
-    except WorkersCannotStart:
-        raise RuntimeError(_NO_WORKERS) from None
+# What an executor says of a finished task (Executor.outcome)
+DONE, DIED, BROKEN, OVER = "done", "died", "broken", "over"
+
+
+class Executor:
+    """Where files are parsed: the seam between the ingest loop and the workers.
+
+    ``submit`` starts ``parse_one(path, sha)`` somewhere and returns a handle;
+    ``wait(handles, timeout)`` returns those of ``handles`` (a collection of the
+    handles in flight) that finished within ``timeout`` seconds;
+    ``outcome`` is ``(DONE, item)``, ``(DIED, None)`` when this file's task
+    killed its worker by itself, or ``(BROKEN, None)`` when the executor lost
+    its workers and cannot tell whose fault it was (then :meth:`recover` gives a
+    fresh one, and the loop retries the files that were in flight one at a time).
+    ``capacity`` is how many files to keep in flight.
+    """
+
+    capacity: int = 1
+
+    def submit(self, path: str, sha: str | None): ...
+
+    def wait(self, handles: list, timeout: float) -> list: ...
+
+    def outcome(self, handle) -> tuple[str, dict | None]: ...
+
+    def recover(self) -> None: ...
+
+    def close(self, cancel: bool) -> None: ...
+
+
+class LocalPool(Executor):
+    """Worker processes on this machine (:class:`xxgk.workers.BudgetPool`): each file has a time
+    and memory budget, the worker that goes over is replaced, and workers die with this process."""
+
+    def __init__(self, jobs: int, budget: Budget | None = None):
+        import os
+
+        self.jobs = max(1, int(jobs))
+        self.budget = budget
+        self.capacity = self.jobs * 64  # enough queued work to keep the workers busy while the writer commits
+        self.pool: BudgetPool | None = None
+        self.finished: queue.SimpleQueue = queue.SimpleQueue()
+        # OCR threads follow the worker count (the workers inherit the environment)
+        if not os.environ.get("XXGK_OCR_THREADS"):
+            os.environ["XXGK_OCR_THREADS"] = str(ocr_threads_for(self.jobs))
+
+    def submit(self, path: str, sha: str | None) -> Future:
+        if self.pool is None:
+            self.pool = BudgetPool(self.jobs, self.budget, warm=("xxgk.extract", "xxgk.store.checks"))
+        fut = self.pool.submit(parse_one, path, sha)
+        fut.add_done_callback(self.finished.put)  # registered once, when submitted
+        return fut
+
+    def wait(self, handles, timeout: float) -> list:
+        """The handles that finished: read from the queue their callbacks fill — no waiter is
+        registered on every pending future at each call (``concurrent.futures.wait`` would)."""
+        out = []
+        try:
+            out.append(self.finished.get(timeout=timeout))
+            while True:
+                out.append(self.finished.get_nowait())
+        except queue.Empty:
+            pass
+        return [f for f in out if f in handles]
+
+    def outcome(self, handle: Future) -> tuple[str, dict | None]:
+        try:
+            return DONE, handle.result()
+        except OverBudget as e:
+            return OVER, e
+        except WorkerDied:
+            return DIED, None
+        except WorkersCannotStart:
+            raise RuntimeError(_NO_WORKERS) from None
+
+    def recover(self) -> None:  # a BudgetPool replaces its own workers
+        pass
+
+    def close(self, cancel: bool) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=not cancel, cancel_futures=True)
+            self.pool = None
+
+
+def _over_budget(p: str, sha: str, e: OverBudget) -> dict:
+    zh, en = e.message("zh"), e.message("en")
+    return _fail(p, sha, None, f"{p}：{zh}（文件可能是恶意构造的或过于庞大）", f"{p}: {en} (the file may be hostile or too large)")
+
+
+def _drop_failed_rows(con: duckdb.DuckDBPyConnection, version: str, shas: list[str], parsed_paths: list[str]) -> None:
+    """A file tried again replaces its failed row: the same content (same hash), or a file at the
+    same path that failed before (unreadable, or since repaired) and now reads fine."""
+    con.execute(
+        "DELETE FROM reports WHERE error IS NOT NULL AND ((parser_version = ? AND sha256 IN (SELECT unnest(?::VARCHAR[])))"
+        " OR source_path IN (SELECT unnest(?::VARCHAR[])))",
+        [version, shas, parsed_paths],
+    )
 
 
 def _hash(path: Path) -> str | None:
@@ -280,6 +410,12 @@ def _hash(path: Path) -> str | None:
         return None
 
 
+def _died(p: str, sha: str) -> dict:
+    zh = f"{p}：解析进程异常退出（文件可能触发了解析组件的崩溃）"
+    en = f"{p}: the parsing process died (the file may crash a parsing component)"
+    return _fail(p, sha, None, zh, en)
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[Path | str],
@@ -289,15 +425,18 @@ def ingest(
     parser_version: str = PARSER_VERSION,
     progress: Callable[[int, int], None] | None = None,
     cross_year: bool = True,
+    executor: Executor | None = None,
     budget: Budget | None = None,
     result: IngestResult | None = None,
     stop_event=None,
 ) -> IngestResult:
     """Ingest files into the store (see the module doc).  Ctrl-C commits what is done and returns.
 
-    ``result``, when given, is filled as the run goes (a caller in another thread reads the
-    failures so far from it, e.g. the desk's progress bar); ``stop_event`` (a threading.Event),
-    when set, stops the run between batches as Ctrl-C does, and waits for the workers to end."""
+    ``executor`` parses the files (default: a :class:`LocalPool` of ``jobs`` processes;
+    :class:`xxgk.store.cluster.DaskPool` for a cluster).  ``result``, when given, is filled as
+    the run goes (a caller in another thread reads the failures so far from it, e.g. the desk's
+    progress bar); ``stop_event`` (a threading.Event), when set, stops the run between batches
+    as Ctrl-C does."""
     t0 = time.monotonic()
     files = [str(p) for p in paths]
     res = result if result is not None else IngestResult()
@@ -316,8 +455,8 @@ def ingest(
     todo: deque[str] = deque(files)  # not hashed yet: hashing overlaps with the workers' parsing
     seen: set[str] = set()
 
-    def next_fresh() -> str | None:
-        """The next file not stored yet (duplicates are counted and skipped)."""
+    def next_fresh() -> tuple[str, str | None] | None:
+        """The next file not stored yet, with its hash (duplicates are counted and skipped)."""
         while todo:
             p = todo.popleft()
             sha = _hash(Path(p))
@@ -327,7 +466,7 @@ def ingest(
                 continue
             if sha is not None:
                 seen.add(sha)
-            return p
+            return p, sha
         return None
 
     last_flush = time.monotonic()
@@ -338,47 +477,71 @@ def ingest(
             writer.flush()
             last_flush = time.monotonic()
 
-    jobs = max(1, int(jobs))
-    window = jobs * 64  # enough queued work to keep the workers busy while the writer commits
-    pool: BudgetPool | None = None
-    inflight: dict[Future, str] = {}
-    retried: set[str] = set()
+    ex = executor if executor is not None else LocalPool(jobs, budget)
+    retried: set[str] = set()  # files whose worker died once: a worker killed from outside gets a second chance
+    suspects: deque[tuple[str, str | None]] = deque()  # in flight when the workers were lost: retried one at a time
+    inflight: dict = {}  # handle → (path, sha)
     stop = _StopOnCtrlC(stop_event)
+    closed = False
     try:
-        while (todo or inflight) and not stop.requested:
-            while todo and len(inflight) < window:
-                p = next_fresh()
-                if p is None:
+        while (todo or inflight or suspects) and not stop.requested:
+            isolating = not todo and not inflight and suspects
+            if isolating:
+                job = suspects.popleft()
+                inflight[ex.submit(*job)] = job
+            while todo and len(inflight) < ex.capacity:
+                job = next_fresh()
+                if job is None:
                     break
-                if pool is None:
-                    pool = _pool(jobs, budget)
-                inflight[pool.submit(parse_one, p)] = p
+                inflight[ex.submit(*job)] = job
             if not inflight:
                 continue
-            finished, _ = wait(list(inflight), timeout=batch_seconds, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                p = inflight.pop(fut)
-                if isinstance(fut.exception(), WorkerDied) and p not in retried:
-                    retried.add(p)  # a worker killed from outside gets a second chance; one the file kills twice does not
-                    inflight[pool.submit(parse_one, p)] = p
-                    continue
-                writer.add(_outcome(fut, p))
-                tick()
+            broken = False
+            for handle in ex.wait(inflight, batch_seconds):
+                p, sha = inflight.pop(handle)
+                try:
+                    kind, item = ex.outcome(handle)
+                except RuntimeError:  # the executor lost its workers for good (a cluster gone): keep what was received
+                    writer.flush()
+                    raise
+                if kind == DONE:
+                    writer.add(item)
+                    tick()
+                elif kind == OVER:
+                    writer.add(_over_budget(p, sha or _hash(Path(p)) or "", item))
+                    tick()
+                elif kind == DIED and not isolating and p not in retried:
+                    retried.add(p)
+                    inflight[ex.submit(p, sha)] = (p, sha)
+                elif kind == DIED or isolating:  # it died alone (twice): this file kills its worker
+                    writer.add(_died(p, sha or ""))
+                    tick()
+                else:
+                    broken = True
+                    suspects.append((p, sha))
+            if broken:
+                suspects.extend(inflight.values())
+                inflight.clear()
+                try:
+                    ex.recover()
+                except BaseException:
+                    writer.flush()
+                    raise
             maybe_flush()
         # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
         res.interrupted = stop.requested
         maybe_flush(force=True)
-        if pool is not None and not res.interrupted:  # the parsing is over: end the workers before the checks on the store
-            pool.shutdown(wait=True)
-            pool = None
+        if not res.interrupted:  # the parsing is over: end the workers before the checks on the store
+            ex.close(cancel=False)
+            closed = True
         if cross_year and not stop.requested:
             check_stored(con, res, stop=stop)
             cross_check(con, res, stop=stop)
             res.interrupted = stop.requested
     finally:
         stop.restore()
-        if pool is not None:
-            pool.shutdown(wait=not res.interrupted or stop_event is not None, cancel_futures=True)
+        if not closed:
+            ex.close(cancel=res.interrupted)
     res.seconds = time.monotonic() - t0
     return res
 
@@ -435,9 +598,24 @@ def check_stored(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None
         with transaction(con):
             if rows:
                 _insert_rows(con, "findings", _FINDING_COLS, rows)
+                _add_counts(con, rows)
             con.execute("UPDATE reports SET checked = true WHERE id IN (SELECT unnest(?::INTEGER[]))", [done_ids])
         _count(res, rows)
     return len(ids)
+
+
+def _add_counts(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Keep reports.n_errors / n_warnings / n_infos (the report lists' pre-aggregates) in step with new findings."""
+    per: dict[int, Counter] = {}
+    for row in rows:
+        per.setdefault(row[0], Counter())[row[2]] += 1
+    ids = list(per)
+    con.execute(
+        """UPDATE reports SET n_errors = n_errors + d.e, n_warnings = n_warnings + d.w, n_infos = n_infos + d.i
+           FROM (SELECT unnest(?::INTEGER[]) AS id, unnest(?::INTEGER[]) AS e, unnest(?::INTEGER[]) AS w, unnest(?::INTEGER[]) AS i) d
+           WHERE d.id = reports.id""",
+        [ids, [per[i]["error"] for i in ids], [per[i]["warning"] for i in ids], [per[i]["info"] for i in ids]],
+    )
 
 
 def _count(res: IngestResult | None, rows: list[tuple]) -> None:
@@ -483,6 +661,7 @@ def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None,
         with transaction(con):
             if rows:
                 _insert_rows(con, "findings", _FINDING_COLS, rows)
+                _add_counts(con, rows)
             if compared:
                 _insert_rows(con, "cross_checks", ("report_id", "previous_id"), compared)
         _count(res, rows)

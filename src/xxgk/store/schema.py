@@ -16,7 +16,7 @@ import duckdb
 DEFAULT_DB = "xxgk.duckdb"
 
 # (version, description, SQL statements)
-MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
+MIGRATIONS: list[tuple[int, str, tuple]] = [
     (
         1,
         "reports, cells, findings, sections, agencies, cross-year checks",
@@ -98,6 +98,23 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
     ),
     (
         2,
+        "report_cells: one row per report, one column per cell key; findings counted on reports",
+        (
+            lambda con: _wide().migrate_wide(con),
+            # pre-aggregates for report lists: single-report findings plus cross-year ones
+            "ALTER TABLE reports ADD COLUMN n_errors INTEGER DEFAULT 0",
+            "ALTER TABLE reports ADD COLUMN n_warnings INTEGER DEFAULT 0",
+            "ALTER TABLE reports ADD COLUMN n_infos INTEGER DEFAULT 0",
+            """UPDATE reports SET n_errors = f.e, n_warnings = f.w, n_infos = f.i
+               FROM (SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS e, count(*) FILTER (WHERE severity = 'warning') AS w,
+                            count(*) FILTER (WHERE severity = 'info') AS i FROM findings
+                     -- a cross-year finding against a report that is no longer current does not count
+                     WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM reports WHERE current) GROUP BY report_id) f
+               WHERE f.report_id = reports.id""",
+        ),
+    ),
+    (
+        3,
         "review status of each report (待审/已审/退回), kept by content hash across parser versions",
         (
             """CREATE TABLE reviews (
@@ -109,6 +126,12 @@ MIGRATIONS: list[tuple[int, str, tuple[str, ...]]] = [
         ),
     ),
 ]
+
+
+def _wide():
+    from . import wide
+
+    return wide
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -138,21 +161,21 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply the migrations this database lacks; return its version."""
+def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations this database lacks (up to ``target``, for tests of a migration); return its version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     have = row[0] or 0
     if have > SCHEMA_VERSION:
         raise RuntimeError(f"database schema version {have} is newer than this xxgk ({SCHEMA_VERSION})")
     for version, desc, statements in MIGRATIONS:
-        if version <= have:
+        if version <= have or version > target:
             continue
         with transaction(con):
-            for sql in statements:
-                con.execute(sql)
+            for sql in statements:  # SQL, or a function of the connection for a step SQL alone cannot do
+                sql(con) if callable(sql) else con.execute(sql)
             con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, desc])
-    return SCHEMA_VERSION
+    return min(target, SCHEMA_VERSION)
 
 
 def connect(path: str | Path = DEFAULT_DB, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from .wide import TABLE, q, wide_keys
 from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, T4, T4_SUIT_GROUP, Row
 
 BY = ("region", "level", "agency", "year")
@@ -105,48 +106,32 @@ def summarise(
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     where, params = _where(year, region)
     gexpr, _ = _GROUP_SQL[by]
-    base = f"""SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
+    base = f"""SELECT r.id, r.n_errors, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
     sel = f"_sel AS ({base})"
     n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
-    keys = list(keys) if keys else summary_keys()
-    # per group and overall (g NULL) in one pass
-    sets = "GROUPING SETS ((s.g, c.key), (c.key))" if by else "s.g, c.key"
-    cells = con.execute(
-        f"""WITH {sel} SELECT s.g, c.key, sum(c.value), count(c.value), count(*) FILTER (WHERE c.blank)
-           FROM cells c JOIN _sel s ON s.id = c.report_id
-           WHERE c.key IN (SELECT unnest(?::VARCHAR[]))
-           GROUP BY {sets}""",
-        [*params, keys],
-    ).fetchall()
-    n_all = sum(n_by_group.values())
-    figures: dict[str | None, dict[str, dict]] = {g: {} for g in n_by_group}
-    for g, key, total, n_values, n_blank in cells:
-        n = n_by_group.get(g, 0) if g is not None else n_all
-        figures.setdefault(g, {})[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
-    findings = FINDINGS_PER_REPORT
+    figures = _cell_figures(con, sel, params, n_by_group, bool(by), keys)
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
-           FROM findings f JOIN _sel s ON s.id = f.report_id
-           WHERE f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports)
+           FROM findings f
+           WHERE f.report_id IN (SELECT id FROM _sel) AND (f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports))
            GROUP BY f.rule ORDER BY 3 DESC, 1""",
         params,
     ).fetchall()
+    # errors and warnings per report are kept on reports by ingest (n_errors, n_warnings): no join with findings
     ranking = con.execute(
-        f"""WITH {sel}, f AS ({findings})
-            SELECT coalesce(a.id, -1), coalesce(a.name, r.agency, '?'), count(DISTINCT r.id),
-                   coalesce(sum(f.errors), 0), coalesce(sum(f.warnings), 0)
-            FROM _sel s JOIN current_reports r ON r.id = s.id LEFT JOIN agencies a ON a.id = r.agency_id
-            LEFT JOIN f ON f.report_id = r.id
-            GROUP BY 1, 2 HAVING coalesce(sum(f.errors), 0) + coalesce(sum(f.warnings), 0) > 0
+        f"""WITH {sel},
+            per AS (SELECT r.agency_id, CASE WHEN r.agency_id IS NULL THEN coalesce(r.agency, '?') END AS written,
+                           count(*) AS n, sum(r.n_errors) AS e, sum(r.n_warnings) AS w
+                    FROM _sel s JOIN current_reports r ON r.id = s.id GROUP BY 1, 2 HAVING sum(r.n_errors) + sum(r.n_warnings) > 0)
+            SELECT coalesce(a.id, -1), coalesce(a.name, per.written, '?'), per.n, per.e, per.w
+            FROM per LEFT JOIN agencies a ON a.id = per.agency_id
             ORDER BY 4 DESC, 5 DESC, 2 LIMIT ?""",
         [*params, top],
     ).fetchall()
     errors_by_group = {
         g: (e, n)
         for g, e, n in con.execute(
-            f"""WITH {sel}, f AS ({findings}) SELECT s.g, coalesce(sum(f.errors), 0), count(*) FILTER (WHERE f.errors > 0)
-                FROM _sel s LEFT JOIN f ON f.report_id = s.id GROUP BY s.g""",
-            params,
+            f"WITH {sel} SELECT s.g, coalesce(sum(s.n_errors), 0), count(*) FILTER (WHERE s.n_errors > 0) FROM _sel s GROUP BY s.g", params
         ).fetchall()
     }
 
@@ -195,6 +180,35 @@ FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'er
               count(*) FILTER (WHERE severity = 'info') AS infos
               FROM findings WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM current_reports) GROUP BY report_id"""
 # (a cross-year finding against a report that is no longer current does not count)
+
+
+def _cell_figures(con: duckdb.DuckDBPyConnection, sel: str, params: list, n_by_group: dict, grouped: bool, only: list[str] | None = None) -> dict:
+    """{group (None = all): {key: {sum, reports, blank, missing}}} from the wide table: one column scan per key."""
+    present = set(wide_keys(con))
+    keys = [k for k in (only or summary_keys()) if k in present]
+    sets = "GROUPING SETS ((s.g), ())" if grouped else "s.g"
+    aggs = ", ".join(f"sum(w.{q(k)}), count(w.{q(k)})" for k in keys)
+    rows = con.execute(f"WITH {sel} SELECT s.g, {aggs} FROM {TABLE} w JOIN _sel s ON s.id = w.report_id GROUP BY {sets}", params).fetchall()
+    blanks: dict[tuple, int] = {}
+    bsets = "GROUPING SETS ((s.g, b.key), (b.key))" if grouped else "s.g, b.key"
+    for g, key, n in con.execute(
+        f"""WITH {sel} SELECT s.g, b.key, count(*) FROM (SELECT report_id, unnest(blank_keys) AS key FROM {TABLE} WHERE len(blank_keys) > 0) b
+            JOIN _sel s ON s.id = b.report_id GROUP BY {bsets}""",
+        params,
+    ).fetchall():
+        blanks[(g, key)] = n
+    n_all = sum(n_by_group.values())
+    figures: dict[str | None, dict[str, dict]] = {g: {} for g in n_by_group}
+    for row in rows:
+        g = row[0]
+        n = n_by_group.get(g, 0) if g is not None else n_all
+        fig = figures.setdefault(g, {})
+        for i, key in enumerate(keys):
+            total, n_values = row[1 + 2 * i], row[2 + 2 * i]
+            n_blank = blanks.get((g, key), 0)
+            if n_values or n_blank:  # a key no selected report has is left out, as before
+                fig[key] = {"sum": _num(total), "reports": n_values, "blank": n_blank, "missing": n - n_values - n_blank}
+    return figures
 
 
 def _sort_key(g: str):

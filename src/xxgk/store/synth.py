@@ -245,3 +245,109 @@ def fill_store(
 
         cross_check(con)
     return written
+
+# ------------------------------------------------------------------ a national store, generated in the database
+
+PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省", "浙江省", "安徽省",
+    "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省",
+    "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
+)
+_LEVELS = ("部门", "部门", "部门", "部门", "部门", "县", "乡镇", "乡镇", "市", "省", "部委")
+_RULES = (("XG301", "error"), ("XG302", "error"), ("XG401", "error"), ("XG203", "warning"), ("XG501", "warning"), ("XG702", "info"))
+NATIONAL_YEARS = tuple(range(2013, 2025))  # a dozen years
+
+
+def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, progress=None) -> dict:
+    """Fill an empty store with ``n_reports`` synthetic reports at national scale, in the database itself.
+
+    ≈ n/12 agencies over the 31 provinces (a few hundred cities and thousands of
+    counties), each with a report for each of a dozen years (2013–2024), every
+    report with the cells of its year's layout (2019 before 2021 — more cells than
+    real pre-2019 reports have, so the figures err on the heavy side), about one
+    cell in 4,000 left blank, 0–2 findings and six short sections.  Figures are
+    pseudo-random (DuckDB's ``hash``), not balanced: this is for measuring the
+    store, not the checker.  The long ``cells`` table is always filled; the wide
+    ``report_cells`` too when the schema has it.  Works in chunks of report ids
+    (memory stays bounded).  Returns counts and seconds.
+    """
+    import time
+
+    from ..layouts import all_cell_keys
+    from .wide import TABLE, q
+
+    t0 = time.monotonic()
+    keys = all_cell_keys()
+    has_wide = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [TABLE]).fetchone()[0])
+    has_counts = bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'reports' AND column_name = 'n_errors'").fetchone()[0])
+    n_ag = max(1, -(-n_reports // len(NATIONAL_YEARS)))
+    provs = "[" + ", ".join(f"'{p}'" for p in PROVINCES) + "]"
+    levels = "[" + ", ".join(f"'{x}'" for x in _LEVELS) + "]"
+    s = int(seed)
+    con.execute(
+        f"""INSERT INTO agencies (id, name, norm, province, city, county, level, tier)
+            SELECT a, prov || city || county || '第' || a || '号' || CASE lvl WHEN '部门' THEN '局' WHEN '乡镇' THEN '镇政府' ELSE '政府' END,
+                   prov || city || county || a, prov, city, county, lvl, CASE WHEN lvl = '部门' THEN '县' END
+            FROM (SELECT a, {provs}[1 + CAST(hash(a, {s}) % 31 AS BIGINT)] AS prov, 'C' || (hash(a, {s}, 1) % 12) || '市' AS city,
+                         'X' || (hash(a, {s}, 2) % 9) || '县' AS county, {levels}[1 + CAST(hash(a, {s}, 3) % {len(_LEVELS)} AS BIGINT)] AS lvl
+                  FROM range(1, {n_ag + 1}) t(a))"""
+    )
+    con.execute("INSERT INTO agency_aliases SELECT name, norm, id FROM agencies")
+    lay19 = set(layout_for("2019").cell_keys())
+    lay21 = set(layout_for("2021").cell_keys())
+
+    def value(i: int, k: str) -> str:
+        has = [c for c, lay in (("y < 2021", lay19), ("y >= 2021", lay21)) if k in lay]
+        if not has:
+            return f"CAST(NULL AS DOUBLE) AS {q(k)}"
+        cond = has[0] if len(has) == 1 else "TRUE"
+        top = 30 if k.startswith("t4.") else 300
+        return f"CASE WHEN {cond} THEN (CASE WHEN hash(id, {s}, {i}, 7) % 4000 = 0 THEN -1 ELSE CAST(hash(id, {s}, {i}) % {top} AS DOUBLE) END) END AS {q(k)}"
+
+    cols = ",\n".join(value(i, k) for i, k in enumerate(keys))
+    counts = ", n_errors, n_warnings, n_infos" if has_counts else ""
+    rules = "[" + ", ".join(f"'{r}'" for r, _ in _RULES) + "]"
+    sevs = "[" + ", ".join(f"'{v}'" for _, v in _RULES) + "]"
+    sections = "[" + ", ".join(f"'{t}'" for t in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")) + "]"
+    for lo in range(1, n_reports + 1, chunk):
+        hi = min(n_reports, lo + chunk - 1)
+        con.execute("BEGIN TRANSACTION")
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _synth AS
+                SELECT id, {NATIONAL_YEARS[0]} + (id - 1) // {n_ag} AS y, 1 + (id - 1) % {n_ag} AS aid, hash(id, {s}, 99) % 3 AS nf FROM range({lo}, {hi + 1}) t(id)"""
+        )
+        con.execute(
+            f"""INSERT INTO reports (id, sha256, parser_version, source_path, format, title, agency, agency_id, province, city, county, level,
+                                     year, layout, published, parsed_at, checked, current, n_cells, n_blank, n_uncertain{counts})
+                SELECT s.id, sha256(CAST(s.id AS VARCHAR) || '-{s}'), '{__import__("xxgk").__version__}', 'synthetic/' || s.aid || '/' || s.y || '.txt', 'text',
+                       a.name || s.y || '年政府信息公开工作年度报告', a.name, a.id, a.province, a.city, a.county, a.level, s.y,
+                       CASE WHEN s.y >= 2021 THEN '2021' ELSE '2019' END, make_date(s.y + 1, 1, 1 + CAST(hash(s.id, {s}, 5) % 28 AS INTEGER)),
+                       TIMESTAMP '2026-01-01 00:00:00', true, true, CASE WHEN s.y >= 2021 THEN {len(lay21)} ELSE {len(lay19)} END, 0, 0
+                       {", (s.nf >= 1)::INTEGER, (s.nf >= 2)::INTEGER, 0" if has_counts else ""}
+                FROM _synth s JOIN agencies a ON a.id = s.aid"""
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _synth_w AS SELECT id, {cols} FROM (SELECT id, y FROM _synth)")
+        con.execute(
+            """INSERT INTO cells SELECT id, key, CASE WHEN v = -1 THEN NULL ELSE v END, NULL, v = -1, false
+               FROM (UNPIVOT _synth_w ON COLUMNS(* EXCLUDE (id)) INTO NAME key VALUE v)"""
+        )
+        con.execute("UPDATE reports SET n_blank = b.n FROM (SELECT report_id, count(*) AS n FROM cells WHERE blank AND report_id BETWEEN ? AND ? GROUP BY ALL) b WHERE b.report_id = reports.id", [lo, hi])
+        if has_wide:
+            wide = ", ".join(f"CASE WHEN {q(k)} = -1 THEN NULL ELSE {q(k)} END" for k in keys)
+            blank = "nullif(list_filter([" + ", ".join(f"CASE WHEN {q(k)} = -1 THEN '{k}' END" for k in keys) + "], lambda x: x IS NOT NULL), [])"
+            con.execute(f"INSERT INTO {TABLE} SELECT id, {wide}, {blank} FROM _synth_w")
+        con.execute(
+            f"""INSERT INTO findings (report_id, rule, severity, cells, message, message_en)
+                SELECT id, {rules}[1 + CAST(hash(id, j) % {len(_RULES)} AS BIGINT)], {sevs}[1 + CAST(hash(id, j) % {len(_RULES)} AS BIGINT)], '["t3.total.total"]',
+                       '表三 合计与明细不符', 'table 3 totals disagree with their details'
+                FROM _synth, range(0, 2) r(j) WHERE j < nf"""
+        )
+        con.execute(
+            f"""INSERT INTO sections SELECT id, j, j + 1, j + 1, {sections}[j + 1], repeat('推进政务公开工作，', 4 + CAST(hash(id, j) % 12 AS INTEGER)) FROM _synth, range(0, 6) r(j)"""
+        )
+        con.execute("COMMIT")
+        if progress:
+            progress(hi, n_reports)
+    con.execute("DROP TABLE IF EXISTS _synth")
+    con.execute("DROP TABLE IF EXISTS _synth_w")
+    return {"reports": n_reports, "agencies": n_ag, "seconds": time.monotonic() - t0}

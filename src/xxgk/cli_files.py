@@ -1,0 +1,228 @@
+"""``xxgk parse`` and ``xxgk check``: the commands over report files.
+
+They live apart from the typer application (``xxgk.cli``) so that the command
+users run most starts fast: :func:`fast_main` reads their options with the
+standard library and never imports typer (nor pydantic, which typer pulls in);
+rich is imported only to print.  Anything it does not understand — ``--help``,
+a misspelt option — goes to the typer application, which prints the usual
+help and messages.  Both faces call :func:`run_parse` / :func:`run_check`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def tr(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; folders are walked recursively (hidden files skipped).  A symbolic link
+    in a folder that leads nowhere (a loop, a missing target) is kept, so that reading it
+    reports why — it is never skipped silently."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(
+                sorted(
+                    q
+                    for q in p.rglob("*")
+                    if (q.is_file() or (q.is_symlink() and not q.exists())) and not any(part.startswith(".") for part in q.relative_to(p).parts)
+                )
+            )
+        else:
+            files.append(p)
+    return files
+
+
+class _Consoles:
+    """stdout / stderr rich consoles, made on first use (rich costs start-up time)."""
+
+    _out = None
+    _err = None
+
+    @property
+    def out(self):
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(highlight=False, soft_wrap=True)
+        return self._out
+
+    @property
+    def err(self):
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._err
+
+
+def say(console, word: str, style: str, msg: str) -> None:
+    """``word`` in colour, then ``msg`` printed literally (a path may hold ``[`` or ``]``: never markup)."""
+    from rich.text import Text
+
+    console.print(Text.assemble((word, style), " ", msg), highlight=False)
+
+
+def report_error(e, lang: str, err=None) -> None:
+    """One line naming the file and the cause (a ReadError), on stderr."""
+    say(err or _Consoles().err, tr(lang, "错误", "error"), "red", e.message(lang))
+
+
+def run_parse(
+    files: list[Path],
+    format: str = "text",
+    lang: str = "zh",
+    jobs: int | None = None,
+    out=None,
+    err=None,
+    provenance: bool = False,
+    seconds: float = 60.0,
+    memory_mb: int = 1024,
+) -> int:
+    """Print every file's record (official tables, or JSON lines); the exit status."""
+    from .batch import parse_files
+    from .read.errors import ReadError
+
+    cons = _Consoles()
+    failed = 0
+    for _, rec in parse_files(expand_paths(files), jobs=jobs, seconds=seconds, memory_mb=memory_mb):
+        if isinstance(rec, ReadError):
+            report_error(rec, lang, err or cons.err)
+            failed += 1
+            continue
+        if format == "json":
+            from .model import encode_record
+
+            sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
+            sys.stdout.flush()
+        else:
+            from .render.console import print_record
+
+            print_record(out or cons.out, rec, lang)
+    return 2 if failed else 0
+
+
+def rule_list(values: list[str] | None) -> list[str]:
+    """``--select XG3 --select XG201`` or ``--select XG3,XG201``."""
+    return [x.strip().upper() for v in values or [] for x in v.split(",") if x.strip()]
+
+
+def run_check(
+    files: list[Path],
+    format: str = "text",
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    previous: Path | None = None,
+    lang: str = "zh",
+    jobs: int | None = None,
+    out=None,
+    err=None,
+    seconds: float = 60.0,
+    memory_mb: int = 1024,
+) -> int:
+    """Check every file like a linter; the exit status (0 clean, 1 errors found, 2 a file failed)."""
+    from .batch import CheckOptions, parse_files
+    from .check import RULES, summary
+    from .check.output import csv_header, csv_rows, json_line, print_text, summary_line
+    from .check.registry import matches
+    from .read.errors import ReadError
+
+    cons = _Consoles()
+    out = out or cons.out
+    err = err or cons.err
+    if format not in ("text", "json", "csv"):
+        say(err, tr(lang, "错误", "error"), "red", tr(lang, f"未知的输出格式：{format}（可选 text、json、csv）", f"unknown format: {format} (text, json or csv)"))
+        return 2
+    sel, ign = rule_list(select), rule_list(ignore)
+    unknown = [p for p in sel + ign if not any(matches(r, [p]) for r in RULES)]
+    if unknown:
+        say(err, tr(lang, "错误", "error"), "red", tr(lang, f"没有这样的规则：{'、'.join(unknown)}（xxgk rules 列出全部规则）", f"no such rule: {', '.join(unknown)} (see xxgk rules)"))
+        return 2
+    prev_rec = None
+    if previous is not None:
+        ((_, prev_rec),) = parse_files([previous], seconds=seconds, memory_mb=memory_mb)
+        if isinstance(prev_rec, ReadError):
+            report_error(prev_rec, lang, err)
+            return 2
+    checked = failed = 0
+    totals = {"error": 0, "warning": 0, "info": 0}
+    if format == "csv":
+        sys.stdout.write(csv_header())
+    opts = CheckOptions(select=sel or None, ignore=ign or None, previous=prev_rec)
+    for _, rec in parse_files(expand_paths(files), jobs=jobs, check=opts, seconds=seconds, memory_mb=memory_mb):
+        if isinstance(rec, ReadError):
+            report_error(rec, lang, err)
+            failed += 1
+            continue
+        findings = rec.findings
+        checked += 1
+        for k, v in summary(findings).items():
+            totals[k] += v
+        if format == "json":
+            sys.stdout.write(json_line(rec) + "\n")
+        elif format == "csv":
+            sys.stdout.write(csv_rows(rec.source.path, findings, lang))
+        else:
+            print_text(out, rec.source.path, findings, lang)
+        sys.stdout.flush()
+    if format == "text":
+        out.print(summary_line(checked, totals, failed, lang), style="bold red" if totals["error"] else "bold green")
+    return 2 if failed else 1 if totals["error"] else 0
+
+
+# ------------------------------------------------------------------ the fast face
+
+
+class _Unsure(Exception):
+    """The fast face does not understand the command line: the typer application takes it."""
+
+
+def _parser(command: str):
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message):  # never print or exit here: typer says it properly
+            raise _Unsure(message)
+
+    ap = Parser(prog=f"xxgk {command}", add_help=False, allow_abbrev=False)
+    ap.add_argument("files", nargs="+", type=Path)
+    ap.add_argument("--format", "-f", default="text")
+    ap.add_argument("--lang", default="zh")
+    ap.add_argument("--jobs", "-j", type=int, default=None)
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--memory-limit", type=int, default=1024)
+    if command == "parse":
+        ap.add_argument("--provenance", action="store_true")
+    if command == "check":
+        ap.add_argument("--select", action="append")
+        ap.add_argument("--ignore", action="append")
+        ap.add_argument("--previous", type=Path)
+    return ap
+
+
+def fast_main(argv: list[str]) -> int | None:
+    """The exit status of ``xxgk parse|check …`` run without typer, or None to hand it to typer."""
+    if not argv or argv[0] not in ("parse", "check") or any(a in ("--help", "-h") or a.startswith("--help") for a in argv[1:]):
+        return None
+    try:
+        ns = _parser(argv[0]).parse_intermixed_args(argv[1:])
+    except _Unsure:
+        return None
+    if argv[0] == "parse":
+        return run_parse(ns.files, ns.format, ns.lang, ns.jobs, provenance=ns.provenance, seconds=ns.time_limit, memory_mb=ns.memory_limit)
+    return run_check(ns.files, ns.format, ns.select, ns.ignore, ns.previous, ns.lang, ns.jobs, seconds=ns.time_limit, memory_mb=ns.memory_limit)
+
+
+def main() -> None:
+    """The ``xxgk`` console script: parse/check start fast; every other command goes to typer."""
+    code = fast_main(sys.argv[1:])
+    if code is None:
+        from .cli import app
+
+        app()
+        return
+    sys.exit(code)
