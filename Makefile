@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 SEEDS  := tests/fixtures/seeds/*.txt
 
-.PHONY: setup demo test test-fast bench fuzz accuracy clean
+.PHONY: setup demo test test-fast bench fuzz accuracy serve dist dist-check clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "xxgk needs Python 3.11+"'
@@ -23,6 +23,24 @@ demo: setup
 	$(BIN)/xxgk parse $(SEEDS)
 	@# exit status 1 means "errors found in the reports" (three seeds break the 表三 balance); 2 would be a failure
 	$(BIN)/xxgk check $(SEEDS); test $$? -le 1
+
+## the review desk in a browser on the five seeds: http://127.0.0.1:8000/ (HOST=0.0.0.0 PORT=8080 to change)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEEDS_DB := build/seeds.duckdb
+serve: setup
+	@mkdir -p build
+	@# exit status 2 would be a failure; 0 is a fresh or already complete store
+	$(BIN)/xxgk ingest $(SEEDS) --db $(SEEDS_DB) --jobs 1
+	$(BIN)/xxgk serve --db $(SEEDS_DB) --host $(HOST) --port $(PORT)
+
+## the wheel and the offline bundle (wheelhouse for Windows x64 and Linux x86_64, 安装说明) in dist/
+dist: setup
+	$(BIN)/python scripts/make_dist.py
+
+## install dist/ into a fresh venv with no index and start the desk on it (after `make dist`)
+dist-check:
+	$(PYTHON) scripts/check_dist.py
 
 ## the whole test suite (what CI runs)
 test: setup
@@ -45,4 +63,4 @@ accuracy: setup
 	$(BIN)/python scripts/accuracy.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info src/*.egg-info

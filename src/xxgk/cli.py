@@ -156,6 +156,8 @@ def _open_db(db: Path, lang: str, read_only: bool = False, config: dict | None =
         except FileNotFoundError:
             say_error(lang, f"{db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
         except (duckdb.Error, RuntimeError) as e:
+            if _locked(e):
+                _desk_holds(db, lang)  # the review desk holds it: say so at once (it does not end like an ingest)
             if _locked(e) and time.monotonic() < deadline:
                 if not waited:
                     say(err, tr(lang, "等待", "waiting"), "yellow", tr(lang, f"{db}：入库进行中，等待…（Ctrl-C 取消）", f"{db}: an ingest is running, waiting… (Ctrl-C to cancel)"))
@@ -177,6 +179,21 @@ def _close_db() -> None:
             _open.pop().close()
         except duckdb.Error:
             pass
+
+
+def _desk_holds(db: Path, lang: str) -> None:
+    """One line and exit 2 when `xxgk serve` holds the store (its note beside the file says so)."""
+    from .store.holder import holder
+
+    desk = holder(db)
+    if desk is not None:
+        say_error(
+            lang,
+            f"{db}："
+            + tr(lang, f"数据库正由审阅台使用（xxgk serve，进程 {desk['pid']}，{desk.get('url', '')}）；请在审阅台网页中操作，或关闭审阅台后再运行本命令",
+                 f"the review desk holds this database (xxgk serve, process {desk['pid']}, {desk.get('url', '')}); use the desk in a browser, or stop it first"),
+        )
+        raise typer.Exit(2)
 
 
 def _locked(e: Exception) -> bool:
@@ -527,13 +544,32 @@ def export(
     year: Annotated[Optional[int], typer.Option("--year", help="年度 (year)")] = None,
     region: Annotated[Optional[str], typer.Option("--region", help="地区 (province, city or county)")] = None,
     keys: Annotated[bool, typer.Option("--keys", help="列名用单元格键名（如 t3.new.total），便于程序处理 (cell keys as column names)")] = False,
+    table: Annotated[str, typer.Option("--table", help="cells（每份报告一行）|findings（每条检查发现一行）")] = "cells",
     force: ForceOpt = False,
     lang: LangOpt = "zh",
 ) -> None:
-    """导出宽表：每份报告一行，每个单元格一列（列名为官方表格标签）。Export one row per report, one column per cell."""
-    from .store.export import FORMATS, export as run_export
+    """导出宽表：每份报告一行，每个单元格一列（列名为官方表格标签）；--table findings 导出检查发现。Export one row per report, one column per cell (or the findings)."""
+    from .store.export import FINDING_FORMATS, FORMATS, export as run_export, export_findings
 
     fmt = format or output.suffix.lstrip(".").lower()
+    if table not in ("cells", "findings"):
+        say_error(lang, f"--table {table}：{tr(lang, '应为', 'must be one of')} cells|findings")
+        raise typer.Exit(2)
+    if table == "findings":
+        if fmt not in FINDING_FORMATS:
+            say_error(lang, f"--format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FINDING_FORMATS)}")
+            raise typer.Exit(2)
+        _check_output(output, force, db, lang)
+        con = _open_db(db, lang, read_only=True)
+        try:
+            n = export_findings(con, output, fmt, year=year, region=region)
+        except OSError as e:
+            say_error(lang, f"{output}：" + tr(lang, f"无法写入（{e.strerror or e}）", f"cannot write ({e.strerror or e})"))
+            raise typer.Exit(2) from None
+        finally:
+            _close_db()
+        out.print(tr(lang, f"已导出 {n} 条检查发现到 {output}", f"exported {n} findings to {output}"), markup=False)
+        return
     if fmt not in FORMATS:
         say_error(lang, f"--format {fmt or '?'}：{tr(lang, '应为', 'must be one of')} {'|'.join(FORMATS)}")
         raise typer.Exit(2)
@@ -550,6 +586,108 @@ def export(
 
 
 QUERY_KINDS = ("SELECT",)  # DuckDB parses WITH, DESCRIBE and SHOW as SELECT statements
+
+
+@app.command("reports")
+def reports_cmd(
+    db: DbOpt = _DEFAULT_DB,
+    year: Annotated[Optional[int], typer.Option("--year", help="年度 (year)")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="地区：省、市或县 (province, city or county)")] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="层级 (level)")] = None,
+    severity: Annotated[Optional[str], typer.Option("--severity", help="error|warning|info：有该级别问题的报告")] = None,
+    rule: Annotated[Optional[str], typer.Option("--rule", help="有该规则问题的报告，如 XG301 (reports with this rule)")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="待审|已审|退回 (review status)")] = None,
+    search: Annotated[Optional[str], typer.Option("--search", "-s", help="机关名称包含 (agency name contains)")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="id|agency|region|level|year|errors|warnings|status，前加 - 为倒序")] = "id",
+    page: Annotated[int, typer.Option("--page", help="页码 (page)")] = 1,
+    per_page: Annotated[int, typer.Option("--per-page", help="每页行数 (rows a page)")] = 50,
+    lang: LangOpt = "zh",
+) -> None:
+    """列出报告（与审阅台“报告”页相同的筛选）。List the reports, filtered as on the desk's list page."""
+    from rich.table import Table as RichTable
+
+    from .store.reports import STATUS_EN, ReportFilter, list_reports
+
+    f = ReportFilter.from_mapping({"year": year, "region": region, "level": level, "severity": severity, "rule": rule, "status": status, "q": search})
+    con = _open_db(db, lang, read_only=True)
+    rows, total = list_reports(con, f, sort=sort.lstrip("-"), descending=sort.startswith("-"), page=page, per_page=per_page)
+    tbl = RichTable(title=tr(lang, f"报告 {total} 份（第 {page} 页）", f"{total} reports (page {page})"), title_justify="left")
+    for h in (tr(lang, "编号", "id"), tr(lang, "机关", "agency"), tr(lang, "地区", "region"), tr(lang, "层级", "level"), tr(lang, "年度", "year"),
+              tr(lang, "格式", "layout"), tr(lang, "错误", "errors"), tr(lang, "警告", "warnings"), tr(lang, "状态", "status")):
+        tbl.add_column(h)
+    for r in rows:
+        region_s = " ".join(x for x in (r["province"], r["city"], r["county"]) if x)
+        tbl.add_row(str(r["id"]), r["agency"] or "", region_s, r["level"] or "", str(r["year"] or ""), r["layout"] or "", str(r["errors"]), str(r["warnings"]),
+                    STATUS_EN[r["status"]] if lang == "en" else r["status"])
+    _wide().print(tbl)
+
+
+@app.command()
+def review(
+    ids: Annotated[list[int], typer.Argument(help="报告编号 (report ids)")],
+    status: Annotated[str, typer.Option("--status", help="待审|已审|退回")],
+    note: Annotated[Optional[str], typer.Option("--note", help="审阅意见 (a remark)")] = None,
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """设置报告的审阅状态（待审、已审、退回）。Set the review status of reports."""
+    from .store.reports import STATUSES, set_status
+
+    if status not in STATUSES:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --status {status}：{tr(lang, '应为', 'must be one of')} {'|'.join(STATUSES)}")
+        raise typer.Exit(2)
+    con = _open_db(db, lang)
+    n = set_status(con, ids, status, note)
+    out.print(tr(lang, f"已将 {n} 份报告设为「{status}」", f"{n} reports set to {status}"))
+
+
+@app.command()
+def compare(
+    a: Annotated[int, typer.Argument(help="报告编号甲 (report id A)")],
+    b: Annotated[int, typer.Argument(help="报告编号乙 (report id B)")],
+    db: DbOpt = _DEFAULT_DB,
+    lang: LangOpt = "zh",
+) -> None:
+    """逐格对比两份报告，并给出各部分正文的相似度（与审阅台“对比”页相同）。Compare two stored reports."""
+    from rich.table import Table as RichTable
+
+    from .render.compare import cell_label, compare_records
+    from .store.records import record_from_store
+
+    con = _open_db(db, lang, read_only=True)
+    try:
+        ra, rb = record_from_store(con, a), record_from_store(con, b)
+    except KeyError as e:
+        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.args[0]}：{tr(lang, '没有这份报告（或该文件未能读取）', 'no such report (or it failed to parse)')}")
+        raise typer.Exit(2)
+    cmp = compare_records(ra, rb)
+    tbl = RichTable(title=tr(lang, f"不同的单元格 {len(cmp.cells)} 个（相同 {cmp.same} 个）", f"{len(cmp.cells)} cells differ ({cmp.same} the same)"), title_justify="left")
+    for h in (tr(lang, "单元格", "cell"), f"#{a}", f"#{b}"):
+        tbl.add_column(h)
+    show = lambda v: tr(lang, "空", "blank") if v is None else str(v)  # noqa: E731
+    for key, (va, vb) in cmp.cells.items():
+        tbl.add_row(cell_label(key, ra.meta.template), show(va), show(vb))
+    _wide().print(tbl)
+    for sec in cmp.sections:
+        out.print(f"{sec.title}：{tr(lang, '相似度', 'similarity')} {sec.similarity * 100:.1f}%")
+    out.print(tr(lang, f"正文（一、五、六部分）相似度 {cmp.narrative_similarity * 100:.1f}%", f"narrative (sections 1, 5, 6) similarity {cmp.narrative_similarity * 100:.1f}%"))
+
+
+@app.command()
+def serve(
+    db: DbOpt = _DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="监听地址 (address to listen on)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口 (port)")] = 8000,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="上传入库的并行解析进程数 (parsing processes for uploads)")] = 2,
+    lang: LangOpt = "zh",
+) -> None:
+    """启动审阅台（浏览器界面）：上传、报告、对比、看板、导出。Start the review desk in a browser."""
+    from .web.serve import run
+
+    con = _open_db(db, lang)  # the one line on a store that another process holds
+    con.close()
+    _open.clear()
+    run(db, host=host, port=port, jobs=jobs, echo=lambda msg: err.print(msg, markup=False, highlight=False))
 
 
 @app.command()

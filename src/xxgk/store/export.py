@@ -174,3 +174,71 @@ def _xl(v):
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
+
+
+# ------------------------------------------------------------------ the findings, one row each
+
+FINDING_COLUMNS = (
+    ("报告编号", 10), ("机关", 36), ("省", 10), ("市", 12), ("县", 12), ("层级", 8), ("年度", 8),
+    ("规则", 9), ("级别", 8), ("单元格", 28), ("问题说明", 90), ("对比的上年报告编号", 12), ("审阅状态", 10), ("文件", 50),
+)
+FINDING_FORMATS = ("csv", "xlsx")
+
+
+def findings_sql(year: int | None = None, region: str | None = None) -> tuple[str, list]:
+    where, params = _where(year, region)
+    sql = f"""
+SELECT r.id, coalesce(a.name, r.agency) AS agency, r.province, r.city, r.county, r.level, r.year,
+       f.rule, CASE f.severity WHEN 'error' THEN '错误' WHEN 'warning' THEN '警告' ELSE '提示' END,
+       array_to_string(CAST(json(f.cells) AS VARCHAR[]), '、'), f.message, f.previous_id, coalesce(v.status, '待审'), r.source_path
+FROM findings f JOIN current_reports r ON r.id = f.report_id
+LEFT JOIN agencies a ON a.id = r.agency_id LEFT JOIN reviews v ON v.sha256 = r.sha256
+WHERE {where} AND (f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports))
+ORDER BY r.year NULLS LAST, r.province NULLS LAST, r.city NULLS LAST, agency, r.id,
+         CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.rule"""
+    return sql, params
+
+
+def export_findings(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None) -> int:
+    """Every finding of the selected reports, one row each, Chinese column names; return the number of rows."""
+    if fmt not in FINDING_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FINDING_FORMATS)}")
+    sql, params = findings_sql(year, region)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = con.execute(sql, params).fetchall()
+    head = [name for name, _ in FINDING_COLUMNS]
+    if fmt == "csv":
+        import csv
+
+        with open(path, "w", newline="", encoding="utf-8-sig") as f:  # with a BOM: Excel on Windows reads it as UTF-8
+            w = csv.writer(f, lineterminator="\r\n")
+            w.writerow(head)
+            w.writerows([["" if v is None else v for v in row] for row in rows])
+        return len(rows)
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "检查发现"
+    ws.append(head)
+    fills = {"错误": PatternFill("solid", fgColor="F8D7DA"), "警告": PatternFill("solid", fgColor="FFF3CD")}
+    for row in rows:
+        ws.append(list(row))
+        fill = fills.get(row[8])
+        if fill is not None:
+            ws.cell(ws.max_row, 9).fill = fill
+    for i, (_, width) in enumerate(FINDING_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for row in ws.iter_rows(min_row=2, min_col=11, max_col=11):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDING_COLUMNS))}{max(ws.max_row, 1)}"
+    wb.save(str(path))
+    return len(rows)

@@ -422,14 +422,20 @@ def ingest(
     cross_year: bool = True,
     executor: Executor | None = None,
     budget: Budget | None = None,
+    result: IngestResult | None = None,
+    stop_event=None,
 ) -> IngestResult:
     """Ingest files into the store (see the module doc).  Ctrl-C commits what is done and returns.
 
     ``executor`` parses the files (default: a :class:`LocalPool` of ``jobs`` processes;
-    :class:`xxgk.store.cluster.DaskPool` for a cluster)."""
+    :class:`xxgk.store.cluster.DaskPool` for a cluster).  ``result``, when given, is filled as
+    the run goes (a caller in another thread reads the failures so far from it, e.g. the desk's
+    progress bar); ``stop_event`` (a threading.Event), when set, stops the run between batches
+    as Ctrl-C does."""
     t0 = time.monotonic()
     files = [str(p) for p in paths]
-    res = IngestResult(total=len(files))
+    res = result if result is not None else IngestResult()
+    res.total = len(files)
     # files that failed before are tried again (a reader may have been installed since); their old row is replaced
     known = {r[0] for r in con.execute("SELECT sha256 FROM reports WHERE parser_version = ? AND error IS NULL", [parser_version]).fetchall()}
     writer = _Writer(con, parser_version, res)
@@ -470,7 +476,8 @@ def ingest(
     retried: set[str] = set()  # files whose worker died once: a worker killed from outside gets a second chance
     suspects: deque[tuple[str, str | None]] = deque()  # in flight when the workers were lost: retried one at a time
     inflight: dict = {}  # handle → (path, sha)
-    stop = _StopOnCtrlC()
+    stop = _StopOnCtrlC(stop_event)
+    closed = False
     try:
         while (todo or inflight or suspects) and not stop.requested:
             isolating = not todo and not inflight and suspects
@@ -519,6 +526,9 @@ def ingest(
         # Ctrl-C: what was received is committed below; the files in flight are parsed again next run
         res.interrupted = stop.requested
         maybe_flush(force=True)
+        if not res.interrupted:  # the parsing is over: end the workers before the checks on the store
+            ex.close(cancel=False)
+            closed = True
         if not stop.requested:
             _group_copies(con, res)
         if cross_year and not stop.requested:
@@ -527,7 +537,8 @@ def ingest(
             res.interrupted = stop.requested
     finally:
         stop.restore()
-        ex.close(cancel=res.interrupted)
+        if not closed:
+            ex.close(cancel=res.interrupted)
     res.seconds = time.monotonic() - t0
     return res
 
@@ -546,18 +557,23 @@ def _group_copies(con: duckdb.DuckDBPyConnection, res: IngestResult) -> None:
 class _StopOnCtrlC:
     """Turns Ctrl-C (SIGINT) into a request to stop between batches, so no commit is ever cut in half."""
 
-    def __init__(self) -> None:
-        self.requested = False
+    def __init__(self, event=None) -> None:
+        self._requested = False
+        self._event = event  # a threading.Event another thread sets to stop the run (the desk shutting down)
         self._old = None
         try:
             self._old = signal.signal(signal.SIGINT, self._handler)
         except ValueError:  # not the main thread: Ctrl-C stays a KeyboardInterrupt
             self._old = None
 
+    @property
+    def requested(self) -> bool:
+        return self._requested or (self._event is not None and self._event.is_set())
+
     def _handler(self, signum, frame) -> None:
         if self.requested:  # a second Ctrl-C: stop now (the open transaction is rolled back)
             raise KeyboardInterrupt
-        self.requested = True
+        self._requested = True
 
     def restore(self) -> None:
         if self._old is not None:

@@ -139,6 +139,18 @@ MIGRATIONS: list[tuple[int, str, tuple]] = [
             "ALTER TABLE agencies ADD COLUMN region_source VARCHAR",  # NULL (from the name) | 'register' | 'hand'
         ),
     ),
+    (
+        4,
+        "review status of each report (待审/已审/退回), kept by content hash across parser versions",
+        (
+            """CREATE TABLE reviews (
+                sha256 VARCHAR PRIMARY KEY,     -- the report's file (reports.sha256): survives a re-parse
+                status VARCHAR NOT NULL,        -- 已审 / 退回 (no row: 待审)
+                note VARCHAR,                   -- the reviewer's remark
+                updated_at TIMESTAMP DEFAULT current_timestamp
+            )""",
+        ),
+    ),
 ]
 
 

@@ -71,7 +71,8 @@ def summary_keys() -> list[str]:
     return keys
 
 
-def _where(year: int | None, region: str | None, agency: str | None = None) -> tuple[str, list]:
+def where_clause(year: int | None, region: str | None, agency: int | str | None = None) -> tuple[str, list]:
+    """The WHERE of a selection of reports ``r``: year, region (province, city or county, by prefix), agency id."""
     conds, params = ["TRUE"], []
     if year is not None:
         conds.append("r.year = ?")
@@ -85,6 +86,9 @@ def _where(year: int | None, region: str | None, agency: str | None = None) -> t
     return " AND ".join(conds), params
 
 
+_where = where_clause
+
+
 _GROUP_SQL = {
     None: ("'' AS g", "''"),
     "year": ("coalesce(CAST(r.year AS VARCHAR), '?') AS g", "g"),
@@ -94,7 +98,10 @@ _GROUP_SQL = {
 }
 
 
-def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None, by: str | None = None, top: int = 20) -> dict:
+def summarise(
+    con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None, by: str | None = None, top: int = 20, keys: list[str] | None = None
+) -> dict:
+    """The summary (module doc); ``keys`` limits the cells summed (e.g. the few a chart across years shows)."""
     if by is not None and by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     where, params = _where(year, region)
@@ -102,7 +109,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     base = f"""SELECT r.id, r.n_errors, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}"""
     sel = f"_sel AS ({base})"
     n_by_group = dict(con.execute(f"WITH {sel} SELECT g, count(*) FROM _sel GROUP BY g", params).fetchall())
-    figures = _cell_figures(con, sel, params, n_by_group, bool(by))
+    figures = _cell_figures(con, sel, params, n_by_group, bool(by), keys)
     rules = con.execute(
         f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
            FROM findings f
@@ -121,9 +128,12 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
             ORDER BY 4 DESC, 5 DESC, 2 LIMIT ?""",
         [*params, top],
     ).fetchall()
-    errors_by_group = dict(
-        con.execute(f"WITH {sel} SELECT s.g, coalesce(sum(s.n_errors), 0) FROM _sel s GROUP BY s.g", params).fetchall()
-    )
+    errors_by_group = {
+        g: (e, n)
+        for g, e, n in con.execute(
+            f"WITH {sel} SELECT s.g, coalesce(sum(s.n_errors), 0), count(*) FILTER (WHERE s.n_errors > 0) FROM _sel s GROUP BY s.g", params
+        ).fetchall()
+    }
 
     from .summary_checks import balance_of_sums, complete_rates, complete_sums, empty_rates
 
@@ -136,12 +146,14 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
 
     def block(g: str) -> dict:
         fig = figures.get(g, {})
+        e, n_err = errors_by_group.get(g, (0, 0))
         return {
             "reports": n_by_group.get(g, 0),
             "cells": fig,
             "rates": {**empty_rates(), **rates.get(g if by else None, {})},
             "balance": balance(g if by else None),
-            "errors": int(errors_by_group.get(g, 0) or 0),
+            "errors": int(e or 0),
+            "reports_with_errors": int(n_err or 0),
         }
 
     out: dict = {
@@ -160,6 +172,9 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
         out["rates"] = {**empty_rates(), **rates.get(None, {})}
         out["balance"] = balance(None)
         out["groups"] = [{"group": g, **block(g)} for g in sorted(n_by_group, key=_sort_key)]
+        out["reports_with_errors"] = sum(grp["reports_with_errors"] for grp in out["groups"])
+    if year is not None:
+        out["coverage"] = coverage(con, year, region)
     return out
 
 
@@ -167,10 +182,32 @@ def _findings(found) -> list[dict]:
     return [{"rule": f.rule, "severity": f.severity, "where": list(f.where), "message": f.message, "message_en": f.message_en} for f in found]
 
 
-def _cell_figures(con: duckdb.DuckDBPyConnection, sel: str, params: list, n_by_group: dict, grouped: bool) -> dict:
+
+def coverage(con: duckdb.DuckDBPyConnection, year: int, region: str | None = None) -> dict:
+    """Reports received vs expected for a year: the agencies of the region that reported in any year are
+    expected every year; ``missing`` names those without a report for ``year``."""
+    where, params = where_clause(None, region)
+    rows = con.execute(
+        f"""WITH known AS (SELECT DISTINCT r.agency_id FROM current_reports r WHERE r.agency_id IS NOT NULL AND {where}),
+                 got AS (SELECT DISTINCT agency_id FROM current_reports WHERE year = ?)
+            SELECT k.agency_id, coalesce(a.name, '?'), k.agency_id IN (SELECT agency_id FROM got)
+            FROM known k LEFT JOIN agencies a ON a.id = k.agency_id ORDER BY 2""",
+        [*params, int(year)],
+    ).fetchall()
+    missing = [{"agency_id": i, "agency": n} for i, n, got in rows if not got]
+    return {"year": int(year), "expected": len(rows), "received": len(rows) - len(missing), "missing": missing[:200], "missing_count": len(missing)}
+
+
+FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings,
+              count(*) FILTER (WHERE severity = 'info') AS infos
+              FROM findings WHERE previous_id IS NULL OR previous_id IN (SELECT id FROM current_reports) GROUP BY report_id"""
+# (a cross-year finding against a report that is no longer current does not count)
+
+
+def _cell_figures(con: duckdb.DuckDBPyConnection, sel: str, params: list, n_by_group: dict, grouped: bool, only: list[str] | None = None) -> dict:
     """{group (None = all): {key: {sum, reports, blank, missing}}} from the wide table: one column scan per key."""
     present = set(wide_keys(con))
-    keys = [k for k in summary_keys() if k in present]
+    keys = [k for k in (only or summary_keys()) if k in present]
     sets = "GROUPING SETS ((s.g), ())" if grouped else "s.g"
     aggs = ", ".join(f"sum(w.{q(k)}), count(w.{q(k)})" for k in keys)
     rows = con.execute(f"WITH {sel} SELECT s.g, {aggs} FROM {TABLE} w JOIN _sel s ON s.id = w.report_id GROUP BY {sets}", params).fetchall()

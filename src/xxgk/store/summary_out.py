@@ -63,6 +63,12 @@ def print_summary(console: Console, s: dict, lang: str = "zh") -> None:
         scope.append(f["region"])
     console.rule(_w(lang, "汇总", "summary") + (f"（{'，'.join(scope)}）" if scope else ""))
     console.print(_w(lang, f"报告 {s['reports']} 份", f"{s['reports']} reports"))
+    cov = s.get("coverage")
+    if cov and cov["expected"]:
+        console.print(
+            _w(lang, f"已报 {cov['received']} / 应报 {cov['expected']} 个机关（未报 {cov['missing_count']} 个）",
+               f"received from {cov['received']} of {cov['expected']} agencies ({cov['missing_count']} missing)")
+        )
     if s.get("groups") is not None:
         _print_groups(console, s, lang)
     else:
