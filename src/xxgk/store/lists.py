@@ -27,16 +27,10 @@ COLUMNS = (
 
 
 def _filters(year, region, agency_id, level, search, with_errors) -> tuple[str, list]:
-    conds, params = ["TRUE"], []
-    if year is not None:
-        conds.append("r.year = ?")
-        params.append(int(year))
-    if region:
-        conds.append("(r.province LIKE ? OR r.city LIKE ? OR r.county LIKE ?)")
-        params += [f"{region}%"] * 3
-    if agency_id is not None:
-        conds.append("r.agency_id = ?")
-        params.append(int(agency_id))
+    from .summary import where_clause  # year, region and agency select reports as the summary does
+
+    where, params = where_clause(year, region, agency_id)
+    conds = [where]
     if level:
         conds.append("r.level = ?")
         params.append(level)
