@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 SEEDS  := tests/fixtures/seeds/*.txt
 
-.PHONY: setup demo test test-fast bench fuzz accuracy serve dist dist-check clean
+.PHONY: screenshots setup demo test test-fast bench fuzz accuracy serve dist dist-check clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "xxgk needs Python 3.11+"'
@@ -45,6 +45,10 @@ dist-check:
 ## the whole test suite (what CI runs)
 test: setup
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+## refresh the committed page screenshots (docs/screenshots/) with the browser test
+screenshots: setup
+	XXGK_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -x -m "not slow"

@@ -1,7 +1,7 @@
 """The review desk end to end in a real headless Chromium: upload the five seeds and a corpus PDF,
 watch the progress finish, open seed 001 and see its 表三 balance cells marked with XG301's message,
 filter the list by rule XG301, follow a dashboard number to its reports, export the summary and open
-the workbook.  Each page is photographed at 1366×768 into docs/screenshots/ (named in the README)."""
+the workbook.  Each page is photographed at 1366×768 (into build/screenshots/, or docs/screenshots/ with `make screenshots`, the folder the README names)."""
 
 from __future__ import annotations
 
