@@ -34,10 +34,11 @@ def parse_document(doc: Document) -> Record:
 
 def parse_bytes(data: bytes, path: str = "<bytes>") -> Record:
     """The record of a report's bytes, in any format — xxgk's own fill-in workbook included."""
-    from .render.workbook import is_workbook, record_of_workbook
+    if data[:4] == b"PK\x03\x04":  # only a zip can be a workbook (openpyxl is not imported for the rest)
+        from .render.workbook import is_workbook, record_of_workbook
 
-    if is_workbook(data):
-        return record_of_workbook(data, path)
+        if is_workbook(data):
+            return record_of_workbook(data, path)
     return parse_document(read_bytes(data, path))
 
 
