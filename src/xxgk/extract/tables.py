@@ -601,12 +601,15 @@ def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: 
         after = hits[k + 1] if 0 <= k < len(hits) - 1 else None
         before = _cells_before(table, after) if stream and after is not None and after.label is not None else 0
         vals = h.values
-        # the empty cells of filler lines (|||) in the run of empty cells closing the row
-        fill = 0
+        # the empty cells of the last filler line (|||) in the run of empty cells closing
+        # the row (a compact "||" before it may hold two blank figures)
+        fill, line = 0, None
         for v in reversed(vals):
-            if v.text:
+            if v.text or (line is not None and v.at != line):
                 break
-            fill += v.at in fillers
+            if line is None and v.at in fillers:
+                line = v.at
+            fill += line is not None
         # a row written on its line ends there: empty cells from the next line
         # are the merged cells before the next label
         other = 0
