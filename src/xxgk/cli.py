@@ -414,11 +414,11 @@ def agencies_load_register(
     try:
         res = load_register(con, file)
     except RegisterError as e:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e}")
+        say_error(lang, str(e))
         raise typer.Exit(2)
     out.print(tr(lang, f"已导入名录 {res.lines} 个机关（其中 {res.created} 个尚无报告，合并同一机关的不同写法 {res.merged} 处）", f"register loaded: {res.lines} agencies ({res.created} without reports yet, {res.merged} spellings joined)"))
     if res.unknown_codes:
-        err.print(tr(lang, f"[yellow]提示[/yellow] 无法识别的区划代码：{'、'.join(res.unknown_codes[:10])}", f"[yellow]warning[/yellow] unknown region codes: {', '.join(res.unknown_codes[:10])}"))
+        say(err, tr(lang, "提示", "warning"), "yellow", tr(lang, f"无法识别的区划代码：{'、'.join(res.unknown_codes[:10])}", f"unknown region codes: {', '.join(res.unknown_codes[:10])}"))
 
 
 @agencies_app.command("set-region")
@@ -437,7 +437,7 @@ def agencies_set_region(
     try:
         reg = set_region(con, aid, region, level)
     except ValueError as e:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e}")
+        say_error(lang, str(e))
         raise typer.Exit(2)
     place = " ".join(x for x in (reg.province, reg.city, reg.county) if x)
     out.print(tr(lang, f"已设定：编号 {aid} → {place}", f"set: id {aid} → {place}"))
@@ -634,7 +634,7 @@ def review(
     from .store.reports import STATUSES, set_status
 
     if status not in STATUSES:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] --status {status}：{tr(lang, '应为', 'must be one of')} {'|'.join(STATUSES)}")
+        say_error(lang, f"--status {status}：{tr(lang, '应为', 'must be one of')} {'|'.join(STATUSES)}")
         raise typer.Exit(2)
     con = _open_db(db, lang)
     n = set_status(con, ids, status, note)
@@ -658,7 +658,7 @@ def compare(
     try:
         ra, rb = record_from_store(con, a), record_from_store(con, b)
     except KeyError as e:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {e.args[0]}：{tr(lang, '没有这份报告（或该文件未能读取）', 'no such report (or it failed to parse)')}")
+        say_error(lang, f"{e.args[0]}：{tr(lang, '没有这份报告（或该文件未能读取）', 'no such report (or it failed to parse)')}")
         raise typer.Exit(2)
     cmp = compare_records(ra, rb)
     tbl = RichTable(title=tr(lang, f"不同的单元格 {len(cmp.cells)} 个（相同 {cmp.same} 个）", f"{len(cmp.cells)} cells differ ({cmp.same} the same)"), title_justify="left")
@@ -712,7 +712,7 @@ def letter(
     from .render.letter import findings_xlsx as write_findings, letter_docx, safe_name
 
     def fail(msg: str) -> None:
-        err.print(f"[red]{tr(lang, '错误', 'error')}[/red] {msg}", markup=True, highlight=False)
+        say_error(lang, msg)
         raise typer.Exit(2)
 
     due = None

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from ..check.output import SEVERITY_ZH, doc_parts
 from ..check.registry import RULES
-from ..layouts import column_label
+from ..layouts import LAYOUT_2021, column_label
+
+_T3_TOTAL = LAYOUT_2021.table("t3").row("total").full_label  # （七）总计
 from ..model import Finding
 from ..safe_write import neutral_row
 
@@ -139,7 +141,7 @@ def letter_docx(
             _para(doc, f"（{n}）{g.cause()}：", BODY_FONT, 16, indent=True)
             for j, f in enumerate(g.findings, 1):
                 _para(doc, f"{j}. {f.message}（{f.rule}）", BODY_FONT, 16, indent=True)
-            _para(doc, "整改要求：逐项填写该列留空的单元格（没有数据填 0），再核对各行合计和（七）总计。", BODY_FONT, 16, indent=True)
+            _para(doc, f"整改要求：逐项填写该列留空的单元格（没有数据填 0），再核对各行合计和{_T3_TOTAL}。", BODY_FONT, 16, indent=True)
     _para(
         doc,
         f"请于{_cn_date(deadline)}前完成整改，按规定重新发布更正后的年度报告（注明“更正版”），并将整改情况书面报送{office}。",

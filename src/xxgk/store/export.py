@@ -136,7 +136,10 @@ def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) ->
         c.alignment = Alignment(wrap_text=True, vertical="top")
         head.append(c)
     ws.append(head)
-    amount = {i for i, nm in enumerate(names) if nm.endswith(".amount") or "收费金额" in nm}
+    # the cell columns follow the meta columns in the order of all_cell_keys(), whatever their headings
+    from ..layouts import cell_kind
+
+    amount = {n_meta + j for j, k in enumerate(all_cell_keys()) if cell_kind(k) == "amount"}
     n = 0
     while True:
         rows = cur.fetchmany(1000)

@@ -308,7 +308,9 @@ def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, pro
     counts = ", n_errors, n_warnings, n_infos" if has_counts else ""
     rules = "[" + ", ".join(f"'{r}'" for r, _ in _RULES) + "]"
     sevs = "[" + ", ".join(f"'{v}'" for _, v in _RULES) + "]"
-    sections = "[" + ", ".join(f"'{t}'" for t in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")) + "]"
+    from ..layouts import SECTIONS
+
+    sections = "[" + ", ".join(f"'{s.title}'" for s in SECTIONS) + "]"
     for lo in range(1, n_reports + 1, chunk):
         hi = min(n_reports, lo + chunk - 1)
         con.execute("BEGIN TRANSACTION")

@@ -26,6 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from ..layouts import LAYOUT_2021
 from ..check.output import SEVERITY_ZH
 from ..render.compare import cell_label, compare_records
 from ..render.grids import has_table, official_grid
@@ -256,31 +257,30 @@ def create_app(desk: Desk) -> Starlette:
             changes=changes, uncertain=set(rec.uncertain), years=years, template=rec.meta.template, other_marks=unmarked_keys, active="reports",
         )
 
-    def report_source(request: Request):
-        rid = int(request.path_params["report_id"])
+    def stored_report(request: Request) -> dict | None:
+        """The report the URL names (``/reports/{report_id}/…``), None when there is none."""
         with desk.cursor() as cur:
-            row = report_row(cur, rid)
+            return report_row(cur, int(request.path_params["report_id"]))
+
+    def report_source(request: Request):
+        row = stored_report(request)
         if row is None:
             return PlainTextResponse("没有这份报告", status_code=404)
         return page(request, "_source.html", view=source_view(row), row=row)
 
     def report_explain(request: Request):
-        rid = int(request.path_params["report_id"])
         key = request.query_params.get("key", "")
         from ..layouts import all_cell_keys
 
         if key not in set(all_cell_keys()):
             return PlainTextResponse("未知的单元格", status_code=404)
-        with desk.cursor() as cur:
-            row = report_row(cur, rid)
+        row = stored_report(request)
         if row is None:
             return PlainTextResponse("没有这份报告", status_code=404)
         return page(request, "_explain.html", exp=explain(row, key), key=key, row=row)
 
     def report_original(request: Request):
-        rid = int(request.path_params["report_id"])
-        with desk.cursor() as cur:
-            row = report_row(cur, rid)
+        row = stored_report(request)
         if row is None:
             return PlainTextResponse("没有这份报告", status_code=404)
         p = Path(row["source_path"])
@@ -290,10 +290,8 @@ def create_app(desk: Desk) -> Starlette:
         return FileResponse(p, filename=name)
 
     def report_page_png(request: Request):
-        rid = int(request.path_params["report_id"])
         n = int(request.path_params["n"])
-        with desk.cursor() as cur:
-            row = report_row(cur, rid)
+        row = stored_report(request)
         if row is None:
             return PlainTextResponse("没有这份报告", status_code=404)
         data = page_png(row["source_path"], n)
@@ -351,7 +349,8 @@ def create_app(desk: Desk) -> Starlette:
 
     # ------------------------------------------------------------ 看板
 
-    chart_keys = [("t3.new.total", "新收申请"), ("t3.granted.total", "予以公开"), ("t3.partial.total", "部分公开"), ("t4.review.total", "行政复议"), ("t4.suit_direct.total", "行政诉讼（未经复议）")]
+    # the chart's series: a row's total, named by the row's first key phrase in the layouts (本年新收, 予以公开, …)
+    chart_keys = [(f"{t}.{r}.total", LAYOUT_2021.table(t).row(r).match_keys()[0]) for t, r in (("t3", "new"), ("t3", "granted"), ("t3", "partial"), ("t4", "review"), ("t4", "suit_direct"))]
 
     def dashboard_data(year: int | None, region: str | None, by: str) -> dict:
         """The dashboard's figures: ``xxgk summary`` for the year (grouped), and the chart's cells across years."""
