@@ -632,21 +632,25 @@ def _drop_fillers(hit: RowHit, ncols: int, fillers: set[int]) -> None:
         hit.values.pop()
 
 
-def _drop_label_span(table: Table, hits: list[RowHit], line_cells: dict[int, int], org_subtotal: bool, fillers: set[int] = frozenset()) -> None:
-    """Empty cells that are the rest of a label spanning several columns.
+def _drop_label_span(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: set[int] = frozenset()) -> None:
+    """Empty cells that are not figures: the rest of a merged label, fillers, padding.
 
     In the official form a row's label covers one to three columns of 表三's
     label area (:func:`layouts.label_span`): 一、本年新收… three, （七）总计 two,
-    2.重复申请 one.  Pages that write merged cells as empty cells put those
-    after the label (``（六）其他处理 | | 162 | …``), where they look like blank
-    figures; pages that pad rows put empty cells at the end instead.  When a
-    line holds more cells than its label and figures, which of the two the
-    grid does is read from its spanning rows: one whose last cell holds a
-    figure has its extra cells after the label; one whose first cell after
-    the label holds a figure has them at the end.  Only a grid that shows the
-    first kind, and no row of the second, has empty cells after a label dropped
-    (at most as many as the label spans)."""
-    candidates: list[tuple[RowHit, int]] = []
+    2.重复申请 one.  Pages that write merged cells as empty cells put them next
+    to the label (``（六）其他处理 | | 162 | …``), where they look like blank
+    figures; pages add filler lines (``|||``) and padding.  In turn:
+
+    1. a filler line that closes every row is the grid's, not the rows'
+       (:func:`_structural_fillers`);
+    2. a grid that writes the whole label area on every line has its label
+       cells left of the figures (:func:`_full_label_area`);
+    3. a row holding exactly its figures plus the merged cells around its
+       label, empty where the merges are, keeps its figures (:func:`_exact_spans`);
+    4. what is still too long loses the empty cells of the filler lines at its end.
+
+    Each step reads the shape of the grid and the layout, never a site; the
+    styles they stand for are in tests/serialgen.py."""
     _structural_fillers(table, hits, org_subtotal, fillers)
     full = _full_label_area(table, hits)
     hits = [h for h in hits if h.label is None or h.label.block not in full]
@@ -654,28 +658,6 @@ def _drop_label_span(table: Table, hits: list[RowHit], line_cells: dict[int, int
     for h in hits:
         if h.row is not None:
             _drop_fillers(h, len(_columns(table, h.row, org_subtotal)), fillers)
-    for h in hits:
-        lab = h.label
-        if lab is None or h.row is None or not lab.grid or not lab.reliable:
-            continue
-        extra = label_span(table, h.row) - 1
-        excess = min(line_cells.get(lab.line, 0) - (lab.col + 1), len(h.values)) - len(_columns(table, h.row, org_subtotal))
-        if extra > 0 and excess > 0:
-            candidates.append((h, min(extra, excess)))
-    evidence: dict[int, set[str]] = {}
-    for h, _ in candidates:
-        same_line = [v for v in h.values if v.line == h.label.line]
-        if not same_line:
-            continue
-        if same_line[-1].text and (same_line[-1].col == line_cells.get(h.label.line, 0) - 1 or same_line[-1] is h.values[-1]):
-            evidence.setdefault(h.label.block, set()).add("span")
-        if same_line[0].text and same_line[0].col == h.label.col + 1:
-            evidence.setdefault(h.label.block, set()).add("pad")
-    for h, n in candidates:
-        lab = h.label
-        if evidence.get(lab.block) != {"span"}:
-            continue
-        h.values = [v for v in h.values if not (v.line == lab.line and lab.col < v.col <= lab.col + n and not v.text)]
 
 
 def _assign_table(
@@ -684,10 +666,9 @@ def _assign_table(
     org_subtotal: bool,
     res: TableResult,
     prose: list[str] = (),
-    line_cells: dict[int, int] | None = None,
     fillers: set[int] = frozenset(),
 ) -> None:
-    _drop_label_span(table, hits, line_cells or {}, org_subtotal, fillers)
+    _drop_label_span(table, hits, org_subtotal, fillers)
     hits, uncertain_rows = _align_orphans(table, hits, res)
     reads = [rr for hit in hits if (rr := _read_row(table, hit, org_subtotal, res)) is not None]
     for rr in reads:
@@ -800,10 +781,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     # grid lines that hold figures at all (a stream of cells puts 表四's figures
     # on the line of its last header cell)
     figure_lines: set[int] = set()
-    line_cells: dict[int, int] = {}  # how many cells each grid line holds
     for tok in tokens:
-        if tok.grid:
-            line_cells[tok.line] = line_cells.get(tok.line, 0) + 1
         if tok.grid and tok.text:
             value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
             if tok.value:
@@ -962,7 +940,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             continue
         res.tables_found.append(key)
         prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
-        _assign_table(table, rd.hits, rd.org_subtotal, res, prose, line_cells, fillers)
+        _assign_table(table, rd.hits, rd.org_subtotal, res, prose, fillers)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank
         res.tables_found.append("t4")
