@@ -15,8 +15,11 @@ large pages, and every file of a batch from ``min_pool`` files on — is parsed
 by :class:`xxgk.workers.BudgetPool` workers (all cores by default), which are
 replaced when they go over the budget and die with this process; the results
 come back in the order of ``paths``.  With ``check`` each worker also runs
-the checker and the record carries its findings.  ``xxgk parse`` and
-``xxgk check`` are thin faces over this.
+the checker and the record carries its findings.  With ``as_json`` each
+result is the record already encoded as one line of report-json (bytes,
+:func:`xxgk.model.encode_record`): a worker sends back those bytes instead of
+the pickled record, so ``xxgk parse --format json`` costs this process only
+the writing.  ``xxgk parse`` and ``xxgk check`` are thin faces over this.
 """
 
 from __future__ import annotations
@@ -50,13 +53,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def parse_one(path: str | Path, check: CheckOptions | None = None) -> Record:
-    """One file's record (with its findings when ``check`` is given); raises ReadError only."""
-    from .tasks import check_file, parse_file
+def parse_one(path: str | Path, check: CheckOptions | None = None, as_json: bool = False, provenance: bool = False) -> Record | bytes:
+    """One file's record (with its findings when ``check`` is given), or its report-json with
+    ``as_json``; raises ReadError only."""
+    from .tasks import check_file, parse_file, parse_json
 
+    if as_json and check is None:
+        return parse_json(str(path), provenance)
     if check is None:
         return parse_file(str(path))
-    return check_file(str(path), check.previous, check.select, check.ignore)
+    rec = check_file(str(path), check.previous, check.select, check.ignore)
+    if as_json:
+        from .model import encode_record
+
+        return encode_record(rec, provenance)
+    return rec
 
 
 def _small_text(p: Path) -> bool:
@@ -121,8 +132,11 @@ def parse_files(
     min_pool: int = MIN_POOL,
     seconds: float = 60.0,
     memory_mb: int = 1024,
-) -> Iterator[tuple[Path, Record | ReadError]]:
-    """(path, record or ReadError) for every path, in the order given (see the module doc)."""
+    as_json: bool = False,
+    provenance: bool = False,
+) -> Iterator[tuple[Path, Record | bytes | ReadError]]:
+    """(path, record or ReadError) for every path, in the order given (see the module doc); with
+    ``as_json`` the record comes as its line of report-json (bytes; ``provenance`` included when asked)."""
     from .workers import Budget, BudgetPool, OverBudget, WorkerDied, WorkersCannotStart
 
     files = [Path(p) for p in paths]
@@ -136,9 +150,10 @@ def parse_files(
     try:
         window: deque = deque()  # (path, future) in flight, in the order given
         todo = iter(zip(files, here))
-        capacity = (pool.jobs * 4) if pool is not None else 0
+        # enough files in flight that every worker has its current file and a few queued behind it
+        capacity = (pool.jobs * 64) if pool is not None else 0
 
-        def result(p: Path, fut) -> Record | ReadError:
+        def result(p: Path, fut) -> Record | bytes | ReadError:
             try:
                 return fut.result()
             except ReadError as e:
@@ -154,14 +169,15 @@ def parse_files(
                     q, fut = window.popleft()
                     yield q, result(q, fut)
                 try:
-                    with _Timer(float(seconds)):
-                        yield p, parse_one(p, check)
+                    with _Timer(float(seconds)):  # the parse only: the caller's time with the result is not the file's
+                        out: Record | bytes | ReadError = parse_one(p, check, as_json, provenance)
                 except ReadError as e:
-                    yield p, e
+                    out = e
                 except OverBudget as e:
-                    yield p, _over(p, e)
+                    out = _over(p, e)
+                yield p, out
                 continue
-            window.append((p, pool.submit(parse_one, str(p), check)))
+            window.append((p, pool.submit(parse_one, str(p), check, as_json, provenance)))
             while len(window) > capacity:
                 q, fut = window.popleft()
                 yield q, result(q, fut)

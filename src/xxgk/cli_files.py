@@ -89,16 +89,22 @@ def run_parse(
 
     cons = _Consoles()
     failed = 0
-    for _, rec in parse_files(expand_paths(files), jobs=jobs, seconds=seconds, memory_mb=memory_mb):
+    as_json = format == "json"
+    if as_json:  # the workers encode the records; the lines go out as bytes, as they come
+        sys.stdout.flush()
+        raw = getattr(sys.stdout, "buffer", None)
+    for _, rec in parse_files(expand_paths(files), jobs=jobs, seconds=seconds, memory_mb=memory_mb, as_json=as_json, provenance=provenance):
         if isinstance(rec, ReadError):
             report_error(rec, lang, err or cons.err)
             failed += 1
             continue
-        if format == "json":
-            from .model import encode_record
-
-            sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
-            sys.stdout.flush()
+        if as_json:
+            if raw is not None:
+                raw.write(rec + b"\n")
+                raw.flush()
+            else:
+                sys.stdout.write(rec.decode("utf-8") + "\n")
+                sys.stdout.flush()
         else:
             from .render.console import print_record
 

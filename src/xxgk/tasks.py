@@ -21,6 +21,13 @@ def parse_file(path: str) -> Record:
         raise ReadError(str(path), f"解析失败（{type(e).__name__}: {e}）", "文件可能已损坏", f"parsing failed ({type(e).__name__}: {e})", "the file may be corrupt") from None
 
 
+def parse_json(path: str, provenance: bool = False) -> bytes:
+    """The record of ``path`` as one line of report-json (what ``xxgk parse --format json`` prints)."""
+    from .model import encode_record
+
+    return encode_record(parse_file(path), provenance)
+
+
 def check_file(path: str, previous: Record | None = None, select: list[str] | None = None, ignore: list[str] | None = None) -> Record:
     """The record of ``path`` with its findings."""
     from .check import check_record

@@ -146,29 +146,33 @@ def _worker_main(conn, parent: int, warm: tuple[str, ...], memory: int) -> None:
         except Exception:  # noqa: BLE001 - the task itself will report a broken import
             pass
     _backstop(memory)
-    conn.send(("ready", None))
+    cpu = time.process_time  # this process's CPU seconds, all threads (the clock /proc reports)
+    conn.send(("ready", None, cpu()))
+    tasks: deque = deque()
     while True:
+        if not tasks:  # a message is a list of (func, args): the tasks queued for this worker
+            try:
+                msg = conn.recv()
+            except (EOFError, OSError):
+                return
+            if msg is None:
+                return
+            tasks.extend(msg)
+        func, args = tasks.popleft()
         try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        func, args = msg
-        try:
-            result = ("ok", func(*args))
+            result = ("ok", func(*args), cpu())
         except MemoryError:
-            conn.send(("memory", None))
+            conn.send(("memory", None, cpu()))
             os._exit(3)  # a worker that ran out of memory is not reused
         except BaseException as e:  # noqa: BLE001 - handed to the caller
-            result = ("err", e)
+            result = ("err", e, cpu())
         try:
             conn.send(result)
         except MemoryError:
-            conn.send(("memory", None))
+            conn.send(("memory", None, cpu()))
             os._exit(3)
         except Exception as e:  # noqa: BLE001 - a result or error that does not pickle
-            conn.send(("err", RuntimeError(f"{type(e).__name__}: {e}")))
+            conn.send(("err", RuntimeError(f"{type(e).__name__}: {e}"), cpu()))
 
 
 # ------------------------------------------------------------------ parent side
@@ -196,6 +200,11 @@ def _rss(pid: int) -> int:
         return 0
 
 
+PREFETCH_SECONDS = 0.05  # a worker holds about this much work queued behind its current task
+PREFETCH_MAX = 32  # tasks queued to one worker at most
+PREFETCH_BYTES = 32 << 10  # task messages waiting unread in a busy worker's pipe at most (far below its buffer)
+
+
 class _Worker:
     def __init__(self, ctx, warm: tuple[str, ...], memory: int):
         self.conn, child = ctx.Pipe()
@@ -203,8 +212,21 @@ class _Worker:
         self.proc.start()
         child.close()
         self.ready = False
-        self.task: tuple[Future, float] | None = None  # (future, wall-clock deadline)
-        self.cpu0 = 0.0  # the worker's CPU seconds when its task began
+        # the tasks sent to this worker, in the order it runs them: the first is running, the rest wait
+        # in its pipe or its own queue — (future, func, args, bytes of its share of the message)
+        self.tasks: deque[tuple[Future, object, tuple, int]] = deque()
+        self.unread = 0  # bytes of task messages sent and not all answered yet
+        self.deadline = 0.0  # wall-clock deadline of the running task
+        self.started = 0.0  # when the running task began (as far as this process can tell)
+        self.cpu0 = 0.0  # the worker's CPU seconds when its running task began
+        self.cpu = 0.0  # the worker's CPU seconds at its last message
+        self.peak = 0
+
+    def begin(self, now: float, wall: float) -> None:
+        """The first of ``tasks`` starts now (the worker says its CPU time with every message)."""
+        self.started = now
+        self.deadline = now + wall
+        self.cpu0 = self.cpu
         self.peak = 0
 
     def kill(self) -> None:
@@ -220,7 +242,14 @@ class _Worker:
 
 
 class BudgetPool:
-    """Worker processes with a per-task time and memory budget (see the module doc)."""
+    """Worker processes with a per-task time and memory budget (see the module doc).
+
+    Small tasks are sent a few at a time: a worker gets the next ones queued behind
+    its current task (about :data:`PREFETCH_SECONDS` of work, judged from the tasks
+    done so far), so it never waits for this process between two of them.  Each task
+    still has its own budget, measured from the moment the one before it finished;
+    when a worker is killed or dies, only its running task fails and the tasks
+    queued behind it go back to the queue, in order."""
 
     def __init__(self, jobs: int = 2, budget: Budget | None = None, warm: tuple[str, ...] = (), poll: float = 0.05, eager: bool = False):
         self.jobs = max(1, int(jobs))
@@ -238,6 +267,8 @@ class BudgetPool:
         self._workers: list[_Worker] = []
         self.replaced = 0  # workers killed or dead and replaced
         self._start_failures = 0
+        self._mean = None  # running mean of a task's wall time (seconds), for the prefetch depth
+        self._watched = 0.0
         self._thread = threading.Thread(target=self._supervise, name="xxgk-pool", daemon=True)
         self._thread.start()
 
@@ -307,15 +338,14 @@ class BudgetPool:
             pending = [q[0] for q in self._queue]
             self._queue.clear()
         for w in self._workers:
-            if w.task:
-                pending.append(w.task[0])
-                w.task = None
+            pending.extend(t[0] for t in w.tasks)
+            w.tasks.clear()
         for fut in pending:
             if not fut.done():
                 fut.set_exception(e)
 
     def _busy(self) -> bool:
-        return any(w.task for w in self._workers)
+        return any(w.tasks for w in self._workers)
 
     def _loop(self) -> None:
         while True:
@@ -324,8 +354,10 @@ class BudgetPool:
             if cancel or (closing and not queued and not self._busy()):
                 if cancel:
                     for w in self._workers:
-                        if w.task and not w.task[0].done():
-                            w.task[0].cancel() or w.task[0].set_exception(RuntimeError("the pool was shut down"))
+                        for fut, *_ in w.tasks:
+                            if not fut.done():
+                                fut.cancel() or fut.set_exception(RuntimeError("the pool was shut down"))
+                        w.tasks.clear()
                         w.kill()
                     self._workers.clear()
                 return
@@ -350,44 +382,84 @@ class BudgetPool:
                     self._died(w)
             self._watch()
 
+    def _depth(self) -> int:
+        """How many tasks a worker holds at most: one until a task has been timed."""
+        if self._mean is None:
+            return 1
+        return max(1, min(PREFETCH_MAX, int(PREFETCH_SECONDS / max(self._mean, 1e-4))))
+
     def _dispatch(self) -> None:
+        depth = self._depth()
         for w in self._workers:
-            if not w.ready or w.task is not None:
+            if not w.ready:
                 continue
-            while True:
-                with self._lock:
-                    if not self._queue:
-                        return
+            busy = bool(w.tasks)
+            if busy and len(w.tasks) > depth // 2:  # topped up in batches, not one task at a time
+                continue
+            batch: list[tuple[Future, object, tuple]] = []
+            with self._lock:
+                while self._queue and len(w.tasks) + len(batch) < depth:
                     fut, func, args = self._queue.popleft()
-                if fut.running() or fut.set_running_or_notify_cancel():
-                    break
-            try:
-                w.conn.send((func, args))
-            except (BrokenPipeError, OSError):  # the worker is gone: the task waits for the next one
-                with self._lock:
-                    self._queue.appendleft((fut, func, args))
+                    if fut.running() or fut.set_running_or_notify_cancel():
+                        batch.append((fut, func, args))
+            if not batch:
                 continue
-            except Exception as e:  # noqa: BLE001 - e.g. arguments that do not pickle
+            try:
+                payload = _dumps([(func, args) for _, func, args in batch])
+            except Exception as e:  # noqa: BLE001 - e.g. arguments that do not pickle: those tasks fail alone
+                self._send_one_by_one(w, batch, e)
+                continue
+            if busy and w.unread + len(payload) > PREFETCH_BYTES:  # large arguments wait until the worker reads
+                self._requeue(batch)
+                continue
+            try:
+                w.conn.send_bytes(payload)
+            except (BrokenPipeError, OSError):  # the worker is gone: the tasks wait for the next one
+                self._requeue(batch)
+                continue
+            share = len(payload) // len(batch)
+            w.unread += share * len(batch)
+            w.tasks.extend((fut, func, args, share) for fut, func, args in batch)
+            if not busy:
+                w.begin(time.monotonic(), WALL_FACTOR * self.budget.seconds)
+
+    def _send_one_by_one(self, w: _Worker, batch: list, first_error: Exception) -> None:
+        """A batch that does not pickle: the tasks that do go back to the queue, the others fail."""
+        keep = []
+        for fut, func, args in batch:
+            try:
+                _dumps([(func, args)])
+            except Exception as e:  # noqa: BLE001
                 fut.set_exception(e)
                 continue
-            w.task = (fut, time.monotonic() + WALL_FACTOR * self.budget.seconds)
-            w.cpu0 = _cpu(w.proc.pid)
-            w.peak = 0
+            keep.append((fut, func, args))
+        self._requeue(keep)
+
+    def _requeue(self, batch) -> None:
+        with self._lock:
+            for item in reversed(batch):
+                self._queue.appendleft(tuple(item[:3]))
 
     def _receive(self, w: _Worker) -> None:
         try:
-            kind, value = w.conn.recv()
+            kind, value, cpu = w.conn.recv()
         except (EOFError, OSError):
             self._died(w)
             return
+        w.cpu = cpu
         if kind == "ready":
             w.ready = True
             self._start_failures = 0
             return
-        fut = w.task[0] if w.task else None
-        w.task = None
-        if fut is None:
+        if not w.tasks:
             return
+        fut, _, _, share = w.tasks.popleft()
+        w.unread -= share
+        now = time.monotonic()
+        took = now - w.started
+        self._mean = took if self._mean is None else 0.8 * self._mean + 0.2 * took
+        if w.tasks:
+            w.begin(now, WALL_FACTOR * self.budget.seconds)
         if kind == "ok":
             fut.set_result(value)
         elif kind == "memory":
@@ -402,9 +474,8 @@ class BudgetPool:
             return
         if not w.ready:
             self._start_failures += 1
-        if w.task:
-            fut = w.task[0]
-            w.task = None
+        if w.tasks:
+            fut = w.tasks.popleft()[0]
             if w.peak > 0.8 * self.budget.memory:  # killed by the system while near its budget
                 fut.set_exception(OverBudget("memory", self.budget))
             else:
@@ -414,22 +485,34 @@ class BudgetPool:
             raise WorkersCannotStart("worker processes die on start")
 
     def _replace(self, w: _Worker) -> None:
+        """Kill ``w``; the tasks queued behind its running one (already answered for) go back to the queue."""
         w.kill()
+        self._requeue(list(w.tasks))
+        w.tasks.clear()
+        w.unread = 0
         if w in self._workers:
             self._workers.remove(w)
             self.replaced += 1
 
     def _watch(self) -> None:
         now = time.monotonic()
+        if now - self._watched < self.poll:  # a look at /proc every poll interval, not at every message
+            return
+        self._watched = now
         for w in list(self._workers):
-            if not w.task:
+            if not w.tasks:
                 continue
-            fut, deadline = w.task
             rss = _rss(w.proc.pid)
             w.peak = max(w.peak, rss)
-            slow = _cpu(w.proc.pid) - w.cpu0 > self.budget.seconds or now > deadline
+            slow = _cpu(w.proc.pid) - w.cpu0 > self.budget.seconds or now > w.deadline
             over = "time" if slow else "memory" if rss > self.budget.memory else None
             if over:
-                w.task = None
+                fut = w.tasks.popleft()[0]
                 self._replace(w)
                 fut.set_exception(OverBudget(over, self.budget))
+
+
+def _dumps(obj) -> bytes:
+    from multiprocessing.reduction import ForkingPickler
+
+    return bytes(ForkingPickler.dumps(obj))
