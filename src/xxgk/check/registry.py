@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..model import Finding
@@ -70,8 +71,14 @@ def matches(rule_id: str, patterns: Iterable[str]) -> bool:
 
 
 def selected(select: Iterable[str] | None, ignore: Iterable[str] | None) -> list[Rule]:
-    sel = [s for s in (select or []) if s.strip()]
-    ign = [s for s in (ignore or []) if s.strip()]
+    sel = tuple(s for s in (select or []) if s.strip())
+    ign = tuple(s for s in (ignore or []) if s.strip())
+    return list(_selected(sel, ign, len(RULES)))
+
+
+@lru_cache(maxsize=64)
+def _selected(sel: tuple[str, ...], ign: tuple[str, ...], n_rules: int) -> tuple[Rule, ...]:
+    """The rules of a selection, worked out once per selection (the store checks thousands of reports with one)."""
     out = []
     for rid in sorted(RULES):
         if sel and not matches(rid, sel):
@@ -79,4 +86,4 @@ def selected(select: Iterable[str] | None, ignore: Iterable[str] | None) -> list
         if ign and matches(rid, ign):
             continue
         out.append(RULES[rid])
-    return out
+    return tuple(out)

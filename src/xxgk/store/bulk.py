@@ -9,14 +9,18 @@ def insert_columns(con: duckdb.DuckDBPyConnection, table: str, types: dict[str, 
     """Bulk insert of column lists through numpy arrays that DuckDB scans in place (no pandas, no row-at-a-time).
 
     Types: ``int`` (no NULL), ``int?`` and ``float?`` (None = NULL), ``str`` (None = NULL), ``bool``,
-    ``date`` / ``timestamp`` (ISO strings or None)."""
+    ``date`` / ``timestamp`` (ISO strings or None).  A column of ``int``, ``float?`` (NaN = NULL) or
+    ``bool`` may come as a numpy array."""
     import numpy as np
 
     arrays, exprs = {}, []
     for i, (name, kind) in enumerate(types.items()):
         values = columns[name]
         col = f"c{i}"
-        if kind == "int":
+        if isinstance(values, np.ndarray) and kind in ("int", "float?", "bool"):  # already an array (NaN = NULL)
+            arrays[col] = values.astype({"int": np.int64, "float?": np.float64, "bool": np.bool_}[kind], copy=False)
+            exprs.append(f"CASE WHEN isnan({col}) THEN NULL ELSE {col} END" if kind == "float?" else col)
+        elif kind == "int":
             arrays[col] = np.fromiter(values, dtype=np.int64, count=len(values))
             exprs.append(col)
         elif kind in ("int?", "float?"):

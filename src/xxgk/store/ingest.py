@@ -29,9 +29,11 @@ import json
 import queue
 import signal
 import time
+from array import array
 from collections import Counter, deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -41,7 +43,7 @@ from .. import __version__
 from ..workers import Budget, BudgetPool, OverBudget, WorkerDied, WorkersCannotStart
 from .agencies import AgencyResolver
 from .checks import checker_available, cross_year_findings, run_checks
-from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
+from .records import finding_rows, iso_date, records_from_store, section_rows
 from .bulk import insert_columns
 from .schema import transaction
 from .wide import insert_wide, wide_keys
@@ -92,6 +94,49 @@ def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
     return {"path": path, "sha": sha, "format": fmt, "error": zh, "error_en": en}
 
 
+@cache
+def _slots() -> dict[str, int]:
+    """Each cell key's place in :func:`xxgk.layouts.all_cell_keys` (the wide table's columns when it was made)."""
+    from ..layouts import all_cell_keys
+
+    return {k: i for i, k in enumerate(all_cell_keys())}
+
+
+def cell_columns(rec) -> tuple:
+    """A record's cells as the writer inserts them, built in the worker and cheap to send:
+    ``(keys, values, raws, flags, slots, n_blank, n_uncertain)`` — ``values`` an
+    ``array('d')`` (NaN where the cell is blank), ``flags`` one byte a cell (1 blank,
+    2 uncertain), ``slots`` an ``array('h')`` of each key's place in
+    :func:`xxgk.layouts.all_cell_keys` (-1 for a key outside it)."""
+    nan = float("nan")
+    cells = rec.cells
+    keys = list(cells)
+    values = array("d", [nan if (v := cells[k]) is None else float(v) for k in keys])
+    raw = rec.raw
+    raws = [raw.get(k) for k in keys]
+    unc = set(rec.uncertain)
+    flags = bytes((cells[k] is None) | ((k in unc) << 1) for k in keys)
+    slot = _slots()
+    slots = array("h", [slot.get(k, -1) for k in keys])
+    n_blank = sum(1 for k in keys if cells[k] is None)
+    return keys, values, raws, flags, slots, n_blank, sum(1 for k in keys if k in unc)
+
+
+def _as_columns(ck) -> tuple:
+    """The writer's cell columns from either form a caller hands it: :func:`cell_columns`,
+    or the plain lists of :func:`xxgk.store.records.cell_rows` (keys, values, raws, blanks, uncertains)."""
+    if len(ck) == 7:
+        return ck
+    keys, values, raws, blanks, uncs = ck
+    nan = float("nan")
+    slot = _slots()
+    return (
+        list(keys), array("d", [nan if v is None else float(v) for v in values]), list(raws),
+        bytes(bool(b) | (bool(u) << 1) for b, u in zip(blanks, uncs)), array("h", [slot.get(k, -1) for k in keys]),
+        sum(map(bool, blanks)), sum(map(bool, uncs)),
+    )
+
+
 def parse_one(path: str, sha: str | None = None) -> dict:
     """Read, extract and check one file; never raises (errors are returned).
 
@@ -124,7 +169,7 @@ def parse_one(path: str, sha: str | None = None) -> dict:
         "format": rec.source.format,
         "meta": (m.title, m.agency, m.year, m.published, m.template),
         "notes": json.dumps(rec.notes, ensure_ascii=False) if rec.notes else None,
-        "cells": cell_rows(rec),
+        "cells": cell_columns(rec),
         "sections": section_rows(rec),
         "findings": finding_rows(findings),
         "checked": checked,
@@ -150,33 +195,49 @@ class _Writer:
     def add(self, item: dict) -> None:
         self.buf.append(item)
 
-    def _insert_wide(self, cells: dict[str, list]) -> None:
-        """The batch's rows of the wide table, straight from the cells being inserted."""
-        pos = self.wide_pos
-        ids: list[int] = []
-        rows, positions, values = [], [], []
+    def _lut(self):
+        """all_cell_keys() place → the wide table's column (-1: none), for the slots the workers send."""
+        import numpy as np
+
+        if getattr(self, "_lut_cache", None) is None:
+            self._lut_cache = np.array([self.wide_pos.get(k, -1) for k in _slots()] + [-1], dtype=np.int64)
+        return self._lut_cache
+
+    def _insert_wide(self, rid_all, keys: list[str], values, flags, slots) -> None:
+        """The batch's rows of the wide table, straight from the cells being inserted (numpy: no loop over cells).
+
+        ``rid_all``, ``values``, ``flags`` (1 blank) and ``slots`` (:func:`cell_columns`) run along the cells."""
+        import numpy as np
+
+        lut = self._lut()
+        slots = np.asarray(slots, dtype=np.int64)
+        positions = lut[np.where(slots < 0, len(lut) - 1, slots)]
+        for j in np.flatnonzero(slots < 0).tolist():  # a key outside the layouts' keys: the table may still have it
+            positions[j] = self.wide_pos.get(keys[j], -1)
+        mask = positions >= 0
+        rid = rid_all[mask]
+        if not len(rid):
+            return
+        wide_ids, rows = np.unique(rid, return_inverse=True)
         blanks: dict[int, list[str]] = {}
-        last = None
-        for rid, key, value, blank in zip(cells["report_id"], cells["key"], cells["value"], cells["blank"]):
-            p = pos.get(key)
-            if p is None:  # a key the wide table has no column for (it stays in the long table)
-                continue
-            if rid != last:
-                ids.append(rid)
-                last = rid
-            rows.append(len(ids) - 1)
-            positions.append(p)
-            values.append(float("nan") if value is None else value)
-            if blank:
-                blanks.setdefault(rid, []).append(key)
-        insert_wide(self.con, self.wide_keys, ids, rows, positions, values, blanks)
+        for j in np.flatnonzero(mask & ((flags & 1) == 1)).tolist():
+            blanks.setdefault(int(rid_all[j]), []).append(keys[j])
+        insert_wide(self.con, self.wide_keys, wide_ids, rows, positions[mask], values[mask], blanks)
 
     def flush(self) -> None:
         if not self.buf:
             return
+        import numpy as np
+
         now = time.strftime("%Y-%m-%d %H:%M:%S")
         rep: dict[str, list] = {k: [] for k in _REPORT_COLS}
-        cells: dict[str, list] = {k: [] for k in _CELL_COLS}
+        cell_ids: list[int] = []
+        counts: list[int] = []
+        keys: list[str] = []
+        raws: list = []
+        values = array("d")
+        flags = bytearray()
+        slots = array("h")
         secs: list[tuple] = []
         finds: list[tuple] = []
         con = self.con
@@ -189,8 +250,18 @@ class _Writer:
                 title, agency, year, published, template = it.get("meta") or (None, None, None, None, None)
                 aid = self.agencies.resolve(agency) if agency else None
                 prov, city, county, level = self.agencies.region(aid)
-                ck = it.get("cells") or ([], [], [], [], [])
-                n = len(ck[0])
+                n, n_blank, n_unc = 0, 0, 0
+                if it.get("cells"):
+                    ck, cv, cr, cf, cs, n_blank, n_unc = _as_columns(it["cells"])
+                    n = len(ck)
+                    if n:
+                        cell_ids.append(rid)
+                        counts.append(n)
+                        keys.extend(ck)
+                        values.extend(cv)
+                        raws.extend(cr)
+                        flags.extend(cf)
+                        slots.extend(cs)
                 if not it.get("sha"):  # unreadable: no content hash; keyed by its path
                     it["sha"] = "unreadable:" + hashlib.sha256(it["path"].encode()).hexdigest()
                 sev = Counter(f[1] for f in it.get("findings") or ())
@@ -199,21 +270,20 @@ class _Writer:
                     title=title, agency=agency, agency_id=aid, province=prov, city=city, county=county, level=level,
                     year=year, layout=template, published=_iso(published), parsed_at=now,
                     error=it.get("error"), error_en=it.get("error_en"), checked=bool(it.get("checked")), current=not it.get("error"),
-                    n_cells=n, n_blank=sum(ck[3]), n_uncertain=sum(ck[4]), notes=it.get("notes"),
+                    n_cells=n, n_blank=n_blank, n_uncertain=n_unc, notes=it.get("notes"),
                     n_errors=sev["error"], n_warnings=sev["warning"], n_infos=sev["info"],
                 )
                 for k in _REPORT_COLS:
                     rep[k].append(row[k])
-                if n:
-                    cells["report_id"].extend([rid] * n)
-                    cells["key"].extend(ck[0])
-                    cells["value"].extend(ck[1])
-                    cells["raw"].extend(ck[2])
-                    cells["blank"].extend(ck[3])
-                    cells["uncertain"].extend(ck[4])
                 secs.extend((rid, *sec) for sec in it.get("sections") or ())
                 finds.extend((rid, *f, None) for f in it.get("findings") or ())
             parsed = [sha for sha, e in zip(rep["sha256"], rep["error"]) if not e]
+            fl = np.frombuffer(bytes(flags), dtype=np.uint8)
+            vals = np.frombuffer(values.tobytes(), dtype=np.float64) if len(values) else np.zeros(0)
+            cells = {
+                "report_id": np.repeat(np.asarray(cell_ids, dtype=np.int64), counts), "key": keys, "value": vals, "raw": raws,
+                "blank": (fl & 1) == 1, "uncertain": (fl & 2) == 2,
+            }
             with transaction(con):
                 # a file that failed before and is tried again replaces its failed row
                 _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
@@ -231,9 +301,9 @@ class _Writer:
                     )
                     con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
                 insert_columns(con, "reports", _REPORT_TYPES, rep)
-                if cells["key"]:
+                if keys:
                     insert_columns(con, "cells", _CELL_TYPES, cells)
-                    self._insert_wide(cells)
+                    self._insert_wide(cells["report_id"], keys, vals, fl, slots)
                 if secs:
                     insert_columns(con, "sections", _SECTION_TYPES, dict(zip(_SECTION_TYPES, zip(*secs))))
                 if finds:
@@ -415,7 +485,7 @@ def ingest(
     con: duckdb.DuckDBPyConnection,
     paths: Iterable[Path | str],
     jobs: int = 2,
-    batch_size: int = 200,
+    batch_size: int = 1000,
     batch_seconds: float = 2.0,
     parser_version: str = PARSER_VERSION,
     progress: Callable[[int, int], None] | None = None,

@@ -74,12 +74,19 @@ def records_from_store(con: duckdb.DuckDBPyConnection, ids: list[int], with_find
     if not recs:
         return {}
     present = list(recs)
+    amount: dict[str, bool] = {}  # a key's kind, looked up once per key (hundreds of thousands of cells)
     for rid, key, value, raw, unc in con.execute(
         "SELECT report_id, key, value, raw, uncertain FROM cells WHERE report_id IN (SELECT unnest(?::INTEGER[])) ORDER BY report_id, rowid",
         [present],
     ).fetchall():
         r = recs[rid]
-        r.cells[key] = _value(key, value)
+        if value is not None:
+            is_amount = amount.get(key)
+            if is_amount is None:
+                is_amount = amount[key] = cell_kind(key) == "amount"
+            if not is_amount and value.is_integer():  # the same as _value
+                value = int(value)
+        r.cells[key] = value
         if raw is not None:
             r.raw[key] = raw
         if unc:
