@@ -78,6 +78,24 @@ def generate(folder: Path, n: int, seed: int = 5) -> int:
     return count
 
 
+# what each file costs on its own: read, parse and check in one process (no workers, no store)
+PARSE_ONLY = r"""
+import sys, time
+from xxgk.store.ingest import parse_one
+files = sys.argv[1:]
+for p in files[:10]:
+    parse_one(p)
+best = None
+for _ in range(2):
+    t = time.process_time()
+    for p in files:
+        parse_one(p)
+    per = (time.process_time() - t) / len(files)
+    best = per if best is None else min(best, per)
+print(best)
+"""
+
+
 def _children() -> dict[int, list[int]]:
     kids: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
@@ -184,6 +202,14 @@ def main() -> None:
             f"  CPU time of the process tree {cpu:.1f} s = {cpu / total * 1000:.1f} ms per file -> {total / (cpu / args.jobs):.0f} files/s "
             f"if {args.jobs} cores were free; load average before/after {load:.1f}/{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
+        if not cluster:  # where the CPU goes: each file's own work (one process) and everything around it
+            sample = sorted(str(p) for p in files.rglob("*.txt"))[:300]
+            own = float(subprocess.run([sys.executable, "-c", PARSE_ONLY, *sample], env=env, capture_output=True, text=True, check=True).stdout)
+            tree = cpu / total
+            print(
+                f"  split: {tree * 1000:.2f} ms CPU per file = {own * 1000:.2f} ms read + parse + check (xxgk.store.ingest.parse_one in one process, "
+                f"{len(sample)} files) + {max(0.0, tree - own) * 1000:.2f} ms around it (start-up, hashing, workers, the writer, cross-year checks)"
+            )
         # second run: everything is a duplicate
         secs2, _, _, _, _ = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs)], env)
         print(f"re-ingest (all duplicates): {secs2:.1f} s")

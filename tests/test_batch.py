@@ -72,3 +72,14 @@ def test_fast_face_never_imports_typer_or_pydantic_and_matches_typer(tmp_path):
     # --help and unknown options are typer's business
     help_ = subprocess.run([sys.executable, "-m", "xxgk", "parse", "--help"], capture_output=True, text=True, env=env)
     assert help_.returncode == 0 and "--jobs" in help_.stdout
+
+
+def test_cli_json_from_the_workers_is_the_record_of_one_process(tmp_path):
+    files = _folder(tmp_path, 60)  # above the pool threshold: the workers send the lines already encoded
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    proc = subprocess.run([sys.executable, "-m", "xxgk", "parse", str(tmp_path), "--format", "json", "--provenance", "-j", "2"], capture_output=True, env=env)
+    lines = proc.stdout.splitlines()
+    here = parse_files(sorted(files), jobs=1, min_pool=10**6)  # every file parsed in this process
+    expected = [encode_record(rec, True) for _, rec in here if not isinstance(rec, ReadError)]
+    assert len(lines) == 60 and lines == expected
+    assert all(b'"provenance"' in line for line in lines)

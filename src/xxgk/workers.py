@@ -266,6 +266,7 @@ class BudgetPool:
         self._cancel = False
         self._workers: list[_Worker] = []
         self.replaced = 0  # workers killed or dead and replaced
+        self.messages = 0  # task messages sent to workers (several tasks a message when tasks are small)
         self._start_failures = 0
         self._mean = None  # running mean of a task's wall time (seconds), for the prefetch depth
         self._watched = 0.0
@@ -417,6 +418,7 @@ class BudgetPool:
             except (BrokenPipeError, OSError):  # the worker is gone: the tasks wait for the next one
                 self._requeue(batch)
                 continue
+            self.messages += 1
             share = len(payload) // len(batch)
             w.unread += share * len(batch)
             w.tasks.extend((fut, func, args, share) for fut, func, args in batch)

@@ -138,3 +138,28 @@ def test_kill_9_of_an_ingest_leaves_no_worker_behind(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_small_tasks_go_several_to_a_message_and_each_keeps_its_own_budget():
+    with BudgetPool(2, Budget(seconds=1.0, memory_mb=200)) as pool:
+        quick = [pool.submit(t.echo, i) for i in range(400)]
+        assert [f.result(timeout=60) for f in quick] == list(range(400))
+        assert pool.messages < 200  # queued behind the running task, a few at a time
+        # queued behind each other, 0.4 s of CPU each: the budget (1 s) is each task's, not the batch's
+        spins = [pool.submit(t.spin, 0.4) for _ in range(8)]
+        assert all(f.result(timeout=120) > 0 for f in spins)
+        assert pool.replaced == 0
+
+
+def test_tasks_queued_behind_a_killed_one_run_on_and_only_it_fails():
+    with BudgetPool(2, Budget(seconds=1.0, memory_mb=200)) as pool:
+        assert [f.result(timeout=60) for f in [pool.submit(t.echo, i) for i in range(200)]] == list(range(200))
+        # small tasks have been timed: the next ones are sent several to a worker, the crash and the
+        # endless task among them
+        futs = [pool.submit(t.crash) if i == 30 else pool.submit(t.spin, 60) if i == 60 else pool.submit(t.echo, i) for i in range(200)]
+        with pytest.raises(WorkerDied):
+            futs[30].result(timeout=60)
+        with pytest.raises(OverBudget):
+            futs[60].result(timeout=60)
+        assert [f.result(timeout=60) for i, f in enumerate(futs) if i not in (30, 60)] == [i for i in range(200) if i not in (30, 60)]
+        assert pool.replaced == 2

@@ -101,3 +101,29 @@ def test_blank_cells_are_stored_as_blank_not_zero(seeds_db):
         "SELECT count(*), count(*) FILTER (WHERE blank AND value IS NULL) FROM cells c JOIN reports r ON r.id = c.report_id WHERE r.source_path LIKE '%003_%' AND key LIKE 't3.%'"
     ).fetchone()
     assert rows[0] > 100 and rows[0] == rows[1]
+
+
+def test_the_writer_stores_the_same_rows_from_the_workers_compact_cells_and_from_plain_lists(tmp_path):
+    """Workers send a record's cells as compact columns (cell_columns); callers that build rows
+    themselves (the synthetic store) hand the writer plain lists (cell_rows): same tables."""
+    from xxgk.store.ingest import IngestResult, _Writer, parse_one
+    from xxgk.store.records import cell_rows
+
+    tables = []
+    for form in ("compact", "lists"):
+        con = connect(tmp_path / f"{form}.duckdb")
+        writer = _Writer(con, "test", IngestResult())
+        for path in seed_files():
+            item = parse_one(str(path))
+            if form == "lists":
+                item["cells"] = cell_rows(xxgk.parse_path(str(path)))
+            writer.add(item)
+        writer.flush()
+        got = {t: con.execute(f"SELECT * EXCLUDE (parsed_at) FROM {t} ORDER BY ALL" if t == "reports" else f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+               for t in ("reports", "cells", "report_cells")}
+        assert got["cells"] and len(got["report_cells"]) == 5
+        assert sum(r[4] for r in got["cells"]) > 0  # some blank cells: stored blank (NULL), not 0
+        assert all(r[2] is None for r in got["cells"] if r[4])
+        tables.append(got)
+        con.close()
+    assert tables[0] == tables[1]
