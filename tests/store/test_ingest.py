@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from store_helpers import seeds_db, copy_seeds, seed_files  # noqa: F401 (seeds_db is a fixture)
 
 import xxgk
@@ -127,3 +129,19 @@ def test_the_writer_stores_the_same_rows_from_the_workers_compact_cells_and_from
         tables.append(got)
         con.close()
     assert tables[0] == tables[1]
+
+
+def test_an_ingest_worker_parses_without_loading_duckdb():
+    """The task the writer sends (pickled by reference) loads the parser and the checker, not the store's engine."""
+    import pickle
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from xxgk.store.ingest import parse_one
+
+    task = pickle.dumps((parse_one, (str(seed_files()[0]),)))
+    code = "import pickle, sys; f, a = pickle.loads(sys.stdin.buffer.read()); r = f(*a); print(len(r['cells'][0]), 'duckdb' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], input=task, capture_output=True, env={**os.environ, "PYTHONPATH": str(REPO / "src")}, check=True)
+    cells, duck = out.stdout.decode().split()
+    assert int(cells) > 10 and duck == "False"

@@ -15,9 +15,6 @@ checker).  docs/store.md documents the schema.
 
 from __future__ import annotations
 
-from .records import record_from_store, records_from_store
-from .schema import DEFAULT_DB, SCHEMA_VERSION, connect
-
 __all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "connect", "ingest", "record_from_store", "records_from_store"]
 
 
@@ -26,3 +23,17 @@ def ingest(con, paths, **kw):
     from .ingest import ingest as _ingest
 
     return _ingest(con, paths, **kw)
+
+
+def __getattr__(name: str):
+    """``connect``, ``record_from_store``… imported on first use: an ingest worker imports
+    :mod:`xxgk.store.work` without loading DuckDB."""
+    if name in ("DEFAULT_DB", "SCHEMA_VERSION", "connect"):
+        from . import schema
+
+        return getattr(schema, name)
+    if name in ("record_from_store", "records_from_store"):
+        from . import records
+
+        return getattr(records, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import queue
 import signal
 import time
@@ -33,7 +32,6 @@ from array import array
 from collections import Counter, deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -43,10 +41,12 @@ from .. import __version__
 from ..workers import Budget, BudgetPool, OverBudget, WorkerDied, WorkersCannotStart
 from .agencies import AgencyResolver
 from .checks import checker_available, cross_year_findings, run_checks
-from .records import finding_rows, iso_date, records_from_store, section_rows
+from .records import finding_rows, iso_date, records_from_store
 from .bulk import insert_columns
 from .schema import transaction
 from .wide import insert_wide, wide_keys
+# the worker side (parse_one) lives in .work, which a worker imports without DuckDB
+from .work import _as_columns, _fail, _slots, cell_columns, ocr_threads_for, parse_one, set_ocr_threads  # noqa: F401
 
 PARSER_VERSION = __version__
 
@@ -66,114 +66,6 @@ class IngestResult:
     seconds: float = 0.0
     copies: int = 0  # reports that are another form of a stored report (counted once)
     superseded: int = 0  # earlier versions of a corrected report (the later one counts)
-
-
-# ------------------------------------------------------------------ worker side
-
-
-def set_ocr_threads(threads: int) -> None:
-    """OCR (onnxruntime) threads of this worker: the cores shared out among the workers, unless the user chose."""
-    import os
-
-    if threads > 0 and not os.environ.get("XXGK_OCR_THREADS"):
-        os.environ["XXGK_OCR_THREADS"] = str(threads)
-
-
-def ocr_threads_for(jobs: int) -> int:
-    """Each of ``jobs`` workers on this machine gets its share of the cores for OCR (at least one)."""
-    import os
-
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, cores // max(1, jobs))
-
-
-def _fail(path: str, sha: str, fmt: str | None, zh: str, en: str) -> dict:
-    return {"path": path, "sha": sha, "format": fmt, "error": zh, "error_en": en}
-
-
-@cache
-def _slots() -> dict[str, int]:
-    """Each cell key's place in :func:`xxgk.layouts.all_cell_keys` (the wide table's columns when it was made)."""
-    from ..layouts import all_cell_keys
-
-    return {k: i for i, k in enumerate(all_cell_keys())}
-
-
-def cell_columns(rec) -> tuple:
-    """A record's cells as the writer inserts them, built in the worker and cheap to send:
-    ``(keys, values, raws, flags, slots, n_blank, n_uncertain)`` — ``values`` an
-    ``array('d')`` (NaN where the cell is blank), ``flags`` one byte a cell (1 blank,
-    2 uncertain), ``slots`` an ``array('h')`` of each key's place in
-    :func:`xxgk.layouts.all_cell_keys` (-1 for a key outside it)."""
-    nan = float("nan")
-    cells = rec.cells
-    keys = list(cells)
-    values = array("d", [nan if (v := cells[k]) is None else float(v) for k in keys])
-    raw = rec.raw
-    raws = [raw.get(k) for k in keys]
-    unc = set(rec.uncertain)
-    flags = bytes((cells[k] is None) | ((k in unc) << 1) for k in keys)
-    slot = _slots()
-    slots = array("h", [slot.get(k, -1) for k in keys])
-    n_blank = sum(1 for k in keys if cells[k] is None)
-    return keys, values, raws, flags, slots, n_blank, sum(1 for k in keys if k in unc)
-
-
-def _as_columns(ck) -> tuple:
-    """The writer's cell columns from either form a caller hands it: :func:`cell_columns`,
-    or the plain lists of :func:`xxgk.store.records.cell_rows` (keys, values, raws, blanks, uncertains)."""
-    if len(ck) == 7:
-        return ck
-    keys, values, raws, blanks, uncs = ck
-    nan = float("nan")
-    slot = _slots()
-    return (
-        list(keys), array("d", [nan if v is None else float(v) for v in values]), list(raws),
-        bytes(bool(b) | (bool(u) << 1) for b, u in zip(blanks, uncs)), array("h", [slot.get(k, -1) for k in keys]),
-        sum(map(bool, blanks)), sum(map(bool, uncs)),
-    )
-
-
-def parse_one(path: str, sha: str | None = None) -> dict:
-    """Read, extract and check one file; never raises (errors are returned).
-
-    ``sha`` is the file's sha256 when the caller has hashed it already (each file is hashed once)."""
-    from .. import parse_bytes
-    from ..read import ReadError, detect_format, file_bytes
-
-    try:
-        data = file_bytes(path)
-    except ReadError as e:
-        return _fail(path, sha or "", None, e.message("zh"), e.message("en"))
-    sha = sha or hashlib.sha256(data).hexdigest()
-    fmt = None
-    try:
-        fmt = detect_format(data)
-        rec = parse_bytes(data, path)  # a fill-in workbook too; a file that is not a report is refused
-    except ReadError as e:
-        return _fail(path, sha, fmt, e.message("zh"), e.message("en"))
-    except Exception as e:  # an extractor bug must not stop the batch
-        return _fail(path, sha, fmt, f"{path}：解析失败（{type(e).__name__}: {e}）", f"{path}: parsing failed ({type(e).__name__}: {e})")
-    try:
-        findings, checked = run_checks(rec)
-    except Exception as e:
-        findings, checked = [], False
-        rec.notes.append(f"checker failed: {type(e).__name__}: {e}")
-    m = rec.meta
-    return {
-        "path": path,
-        "sha": sha,
-        "format": rec.source.format,
-        "meta": (m.title, m.agency, m.year, m.published, m.template),
-        "notes": json.dumps(rec.notes, ensure_ascii=False) if rec.notes else None,
-        "cells": cell_columns(rec),
-        "sections": section_rows(rec),
-        "findings": finding_rows(findings),
-        "checked": checked,
-    }
 
 
 # ------------------------------------------------------------------ writer side
@@ -411,7 +303,7 @@ class LocalPool(Executor):
 
     def submit(self, path: str, sha: str | None) -> Future:
         if self.pool is None:
-            self.pool = BudgetPool(self.jobs, self.budget, warm=("xxgk.extract", "xxgk.store.checks"))
+            self.pool = BudgetPool(self.jobs, self.budget, warm=("xxgk.extract", "xxgk.store.work"))
         fut = self.pool.submit(parse_one, path, sha)
         fut.add_done_callback(self.finished.put)  # registered once, when submitted
         return fut

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from ..layouts import cell_kind
 from ..model import Finding, Meta, Record, SectionText, Source
+
+if TYPE_CHECKING:  # an ingest worker imports this module for the row helpers: no DuckDB there
+    import duckdb
 
 
 def iso_date(s: str | None) -> dt.date | None:
