@@ -376,7 +376,7 @@ class BudgetPool:
                     pass
             for obj in ready:
                 if obj in conns:
-                    self._receive(conns[obj])
+                    self._drain(conns[obj])
             for obj in ready:
                 w = sentinels.get(obj)
                 if w is not None and w in self._workers and not w.proc.is_alive():
@@ -441,6 +441,16 @@ class BudgetPool:
         with self._lock:
             for item in reversed(batch):
                 self._queue.appendleft(tuple(item[:3]))
+
+    def _drain(self, w: _Worker, most: int = 64) -> None:
+        """The worker's messages that are waiting, all in one wake-up (results come faster than wake-ups)."""
+        for _ in range(most):
+            self._receive(w)
+            try:
+                if w not in self._workers or not w.conn.poll():
+                    return
+            except (OSError, ValueError):  # closed: the worker was replaced
+                return
 
     def _receive(self, w: _Worker) -> None:
         try:
