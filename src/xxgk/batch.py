@@ -146,7 +146,8 @@ def parse_files(
     pool: BudgetPool | None = None
     if not all(here):
         workers = 1 if few else jobs
-        pool = BudgetPool(workers, Budget(float(seconds), int(memory_mb)), warm=("xxgk.extract", "xxgk.check"), eager=True)
+        warm = ("xxgk.extract", "xxgk.check") if check is not None else ("xxgk.extract",)  # a parse never loads the checker
+        pool = BudgetPool(workers, Budget(float(seconds), int(memory_mb)), warm=warm, eager=True)
     try:
         window: deque = deque()  # (path, future) in flight, in the order given
         todo = iter(zip(files, here))
