@@ -126,6 +126,10 @@ def test_the_writer_stores_the_same_rows_from_the_workers_compact_cells_and_from
         assert got["cells"] and len(got["report_cells"]) == 5
         assert sum(r[4] for r in got["cells"]) > 0  # some blank cells: stored blank (NULL), not 0
         assert all(r[2] is None for r in got["cells"] if r[4])
+        blank = [(rid, key) for rid, key, _, _, b, _ in got["cells"] if b]
+        wide = [con.execute(f'SELECT "{key}" IS NULL AND list_contains(blank_keys, ?) FROM report_cells WHERE report_id = ?', [key, rid]).fetchone()[0]
+                for rid, key in blank]
+        assert wide and all(wide)  # blank in the wide table too: NULL and listed, never 0 or NaN
         tables.append(got)
         con.close()
     assert tables[0] == tables[1]

@@ -58,7 +58,9 @@ def insert_wide(con: duckdb.DuckDBPyConnection, keys: list[str], report_ids, row
         arrays[f"c{i}"] = m[:, i]
     arrays["blank"] = np.array(["\n".join(blanks[r]) if r in blanks else None for r in arrays["report_id"].tolist()], dtype=object)
     names = ", ".join(q(k) for k in keys)
-    exprs = ", ".join(f"CASE WHEN isnan(c{i}) THEN NULL ELSE c{i} END" for i in range(len(keys)))
+    # DuckDB reads NaN in a numpy float column as NULL: plain column references (a CASE per
+    # column made binding the statement cost ~30 ms per batch)
+    exprs = ", ".join(f"c{i}" for i in range(len(keys)))
     view = "_xxgk_new_wide"
     con.register(view, arrays)
     try:
