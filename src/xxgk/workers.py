@@ -1,8 +1,9 @@
 """Budgeted worker processes: one file never stalls or sinks a batch.
 
 :class:`BudgetPool` runs tasks (a module-level function and its arguments) in
-worker processes started with ``spawn``, one task per worker at a time, and
-hands back :class:`concurrent.futures.Future` objects:
+worker processes started with ``spawn``, each worker running one task at a
+time (small tasks are sent to it a few at a time, queued behind the one it
+runs), and hands back :class:`concurrent.futures.Future` objects:
 
 * every task has a **time and memory budget** (:class:`Budget`, 60 s and
   1 GiB of resident memory by default).  A supervising thread watches each
@@ -23,8 +24,10 @@ hands back :class:`concurrent.futures.Future` objects:
   worker also watches its parent's pid once a second, so a ``kill -9`` of
   the parent never leaves orphans working on.
 
-The pool knows which task each worker runs, so a file that crashes or
+The pool knows which task each worker runs (each worker answers its tasks in
+order, and says its CPU time with every answer), so a file that crashes or
 exhausts its worker is named exactly; no retry-to-find-the-culprit is needed.
+The tasks queued behind it go back to the queue and run in a fresh worker.
 """
 
 from __future__ import annotations
