@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections import Counter
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
@@ -303,10 +304,18 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
 _PIECE = 8
 
 
+@cache
+def _markers() -> tuple[dict[str, list[str]], re.Pattern[str]]:
+    """Each layout's marker phrases (normalised), and one pattern that finds any of them."""
+    markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
+    words = sorted({m for ms in markers.values() for m in ms}, key=len, reverse=True)
+    return markers, re.compile("|".join(re.escape(m) for m in words))
+
+
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
-    markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
+    markers, any_marker = _markers()
     prev = ""
     for t in tokens:
         if not t.norm or len(t.norm) > 200:
@@ -315,8 +324,9 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
         # a header word split over two cells or lines (本年新 / 制作数量) counts
         # where it is whole, as the join of two short pieces
         joined = prev + t.norm if prev and len(t.norm) <= _PIECE else ""
-        for k, ms in markers.items():
-            counts[k] += sum(1 for m in ms if m in t.norm or (joined and m in joined and m not in prev))
+        if any_marker.search(joined or t.norm):  # (joined holds t.norm) most tokens name no marker at all
+            for k, ms in markers.items():
+                counts[k] += sum(1 for m in ms if m in t.norm or (joined and m in joined and m not in prev))
         prev = t.norm if len(t.norm) <= _PIECE and not t.value else ""
     if counts["2019"] == 0 and counts["2021"] == 0:
         anchors = (T2_ARTICLE, *(norm_label(k) for k in LAYOUTS["2021"].table("t3").row("new").match_keys()))

@@ -90,13 +90,23 @@ class TableResult:
     sources: dict[str, CellSource] = field(default_factory=dict)
 
 
-@cache
+_SPECS: dict[int, tuple[Row | Group, tuple]] = {}
+
+
 def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
-    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once.
+
+    Kept by the row's identity: the layouts' rows are constants, and hashing a
+    frozen dataclass would walk all its fields on every call."""
+    hit = _SPECS.get(id(row))
+    if hit is not None and hit[0] is row:
+        return hit[1]
     keys = tuple(norm_label(k) for k in row.match_keys())
     exact = bool(getattr(row, "exact", False))
     forms = frozenset(keys) | {norm_label(row.label)}
-    return exact, forms, keys, len(norm_label(row.full_label))
+    spec = (exact, forms, keys, len(norm_label(row.full_label)))
+    _SPECS[id(row)] = (row, spec)
+    return spec
 
 
 _DIGIT = re.compile(r"\d")
@@ -111,14 +121,17 @@ def match_row(tok: Token, row: Row | Group) -> bool:
 def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
     if not tok.norm or tok.value:
         return False
-    exact, forms, keys, label_len = spec
-    body = _body(tok)
+    return _body_matches(_body(tok), spec)
+
+
+def _body_matches(body: str, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
+    """:func:`_matches` on a label body (:func:`_body`)."""
     if body == "\0":
         return False
+    exact, forms, keys, label_len = spec
     if exact:
         return body in forms
-    n = body
-    return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
+    return any(k in body and len(body) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
 # a note in brackets after a label: 规章（设区的市、自治州人民政府应提供相关数据）
@@ -129,12 +142,16 @@ def _body(tok: Token) -> str:
     """A token's label body: numbering and bracketed notes removed ("\\0" for prose), computed once."""
     body = tok.body
     if body is None:
-        body = strip_numbering(tok.norm)
-        if "(" in body:
-            body = _NOTE.sub("", body) or body
-        if _DIGIT.search(body):
-            body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
-        tok.body = body
+        body = tok.body = _label_body(tok.norm)
+    return body
+
+
+def _label_body(norm: str) -> str:
+    body = strip_numbering(norm)
+    if "(" in body:
+        body = _NOTE.sub("", body) or body
+    if _DIGIT.search(body):
+        body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
     return body
 
 
@@ -153,19 +170,30 @@ def _near(key: str, text: str) -> bool:
     return False
 
 
-@cache
-def _halves(tkey: str, template: str) -> re.Pattern[str]:
+_HALVES: dict[int, tuple[Table, re.Pattern[str]]] = {}
+
+
+def _halves(table: Table) -> re.Pattern[str]:
     """Either half of every key phrase (of four or more characters) of a table's rows."""
-    table = LAYOUTS[template].table(tkey)
+    hit = _HALVES.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
     halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
-    return re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+    pat = re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+    _HALVES[id(table)] = (table, pat)
+    return pat
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
     """A label with one character mistyped in one of its key phrases (of four or more characters)."""
-    exact, forms, keys, label_len = _match_spec(row)
-    body = _body(tok)
-    if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
+    if tok.value:
+        return False
+    return _nearly(_body(tok), _match_spec(row))
+
+
+def _nearly(body: str, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
+    exact, forms, keys, label_len = spec
+    if exact or body == "\0" or len(body) > label_len + _LABEL_SLACK:
         return False
     # with one character changed, one half of the key still stands intact:
     # two substring searches rule out almost every token before the slow scan
@@ -176,10 +204,68 @@ def _bare_label(tok: Token, table: Table) -> bool:
     """A token that is nothing but one of the table's row labels.  Without
     the table's header only such a token opens the table: prose cut at the
     labels it names ("规范性文件等112件", "规范性文件的政策解读内容") is not a row."""
-    body = strip_numbering(tok.norm)
+    if tok.value or not tok.norm:
+        return False
+    return _bare_label_text(table, tok.norm)
+
+
+_LABEL_CACHE = 8192  # label texts repeat across reports (the official labels): their matches are kept
+
+
+class _PerTable:
+    """A bounded cache of ``fn(table, text)``, kept by the table's identity
+    (the layouts' tables are constants; hashing one would walk every row)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.memo: dict[int, tuple[Table, dict]] = {}
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, table: Table, text: str):
+        entry = self.memo.get(id(table))
+        if entry is None or entry[0] is not table:
+            entry = self.memo[id(table)] = (table, {})
+        memo = entry[1]
+        try:
+            return memo[text]
+        except KeyError:
+            if len(memo) >= _LABEL_CACHE:
+                memo.clear()
+            out = memo[text] = self.fn(table, text)
+            return out
+
+
+@_PerTable
+def _bare_label_text(table: Table, norm: str) -> bool:
+    body = strip_numbering(norm)
     if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
         return False
-    return any(match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+    tbody = _label_body(norm)
+    return any(_body_matches(tbody, _match_spec(r)) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _LabelHits:
+    """Which of a table's rows and groups a label body names (indices, layout order)."""
+
+    rows: frozenset[int]  # named by a key phrase or an exact form
+    near: frozenset[int]  # named with one character of a key phrase mistyped
+    groups: tuple[int, ...]  # group labels named
+
+    @property
+    def any(self) -> bool:
+        return bool(self.rows or self.groups)
+
+
+@_PerTable
+def _label_hits(table: Table, body: str) -> _LabelHits:
+    rows = table.rows
+    direct = frozenset(i for i, r in enumerate(rows) if _body_matches(body, _match_spec(r)))
+    near: frozenset[int] = frozenset()
+    if _halves(table).search(body):
+        near = frozenset(i for i, r in enumerate(rows) if _nearly(body, _match_spec(r)))
+    groups = tuple(i for i, g in enumerate(table.groups) if _body_matches(body, _match_spec(g)))
+    return _LabelHits(direct, near, groups)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -194,8 +280,6 @@ class _TableReader:
         self.layout = layout
         self.rows = list(table.rows)
         self.groups = list(table.groups)
-        self.specs = [_match_spec(r) for r in self.rows]
-        self.group_specs = [_match_spec(g) for g in self.groups]
         self.hits: list[RowHit] = []
         self.last_index = -1
         self.current: RowHit | None = None
@@ -203,7 +287,6 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
-        self.halves = _halves(table.key, layout.template)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -216,6 +299,12 @@ class _TableReader:
         """
         if tok.value or not tok.norm:
             return None
+        body = _body(tok)
+        if body == "\0":
+            return None
+        named = _label_hits(self.table, body)
+        if not (named.rows or named.near or named.groups):
+            return None
         valued = set(self.valued)
         if pending is not None and pending.row is not None and pending.values:
             valued.add(self.row_index.get(id(pending.row), -1))
@@ -224,34 +313,33 @@ class _TableReader:
         # another order, a converter's displaced labels)
         order = list(range(start, len(self.rows))) + [i for i in range(start) if i not in valued]
         for idx in order:
-            row = self.rows[idx]
-            if idx in valued or not _matches(tok, self.specs[idx]):
+            if idx in valued or idx not in named.rows:
                 continue
+            row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        body = _body(tok)
-        if body == "\0" or not self.halves.search(body):
-            near = []
-        else:
-            near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
-        if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
+        near = [idx for idx in order if idx not in valued and idx in named.near]
+        if len(near) == 1 and not named.groups:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
-        for g, spec in zip(self.groups, self.group_specs):
-            if _matches(tok, spec):
-                # a group label sits before its first row
-                first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
-                if first is not None and first > min(self.last_index, start - 1):
-                    return RowHit(None, g, line=tok.line, label=tok)
+        for gi in named.groups:
+            g = self.groups[gi]
+            # a group label sits before its first row
+            first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
+            if first is not None and first > min(self.last_index, start - 1):
+                return RowHit(None, g, line=tok.line, label=tok)
         return None
 
     def names_a_row(self, tok: Token) -> bool:
         """Whether the token is one of the table's labels (a repeated group label)."""
-        return any(_matches(tok, spec) for spec in (*self.specs, *self.group_specs))
+        if tok.value or not tok.norm:
+            return False
+        body = _body(tok)
+        return body != "\0" and _label_hits(self.table, body).any
 
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
