@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..layouts import (
     LAYOUTS,
@@ -146,6 +146,7 @@ def _body(tok: Token) -> str:
     return body
 
 
+@lru_cache(maxsize=8192)
 def _label_body(norm: str) -> str:
     body = strip_numbering(norm)
     if "(" in body:
@@ -352,9 +353,7 @@ def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
     if not hit.values or tok.line == hit.values[-1].line:
         return False
     cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
-    return len([v for v in hit.values if v.text]) >= len(cols) and all(
-        (runs := glued.runs_of([v.text])) is not None and len(runs) == 1 for v in hit.values if v.text
-    )
+    return len([v for v in hit.values if v.text]) >= len(cols) and all(_one_run(v.text) for v in hit.values if v.text)
 
 
 def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
@@ -369,8 +368,25 @@ def _is_figures(text: str) -> bool:
     return is_value_text(text) or glued.runs_of([text]) is not None
 
 
+_COLUMNS: dict[tuple[int, int, bool], tuple[Table, Row, list[Column]]] = {}
+
+
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
-    return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
+    """A row's columns (the optional 小计 only where the table has it); a list
+    kept per row by identity: callers never change it."""
+    hit = _COLUMNS.get((id(table), id(row), org_subtotal))
+    if hit is not None and hit[0] is table and hit[1] is row:
+        return hit[2]
+    cols = [c for c in table.columns_of(row) if not c.optional or org_subtotal]
+    _COLUMNS[(id(table), id(row), org_subtotal)] = (table, row, cols)
+    return cols
+
+
+@lru_cache(maxsize=4096)
+def _one_run(text: str) -> bool:
+    """A cell's text is one figure (not several run together)."""
+    runs = glued.runs_of([text])
+    return runs is not None and len(runs) == 1
 
 
 @dataclass
@@ -845,11 +861,15 @@ def _t3_start(tok: Token) -> bool:
     return (T3_NOTE_KEY in n and len(n) <= 60) or n == T3_HEADER_GROUP or (len(n) <= 40 and any(k in n for k in _new_row_keys()))
 
 
+_T4_REVIEW = T4.rows[0].label
+_T4_STARTS = (_T4_REVIEW, _T4_REVIEW + T4_SUIT_GROUP)
+_T4_FIRST_COLUMN = T4.columns[0].label
+
+
 def _is_t4_start(tok: Token) -> bool:
     """表四's first header cell (行政复议), alone or run together with the rest of the header."""
-    review = T4.rows[0].label
     n = tok.norm
-    return n in (review, review + T4_SUIT_GROUP) or (n.startswith(review) and T4.columns[0].label in n and len(n) < 120)
+    return n in _T4_STARTS or (n.startswith(_T4_REVIEW) and _T4_FIRST_COLUMN in n and len(n) < 120)
 
 
 def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
@@ -896,6 +916,19 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             close_row()
             t3_done = True
             state = None
+        # ----- a figure in 表二 or 表三 (most tokens): no table starts at a
+        # figure, no label or heading is one; it goes to the open row
+        if tok.value and tok.text and state in ("t2", "t3"):
+            rd = readers[state]
+            if state == "t3" and rd.hits and (current is None or _full(t3, current, rd.org_subtotal, tok) or _starts_grid_line(tok, current)):
+                close_row()  # a row of figures without its label (see below)
+                current_table = rd
+                current = RowHit(None, None, line=tok.line)
+            if current is not None:
+                current.values.append(tok)
+                res.used_lines.add(tok.line)
+                continue
+            # no row open: a header cell or the end of 表二, decided below
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
             close_row()
@@ -1022,12 +1055,14 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 last.truncated = True
 
     fillers = _filler_lines(tokens)
+    prose: list[str] | None = None
     for key, rd in readers.items():
         table = rd.table
         if not rd.hits:
             continue
         res.tables_found.append(key)
-        prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
+        if prose is None:
+            prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
         _assign_table(table, rd.hits, rd.org_subtotal, res, prose, fillers)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
@@ -79,6 +79,14 @@ def _heading_pattern() -> re.Pattern[str]:
     )
 
 
+@cache
+def _heading_mark() -> str:
+    """A character every match of :func:`_heading_pattern` holds (the 、 of 一、总体情况),
+    so that text without it is not searched; '' if the titles do not all hold it."""
+    titles = [norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)]
+    return "、" if all("、" in t for t in titles) else ""
+
+
 # a figure with its counting word inside a sentence (行政规范性文件698件，动态…)
 _PROSE_COUNT = re.compile(r"^\d+(?:\.\d+)?\s*(?:件|条|项|次|篇|人|家|宗|余|多)[^\d\s]")
 
@@ -114,7 +122,7 @@ def split_glued(text: str) -> list[str]:
             or (i + 1 < len(matches) and _adjacent(text, m.end(), matches[i + 1].start()))
         ):
             cuts.update((m.start(), m.end()))
-    for m in _heading_pattern().finditer(text):
+    for m in _heading_pattern().finditer(text) if _heading_mark() in text else ():
         cuts.add(m.start())
         if m.group("head"):
             # the heading's own words end at a figure, a bracket or a stop
@@ -158,8 +166,16 @@ def split_glued(text: str) -> list[str]:
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
+@lru_cache(maxsize=16384)
+def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
+    """(text, norm, orig, value) of a grid cell: cells repeat across reports (figures, labels)."""
+    text = clean(cell).strip()
+    return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
+
+
 def tokens_of(doc: Document) -> list[Token]:
     toks: list[Token] = []
+    append = toks.append
     line = 0
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
@@ -167,30 +183,29 @@ def tokens_of(doc: Document) -> list[Token]:
             pieces = split_glued(clean(published))
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
-                toks.append(
+                append(
                     Token(piece, squeeze(piece), line, 0, False, False, None, orig, is_value_text(piece), None, b, None, block.line, block.page)
                 )
                 line += 1
         elif isinstance(block, Table):
             starts = block.lines
             per_cell = block.cell_lines
+            confidence = block.confidence
+            reliable = block.reliable_blanks
+            page = block.page
             for r, row in enumerate(block.rows):
                 at = starts[r] if starts is not None and r < len(starts) else None
+                cell_at = per_cell[r] if per_cell is not None and r < len(per_cell) else ()
                 for c, cell in enumerate(row):
-                    if per_cell is not None and r < len(per_cell) and c < len(per_cell[r]):
-                        at = per_cell[r][c]
+                    if c < len(cell_at):
+                        at = cell_at[c]
                     conf = None
-                    if block.confidence is not None:
+                    if confidence is not None:
                         try:
-                            conf = block.confidence[r][c]
+                            conf = confidence[r][c]
                         except IndexError:
                             conf = None
-                    text = clean(cell).strip()
-                    toks.append(
-                        Token(
-                            text, squeeze(text), line, c, True, block.reliable_blanks, conf, tidy(cell).strip(), is_value_text(text),
-                            None, b, r + 1, at, block.page,
-                        )
-                    )
+                    text, norm, orig, value = _cell_forms(cell)
+                    append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
     return toks
