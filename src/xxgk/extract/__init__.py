@@ -55,10 +55,12 @@ def unread_tables(tokens, layout, found: list[str]) -> list[str]:
     layout's header phrases, each in a piece of text as short as a header
     cell and not a section heading) that were not read."""
     notes = []
-    short = [t.norm for t in tokens if t.norm and len(t.norm) <= _HEADER_CELL_MAX and not is_section_heading(t)]
+    short: list[str] | None = None
     for table in layout.tables:
         if table.key in found:
             continue
+        if short is None:
+            short = [t.norm for t in tokens if t.norm and len(t.norm) <= _HEADER_CELL_MAX and not is_section_heading(t)]
         heads = [h for h in (norm_label(x) for x in table.header) if any(h in n for n in short)]
         if len(heads) >= 2:
             notes.append(f"{UNREAD_TABLE} {table.key} ({'、'.join(heads)})")

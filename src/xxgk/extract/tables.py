@@ -66,7 +66,7 @@ UNPLACED = "无法确定各数字所属的列："
 _LABEL_SLACK = 24
 
 
-@dataclass
+@dataclass(slots=True)
 class RowHit:
     row: Row | None  # None for a group label that may collapse
     group: Group | None
@@ -389,7 +389,7 @@ def _one_run(text: str) -> bool:
     return runs is not None and len(runs) == 1
 
 
-@dataclass
+@dataclass(slots=True)
 class _RowRead:
     row: Row
     cols: list[Column]
@@ -480,8 +480,9 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
 def _source(tok: Token | None, how: str, text: str | None) -> CellSource:
     if tok is None:
         return CellSource(how=how, text=text or "")
-    return CellSource(how=how, text=tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), block=tok.block,
-                      row=tok.row, col=tok.col + 1 if tok.grid else None, line=tok.at, page=tok.page)
+    # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
+    return CellSource(how, tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), tok.block,
+                      tok.row, tok.col + 1 if tok.grid else None, tok.at, tok.page)
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:

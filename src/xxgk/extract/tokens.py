@@ -110,6 +110,9 @@ def split_glued(text: str) -> list[str]:
     """
     pat = _split_pattern()
     matches = list(pat.finditer(text))
+    mark = _heading_mark()
+    if not matches and mark not in text:
+        return [text]  # no label, no heading: prose as it is
     cuts: set[int] = set()
     n = len(text)
     for i, m in enumerate(matches):
@@ -122,7 +125,7 @@ def split_glued(text: str) -> list[str]:
             or (i + 1 < len(matches) and _adjacent(text, m.end(), matches[i + 1].start()))
         ):
             cuts.update((m.start(), m.end()))
-    for m in _heading_pattern().finditer(text) if _heading_mark() in text else ():
+    for m in _heading_pattern().finditer(text) if mark in text else ():
         cuts.add(m.start())
         if m.group("head"):
             # the heading's own words end at a figure, a bracket or a stop

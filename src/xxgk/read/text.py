@@ -171,6 +171,8 @@ def _blocks(lines: list[str], base: int = 0):
     """Lines → blocks; ``base`` is the number of source lines before ``lines``
     (each block records the 1-based source line it starts on)."""
     i, n = 0, len(lines)
+    # most text has no "|" at all: then no line can open a pipe table
+    pipes = any("|" in line for line in lines)
     while i < n:
         line = lines[i]
         stripped = line.strip()
@@ -205,7 +207,7 @@ def _blocks(lines: list[str], base: int = 0):
                 i += 1
             yield Table(rows=rows, lines=starts, style="tabs")
             continue
-        if _is_pipe_line(stripped) or _opens_pipe_stream(lines, i):
+        if pipes and (_is_pipe_line(stripped) or _opens_pipe_stream(lines, i)):
             end = _pipe_region_end(lines, i)
             if end > i:
                 yield from pipe_tables(lines[i:end], base + i)
@@ -220,7 +222,9 @@ def _blocks(lines: list[str], base: int = 0):
             yield Table(rows=[_join_text_parts(parts)], reliable_blanks=False, lines=[base + i + 1], style="aligned")
             i += 1
             continue
-        yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""), line=base + i + 1)
+        if stripped[0] == "#":
+            stripped = _MD_HEADING.sub("", stripped)
+        yield Paragraph(text=stripped.replace("**", "") if "**" in stripped else stripped, line=base + i + 1)
         i += 1
 
 
