@@ -10,7 +10,7 @@ their own; the figures stay glued for :mod:`xxgk.extract.glued` to decode.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import msgspec
 from functools import cache, lru_cache
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
@@ -19,8 +19,12 @@ from ..text import clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
 
 
-@dataclass(slots=True)
-class Token:
+class Token(msgspec.Struct):
+    """One cell of a grid, or one paragraph (or piece of one), in document order.
+
+    (A msgspec Struct: a report makes hundreds of them, and one builds faster
+    than a dataclass.)"""
+
     text: str  # cleaned text of the cell or paragraph piece
     norm: str  # norm_label(text)
     line: int  # index of the source line (a grid row or a paragraph)
