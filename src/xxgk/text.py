@@ -68,3 +68,34 @@ def numbering_of(label: str) -> str:
     """The numbering in front of a normalised label, or ''."""
     m = _NUMBERING.match(label)
     return _WS.sub("", m.group(0)) if m else ""
+
+
+def alternation(words, spaced: bool = False) -> str:
+    """A pattern (source) that finds any of ``words``, the longest where several
+    start at the same place — as ``"|".join`` of the words sorted longest first
+    would, but built as a trie of their characters, so that the regex engine
+    follows one branch per character instead of trying every word at every
+    position (a hundred labels over a page of prose).  With ``spaced``, white
+    space may stand between any two characters of a word."""
+    trie: dict = {}
+    for w in words:
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True  # a word ends here
+    gap = r"\s*" if spaced else ""
+
+    def branches(node: dict) -> str:
+        return "|".join(re.escape(ch) + after(node[ch]) for ch in sorted(k for k in node if k))
+
+    def after(node: dict) -> str:
+        kids = [k for k in node if k]
+        if not kids:
+            return ""
+        more = f"{gap}(?:{branches(node)})"
+        # a longer word is tried first; ending here is the fallback
+        return f"(?:{more})?" if "" in node else more
+
+    return f"(?:{branches(trie)})" if trie else r"(?!)"
