@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..layouts import layout_for
 from ..model import Document, Meta, Record
 import re
+from functools import cache
 
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
 from .sections import is_section_heading, split_sections
@@ -67,6 +68,12 @@ def unread_tables(tokens, layout, found: list[str]) -> list[str]:
     return notes
 
 
+@cache
+def _cell_order(template: str) -> dict[str, int]:
+    """The place of every cell key of a layout (optional cells included), in layout order."""
+    return {k: i for i, k in enumerate(layout_for(template).cell_keys(with_optional=True))}
+
+
 def extract(doc: Document) -> Record:
     tokens = tokens_of(doc)
     title, title_index = find_title(tokens, doc.title)
@@ -83,8 +90,7 @@ def extract(doc: Document) -> Record:
     sources: dict = {}
     if template in ("2019", "2021"):
         res = read_tables(tokens, layout_for(template))
-        layout_keys = layout_for(template).cell_keys(with_optional=True)
-        order = {k: i for i, k in enumerate(layout_keys)}
+        order = _cell_order(template)
         cells = dict(sorted(res.cells.items(), key=lambda kv: order.get(kv[0], len(order))))
         raw = res.raw
         # an OCR'd cell read with low confidence is reported, never trusted

@@ -930,6 +930,12 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 res.used_lines.add(tok.line)
                 continue
             # no row open: a header cell or the end of 表二, decided below
+        elif not tok.text and state in ("t2", "t3"):
+            # an empty cell: a blank figure of the open row when it comes after
+            # the label (same line) or after a figure; nothing else
+            if current is not None and tok.grid and tok.reliable and (tok.line == current.line or current.values):
+                current.values.append(tok)
+            continue
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
             close_row()
