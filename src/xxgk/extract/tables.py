@@ -249,8 +249,8 @@ def _bare_label_text(table: Table, norm: str) -> bool:
 class _LabelHits:
     """Which of a table's rows and groups a label body names (indices, layout order)."""
 
-    rows: frozenset[int]  # named by a key phrase or an exact form
-    near: frozenset[int]  # named with one character of a key phrase mistyped
+    rows: tuple[int, ...]  # named by a key phrase or an exact form
+    near: tuple[int, ...]  # named with one character of a key phrase mistyped
     groups: tuple[int, ...]  # group labels named
 
     @property
@@ -261,10 +261,10 @@ class _LabelHits:
 @_PerTable
 def _label_hits(table: Table, body: str) -> _LabelHits:
     rows = table.rows
-    direct = frozenset(i for i, r in enumerate(rows) if _body_matches(body, _match_spec(r)))
-    near: frozenset[int] = frozenset()
+    direct = tuple(i for i, r in enumerate(rows) if _body_matches(body, _match_spec(r)))
+    near: tuple[int, ...] = ()
     if _halves(table).search(body):
-        near = frozenset(i for i, r in enumerate(rows) if _nearly(body, _match_spec(r)))
+        near = tuple(i for i, r in enumerate(rows) if _nearly(body, _match_spec(r)))
     groups = tuple(i for i, g in enumerate(table.groups) if _body_matches(body, _match_spec(g)))
     return _LabelHits(direct, near, groups)
 
@@ -288,6 +288,10 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.group_first: dict[str, int] = {}  # a group's first row
+        for i, r in enumerate(self.rows):
+            if r.group is not None:
+                self.group_first.setdefault(r.group, i)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -310,12 +314,14 @@ class _TableReader:
         if pending is not None and pending.row is not None and pending.values:
             valued.add(self.row_index.get(id(pending.row), -1))
         start = max(valued, default=-1) + 1
-        # then the earlier rows still without figures (表二's blocks in
-        # another order, a converter's displaced labels)
-        order = list(range(start, len(self.rows))) + [i for i in range(start) if i not in valued]
-        for idx in order:
-            if idx in valued or idx not in named.rows:
-                continue
+
+        def in_order(idxs: tuple[int, ...]) -> list[int]:
+            # the rows after the last one with figures, then the earlier rows
+            # still without figures (表二's blocks in another order, a
+            # converter's displaced labels)
+            return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+
+        for idx in in_order(named.rows):
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
@@ -323,14 +329,14 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        near = [idx for idx in order if idx not in valued and idx in named.near]
+        near = in_order(named.near)
         if len(near) == 1 and not named.groups:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
         for gi in named.groups:
             g = self.groups[gi]
             # a group label sits before its first row
-            first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
+            first = self.group_first.get(g.key)
             if first is not None and first > min(self.last_index, start - 1):
                 return RowHit(None, g, line=tok.line, label=tok)
         return None
@@ -363,6 +369,7 @@ def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
     return not hit.values or hit.values[-1].line != tok.line
 
 
+@lru_cache(maxsize=8192)
 def _is_figures(text: str) -> bool:
     """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
     return is_value_text(text) or glued.runs_of([text]) is not None
@@ -836,11 +843,15 @@ def _header_vocabulary(template: str) -> tuple[str, ...]:
 
 def _is_header_text(tok: Token, layout: Layout) -> bool:
     """A header cell (or a piece of one broken over lines) of the layout's tables."""
-    n = tok.norm
+    return _is_header_norm(tok.norm, layout.template)
+
+
+@lru_cache(maxsize=8192)
+def _is_header_norm(n: str, template: str) -> bool:
     if len(n) < 2:
         return bool(n)
     n = _HEADER_PUNCT.sub("", n)
-    for w in _header_vocabulary(layout.template):
+    for w in _header_vocabulary(template):
         if w in n or (n in w and len(n) >= 2):
             return True
     return T2_ARTICLE in n
