@@ -496,9 +496,12 @@ def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
     # figures decoded from glued text no longer stand one a token: the row's first token is their source
     whole = rr.decoded is not None or rr.how == "unplaced"
+    values, uncertain, how = rr.values, rr.uncertain, rr.how
+    first = values[0] if values else None
+    prefix = f"{table.key}.{rr.row.key}."
     for i, col in enumerate(rr.cols[: len(texts)]):
-        source = (rr.values[0] if rr.values else None) if whole else (rr.values[i] if i < len(rr.values) else None)
-        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source, rr.how)
+        source = first if whole else (values[i] if i < len(values) else None)
+        _put(res, prefix + col.key, texts[i], col.kind, i in uncertain, source, how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
