@@ -31,7 +31,8 @@ _NUMBERING = re.compile(
 
 def tidy(text: str) -> str:
     """Readable text as published: line ends and odd spaces unified, nothing else changed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text)
 
 

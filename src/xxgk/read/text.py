@@ -213,7 +213,7 @@ def _blocks(lines: list[str], base: int = 0):
                 yield from pipe_tables(lines[i:end], base + i)
                 i = end
                 continue
-        parts = _ALIGNED_SPLIT.split(stripped)
+        parts = _ALIGNED_SPLIT.split(stripped) if "  " in stripped else (stripped,)
         figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts) if len(parts) >= 2 else 0
         if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _is_figure_cell(parts[0])):
             # columns aligned with spaces: a row, but a blank cell cannot be seen;
