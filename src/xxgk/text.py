@@ -36,14 +36,28 @@ def tidy(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
-@lru_cache(maxsize=16384)
+# Texts up to this long repeat from one report to the next (labels, figures,
+# headings, header cells) and are worth keeping the results of; longer ones are
+# prose, which never repeats: keeping it would only fill the caches (and make a
+# report parsed twice look faster than a new one is).
+SHORT_TEXT = 64
+
+
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _clean_kept(text) if len(text) <= SHORT_TEXT else _clean(text)
+
+
+def _clean(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~1000× faster
         text = unicodedata.normalize("NFKC", text)
     return text.translate(_QUOTES) if _QUOTE_CHARS.search(text) else text
+
+
+_clean_kept = lru_cache(maxsize=16384)(_clean)
 
 
 def norm_label(text: str) -> str:

@@ -91,7 +91,10 @@ def extract(doc: Document) -> Record:
     if template in ("2019", "2021"):
         res = read_tables(tokens, layout_for(template))
         order = _cell_order(template)
-        cells = dict(sorted(res.cells.items(), key=lambda kv: order.get(kv[0], len(order))))
+        # in layout order; a key the layout does not have (none today) after them, as found
+        cells = {k: res.cells[k] for k in order if k in res.cells}
+        if len(cells) < len(res.cells):
+            cells.update((k, v) for k, v in res.cells.items() if k not in order)
         raw = res.raw
         # an OCR'd cell read with low confidence is reported, never trusted
         low = {k: c for k, c in res.confidence.items() if c < OCR_MIN_CONFIDENCE}

@@ -53,7 +53,7 @@ from ..layouts import (
     Table,
 )
 from ..model import CellSource
-from ..text import norm_label, strip_numbering, numbering_of
+from ..text import SHORT_TEXT, norm_label, numbering_of, strip_numbering
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
@@ -223,6 +223,8 @@ class _PerTable:
         self.__doc__ = fn.__doc__
 
     def __call__(self, table: Table, text: str):
+        if len(text) > SHORT_TEXT:  # prose: never asked again
+            return self.fn(table, text)
         entry = self.memo.get(id(table))
         if entry is None or entry[0] is not table:
             entry = self.memo[id(table)] = (table, {})
@@ -369,10 +371,16 @@ def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
     return not hit.values or hit.values[-1].line != tok.line
 
 
-@lru_cache(maxsize=8192)
 def _is_figures(text: str) -> bool:
     """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
+    return _figures_kept(text) if len(text) <= SHORT_TEXT else _figures(text)
+
+
+def _figures(text: str) -> bool:
     return is_value_text(text) or glued.runs_of([text]) is not None
+
+
+_figures_kept = lru_cache(maxsize=8192)(_figures)
 
 
 _COLUMNS: dict[tuple[int, int, bool], tuple[Table, Row, list[Column]]] = {}
@@ -846,10 +854,10 @@ def _header_vocabulary(template: str) -> tuple[str, ...]:
 
 def _is_header_text(tok: Token, layout: Layout) -> bool:
     """A header cell (or a piece of one broken over lines) of the layout's tables."""
-    return _is_header_norm(tok.norm, layout.template)
+    n = tok.norm
+    return (_header_kept if len(n) <= SHORT_TEXT else _is_header_norm)(n, layout.template)
 
 
-@lru_cache(maxsize=8192)
 def _is_header_norm(n: str, template: str) -> bool:
     if len(n) < 2:
         return bool(n)
@@ -858,6 +866,9 @@ def _is_header_norm(n: str, template: str) -> bool:
         if w in n or (n in w and len(n) >= 2):
             return True
     return T2_ARTICLE in n
+
+
+_header_kept = lru_cache(maxsize=8192)(_is_header_norm)
 
 
 def _t2_header(tok: Token) -> bool:

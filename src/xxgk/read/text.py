@@ -164,7 +164,7 @@ def _crawler_header(lines: list[str], doc: Document) -> list[str]:
 
 def _is_cell_line(line: str) -> bool:
     """A line of the 'one cell a line' layout: a leading tab, no other tab."""
-    return line.startswith("\t") and "\t" not in line[1:]
+    return line[:1] == "\t" and line.count("\t") == 1
 
 
 def _blocks(lines: list[str], base: int = 0):
@@ -179,7 +179,7 @@ def _blocks(lines: list[str], base: int = 0):
         if not stripped and not line.startswith("\t"):
             i += 1
             continue
-        if _is_cell_line(line):
+        if line[:1] == "\t" and _is_cell_line(line):
             rows: list[list[str]] = []
             starts: list[int] = []
             while i < n and (_is_cell_line(lines[i]) or (not lines[i].strip() and i + 1 < n and _is_cell_line(lines[i + 1]))):
