@@ -48,12 +48,27 @@ def clean(text: str) -> str:
     return _clean_kept(text) if len(text) <= SHORT_TEXT else _clean(text)
 
 
+# The compatibility characters Chinese text is full of (full-width punctuation),
+# each with what NFKC makes of it.  Replacing them first leaves NFKC nothing to do
+# in most paragraphs: the result is the same (each is replaced by its whole
+# compatibility decomposition, so NFKC of the result is NFKC of the text), and
+# normalising a paragraph costs 15 times more than these replacements.
+_FULL_WIDTH = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，：；（）！？．％／－～")
+
+
+def _nfkc(text: str) -> str:
+    if unicodedata.is_normalized("NFKC", text):  # the quick check is ~1000× faster
+        return text
+    for wide, narrow in _FULL_WIDTH:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def _clean(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPACES.sub(" ", text)
-    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~1000× faster
-        text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(_SPACES.sub(" ", text))
     return text.translate(_QUOTES) if _QUOTE_CHARS.search(text) else text
 
 
