@@ -35,6 +35,22 @@ from .read.errors import ReadError
 
 MIN_POOL = 48  # below this many files, small text files are parsed in this process
 IN_PROCESS_BYTES = 2 << 20  # a text or web page this small cannot go over the memory budget
+SMALL_BYTES = 256 << 10  # a text or web page this small parses in milliseconds
+_TEXT_SUFFIXES = frozenset({".txt", ".md", ".htm", ".html", ".shtml", ".xhtml"})
+
+
+def small_file(path: str | Path) -> bool:
+    """A short text or web page, by its name and size (no read): quick to parse, so a worker may
+    hold it queued behind the file it is parsing (:meth:`xxgk.workers.BudgetPool.submit_small`).
+    A file misnamed only costs balance between the workers, never a result."""
+    name = str(path)
+    dot = name.rfind(".")
+    if dot < 0 or name[dot:].lower() not in _TEXT_SUFFIXES:
+        return False
+    try:
+        return os.stat(name).st_size <= SMALL_BYTES
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -178,7 +194,8 @@ def parse_files(
                     out = _over(p, e)
                 yield p, out
                 continue
-            window.append((p, pool.submit(parse_one, str(p), check, as_json, provenance)))
+            submit = pool.submit_small if small_file(p) else pool.submit
+            window.append((p, submit(parse_one, str(p), check, as_json, provenance)))
             while len(window) > capacity:
                 q, fut = window.popleft()
                 yield q, result(q, fut)

@@ -216,8 +216,8 @@ class _Worker:
         child.close()
         self.ready = False
         # the tasks sent to this worker, in the order it runs them: the first is running, the rest wait
-        # in its pipe or its own queue — (future, func, args, bytes of its share of the message)
-        self.tasks: deque[tuple[Future, object, tuple, int]] = deque()
+        # in its pipe or its own queue — (future, func, args, small, bytes of its share of the message)
+        self.tasks: deque[tuple[Future, object, tuple, bool, int]] = deque()
         self.unread = 0  # bytes of task messages sent and not all answered yet
         self.deadline = 0.0  # wall-clock deadline of the running task
         self.started = 0.0  # when the running task began (as far as this process can tell)
@@ -247,9 +247,10 @@ class _Worker:
 class BudgetPool:
     """Worker processes with a per-task time and memory budget (see the module doc).
 
-    Small tasks are sent a few at a time: a worker gets the next ones queued behind
-    its current task (about :data:`PREFETCH_SECONDS` of work, judged from the tasks
-    done so far), so it never waits for this process between two of them.  Each task
+    Small tasks (:meth:`submit_small`) are sent a few at a time: a worker gets the
+    next ones queued behind its current task (about :data:`PREFETCH_SECONDS` of work,
+    judged from the tasks done so far), so it never waits for this process between
+    two of them.  Each task
     still has its own budget, measured from the moment the one before it finished;
     when a worker is killed or dies, only its running task fails and the tasks
     queued behind it go back to the queue, in order."""
@@ -261,7 +262,7 @@ class BudgetPool:
         self.poll = poll
         self.eager = eager  # start the workers now (their imports overlap the caller's), not at the first task
         self._ctx = multiprocessing.get_context("spawn")  # never fork a process that holds DuckDB threads
-        self._queue: deque[tuple[Future, object, tuple]] = deque()
+        self._queue: deque[tuple[Future, object, tuple, bool]] = deque()  # (future, func, args, small)
         self._lock = threading.Lock()
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
@@ -279,11 +280,21 @@ class BudgetPool:
     # -------------------------------------------------------------- public
 
     def submit(self, func, *args) -> Future:
+        """Run ``func(*args)`` in a worker that has nothing else to do."""
+        return self._submit(func, args, False)
+
+    def submit_small(self, func, *args) -> Future:
+        """Like :meth:`submit`, for a task the caller knows to be small (a short text file): it may be
+        queued behind a worker's running task.  Only small tasks are: a worker never holds big
+        ones another worker could have started."""
+        return self._submit(func, args, True)
+
+    def _submit(self, func, args: tuple, small: bool) -> Future:
         fut: Future = Future()
         with self._lock:
             if self._closing:
                 raise RuntimeError("the pool is shut down")
-            self._queue.append((fut, func, args))
+            self._queue.append((fut, func, args, small))
         self._poke()
         return fut
 
@@ -387,7 +398,7 @@ class BudgetPool:
             self._watch()
 
     def _depth(self) -> int:
-        """How many tasks a worker holds at most: one until a task has been timed."""
+        """How many small tasks a worker holds at most: one until a small task has been timed."""
         if self._mean is None:
             return 1
         return max(1, min(PREFETCH_MAX, int(PREFETCH_SECONDS / max(self._mean, 1e-4))))
@@ -400,16 +411,18 @@ class BudgetPool:
             busy = bool(w.tasks)
             if busy and len(w.tasks) > depth // 2:  # topped up in batches, not one task at a time
                 continue
-            batch: list[tuple[Future, object, tuple]] = []
+            batch: list[tuple[Future, object, tuple, bool]] = []
             with self._lock:
                 while self._queue and len(w.tasks) + len(batch) < depth:
-                    fut, func, args = self._queue.popleft()
-                    if fut.running() or fut.set_running_or_notify_cancel():
-                        batch.append((fut, func, args))
+                    if (busy or batch) and not self._queue[0][3]:  # only small tasks wait behind another
+                        break
+                    item = self._queue.popleft()
+                    if item[0].running() or item[0].set_running_or_notify_cancel():
+                        batch.append(item)
             if not batch:
                 continue
             try:
-                payload = _dumps([(func, args) for _, func, args in batch])
+                payload = _dumps([(func, args) for _, func, args, _ in batch])
             except Exception as e:  # noqa: BLE001 - e.g. arguments that do not pickle: those tasks fail alone
                 self._send_one_by_one(w, batch, e)
                 continue
@@ -424,26 +437,26 @@ class BudgetPool:
             self.messages += 1
             share = len(payload) // len(batch)
             w.unread += share * len(batch)
-            w.tasks.extend((fut, func, args, share) for fut, func, args in batch)
+            w.tasks.extend((fut, func, args, small, share) for fut, func, args, small in batch)
             if not busy:
                 w.begin(time.monotonic(), WALL_FACTOR * self.budget.seconds)
 
     def _send_one_by_one(self, w: _Worker, batch: list, first_error: Exception) -> None:
         """A batch that does not pickle: the tasks that do go back to the queue, the others fail."""
         keep = []
-        for fut, func, args in batch:
+        for item in batch:
             try:
-                _dumps([(func, args)])
+                _dumps([item[1:3]])
             except Exception as e:  # noqa: BLE001
-                fut.set_exception(e)
+                item[0].set_exception(e)
                 continue
-            keep.append((fut, func, args))
+            keep.append(item)
         self._requeue(keep)
 
     def _requeue(self, batch) -> None:
         with self._lock:
             for item in reversed(batch):
-                self._queue.appendleft(tuple(item[:3]))
+                self._queue.appendleft(tuple(item[:4]))
 
     def _drain(self, w: _Worker, most: int = 64) -> None:
         """The worker's messages that are waiting, all in one wake-up (results come faster than wake-ups)."""
@@ -468,11 +481,12 @@ class BudgetPool:
             return
         if not w.tasks:
             return
-        fut, _, _, share = w.tasks.popleft()
+        fut, _, _, small, share = w.tasks.popleft()
         w.unread -= share
         now = time.monotonic()
-        took = now - w.started
-        self._mean = took if self._mean is None else 0.8 * self._mean + 0.2 * took
+        if small:  # how long a small task takes: how many of them a worker may hold
+            took = now - w.started
+            self._mean = took if self._mean is None else 0.8 * self._mean + 0.2 * took
         if w.tasks:
             w.begin(now, WALL_FACTOR * self.budget.seconds)
         if kind == "ok":

@@ -142,24 +142,36 @@ def test_kill_9_of_an_ingest_leaves_no_worker_behind(tmp_path):
 
 def test_small_tasks_go_several_to_a_message_and_each_keeps_its_own_budget():
     with BudgetPool(2, Budget(seconds=1.0, memory_mb=200)) as pool:
-        quick = [pool.submit(t.echo, i) for i in range(400)]
+        quick = [pool.submit_small(t.echo, i) for i in range(400)]
         assert [f.result(timeout=60) for f in quick] == list(range(400))
         assert pool.messages < 200  # queued behind the running task, a few at a time
         # queued behind each other, 0.4 s of CPU each: the budget (1 s) is each task's, not the batch's
-        spins = [pool.submit(t.spin, 0.4) for _ in range(8)]
+        spins = [pool.submit_small(t.spin, 0.4) for _ in range(8)]
         assert all(f.result(timeout=120) > 0 for f in spins)
         assert pool.replaced == 0
 
 
 def test_tasks_queued_behind_a_killed_one_run_on_and_only_it_fails():
     with BudgetPool(2, Budget(seconds=1.0, memory_mb=200)) as pool:
-        assert [f.result(timeout=60) for f in [pool.submit(t.echo, i) for i in range(200)]] == list(range(200))
+        assert [f.result(timeout=60) for f in [pool.submit_small(t.echo, i) for i in range(200)]] == list(range(200))
         # small tasks have been timed: the next ones are sent several to a worker, the crash and the
         # endless task among them
-        futs = [pool.submit(t.crash) if i == 30 else pool.submit(t.spin, 60) if i == 60 else pool.submit(t.echo, i) for i in range(200)]
+        futs = [pool.submit_small(t.crash) if i == 30 else pool.submit_small(t.spin, 60) if i == 60 else pool.submit_small(t.echo, i) for i in range(200)]
         with pytest.raises(WorkerDied):
             futs[30].result(timeout=60)
         with pytest.raises(OverBudget):
             futs[60].result(timeout=60)
         assert [f.result(timeout=60) for i, f in enumerate(futs) if i not in (30, 60)] == [i for i in range(200) if i not in (30, 60)]
         assert pool.replaced == 2
+
+
+def test_a_big_task_is_never_queued_behind_another():
+    """Only tasks submitted as small wait in a busy worker: a big one goes to a worker with nothing to do."""
+    with BudgetPool(2, Budget(seconds=30, memory_mb=200)) as pool:
+        assert [f.result(timeout=60) for f in [pool.submit_small(t.echo, i) for i in range(100)]] == list(range(100))
+        long = pool.submit(t.sleep, 3)
+        time.sleep(0.5)  # it runs in one worker
+        quick = [pool.submit(t.pid) for _ in range(6)]  # big tasks: each waits for a free worker
+        pids = {f.result(timeout=60) for f in quick}
+        assert not long.done() and len(pids) == 1  # all ran in the free worker, none waited behind the sleep
+        assert long.result(timeout=60) == 3

@@ -304,7 +304,10 @@ class LocalPool(Executor):
     def submit(self, path: str, sha: str | None) -> Future:
         if self.pool is None:
             self.pool = BudgetPool(self.jobs, self.budget, warm=("xxgk.extract", "xxgk.store.work"))
-        fut = self.pool.submit(parse_one, path, sha)
+        from ..batch import small_file
+
+        submit = self.pool.submit_small if small_file(path) else self.pool.submit
+        fut = submit(parse_one, path, sha)
         fut.add_done_callback(self.finished.put)  # registered once, when submitted
         return fut
 
