@@ -22,7 +22,7 @@ from functools import lru_cache
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _WS = re.compile(r"\s+")
 _QUOTE_CHARS = re.compile("[“”「」‘’〝〞]")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "‘": "'", "’": "'", "〝": '"', "〞": '"'})
+_QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("「", '"'), ("」", '"'), ("‘", "'"), ("’", "'"), ("〝", '"'), ("〞", '"'))
 # numbering in front of a label: 一、 （一） (一) 1. 1、 1． 第一
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?|\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）])\s*"
@@ -69,7 +69,12 @@ def _clean(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _nfkc(_SPACES.sub(" ", text))
-    return text.translate(_QUOTES) if _QUOTE_CHARS.search(text) else text
+    if _QUOTE_CHARS.search(text):
+        # (replace is a fast scan; translate looks every character of the text up)
+        for curly, plain in _QUOTE_PAIRS:
+            if curly in text:
+                text = text.replace(curly, plain)
+    return text
 
 
 _clean_kept = lru_cache(maxsize=16384)(_clean)
