@@ -29,6 +29,20 @@ _NUMBERING = re.compile(
 )
 
 
+class LazyPattern:
+    """A regular expression compiled when it is first used, for patterns that only some inputs
+    need: a character class over the CJK block takes milliseconds to compile, which every
+    start-up would otherwise pay.  Used like the compiled pattern (``P.search(text)``)."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        value = getattr(re.compile(*self._source), name)
+        setattr(self, name, value)  # found directly from the next use on
+        return value
+
+
 def tidy(text: str) -> str:
     """Readable text as published: line ends and odd spaces unified, nothing else changed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
