@@ -12,7 +12,8 @@ key words, not by its numeral, so that extra sections (a seventh one, a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from ..layouts import SECTIONS
 from ..model import SectionText
@@ -51,8 +52,7 @@ def standard_no(title: str) -> int | None:
     return None
 
 
-@dataclass
-class _Heading:
+class _Heading(msgspec.Struct):
     index: int  # token index
     numeral: int
     title: str

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
+
+import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
@@ -20,8 +21,7 @@ from ..text import clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
 
 
-@dataclass(slots=True)
-class Token:
+class Token(msgspec.Struct):
     text: str  # cleaned text of the cell or paragraph piece
     norm: str  # norm_label(text)
     line: int  # index of the source line (a grid row or a paragraph)
