@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
@@ -72,3 +73,26 @@ def test_fast_face_never_imports_typer_or_pydantic_and_matches_typer(tmp_path):
     # --help and unknown options are typer's business
     help_ = subprocess.run([sys.executable, "-m", "xxgk", "parse", "--help"], capture_output=True, text=True, env=env)
     assert help_.returncode == 0 and "--jobs" in help_.stdout
+
+
+def test_one_file_parse_imports_only_what_its_path_needs():
+    """One small text file is parsed in this process: no worker pool (multiprocessing,
+    concurrent.futures, ctypes), no zip or workbook reader, no encoding detector for UTF-8,
+    no typer; the JSON view does not import rich either (start-up time, issue 13)."""
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    never = ("typer", "pydantic", "markdown_it", "pygments", "multiprocessing", "concurrent.futures", "ctypes", "zipfile",
+             "charset_normalizer", "openpyxl", "numpy", "duckdb", "xxgk.check", "xxgk.store")
+    probe = (
+        "import sys; from xxgk.cli_files import fast_main; c = fast_main(sys.argv[1:]); "
+        f"print(sorted(m for m in {never + ('rich',)!r} if m in sys.modules), file=sys.stderr); sys.exit(c)"
+    )
+    for fmt, allowed in (("text", {"rich"}), ("json", set())):
+        proc = subprocess.run([sys.executable, "-c", probe, "parse", str(seed), "--format", fmt], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+        imported = set(ast.literal_eval(proc.stderr.strip().splitlines()[-1]))
+        assert imported <= allowed, imported
+        if fmt == "json":
+            assert json.loads(proc.stdout)["meta"]["agency"] == "金华市生态环境局金东分局"
+        else:
+            assert "金华市生态环境局金东分局" in proc.stdout and "表三" in proc.stdout

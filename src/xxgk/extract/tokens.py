@@ -75,6 +75,7 @@ class _LabelSearch:
     """
 
     def __init__(self, labels: list[str]):
+        self.labels = tuple(labels)  # normalised, in the order they are tried (longest first)
         self.pattern = re.compile("|".join(re.escape(lab) for lab in labels))
 
     def _runs(self, text: str) -> tuple[str, list[int], list[int]] | None:
