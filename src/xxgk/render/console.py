@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from functools import lru_cache
 from typing import TYPE_CHECKING, TextIO
 
 from ..layouts import T2_LABEL_HEADER, T3_OTHER_SINGLE, T4_SUIT_GROUP, Layout, layout_for
@@ -28,18 +29,26 @@ HEADER, TITLE, CAPTION = "bold", "italic", "dim italic"
 _TOP, _HEAD, _HEAD_SEP, _BODY, _BOTTOM = "┏━┳┓", "┃┃┃", "┡━╇┩", "│││", "└─┴┘"
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str) -> int:
     """Terminal columns of a text: two for a wide (Chinese) character, none for a combining mark."""
     if text.isascii():
         return len(text)
-    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(_char_width(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    return 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def fold(text: str, width: int) -> list[str]:
     """A text cut into lines of at most ``width`` columns (at any character, as Chinese text is)."""
+    if text_width(text) <= width:
+        return [text]
     lines, cur, used = [], "", 0
     for ch in text:
-        w = text_width(ch)
+        w = _char_width(ch)
         if used + w > width and cur:
             lines.append(cur)
             cur, used = "", 0
@@ -240,8 +249,8 @@ def print_record(console: Console, rec: Record, lang: str = "zh") -> None:
     """The view through rich: coloured on a terminal (data printed literally, never as markup)."""
     from rich.text import Text
 
-    for line in record_lines(rec, lang, console.width):
-        console.print(Text.assemble(*line), soft_wrap=True)
+    lines = record_lines(rec, lang, console.width)
+    console.print(Text("\n").join(Text.assemble(*line) for line in lines), soft_wrap=True)  # one print: rich's cost is per call
 
 
 def write_record(stream: TextIO, rec: Record, lang: str = "zh", width: int | None = None) -> None:
