@@ -243,7 +243,8 @@ def _parser(command: str):
         def error(self, message):  # never print or exit here: typer says it properly
             raise _Unsure(message)
 
-    ap = Parser(prog=f"xxgk {command}", add_help=False, allow_abbrev=False)
+    # never prints help (typer does): a fixed width spares argparse shutil's terminal size (and its imports)
+    ap = Parser(prog=f"xxgk {command}", add_help=False, allow_abbrev=False, formatter_class=lambda prog: argparse.HelpFormatter(prog, width=80))
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--format", "-f", default="text")
     ap.add_argument("--lang", default="zh")
