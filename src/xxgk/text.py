@@ -38,6 +38,8 @@ class LazyPattern:
         self._source = (pattern, flags)
 
     def __getattr__(self, name: str):
+        if name.startswith("__") or name == "_source":  # copy/pickle probing a bare instance: not the pattern's
+            raise AttributeError(name)
         value = getattr(re.compile(*self._source), name)
         setattr(self, name, value)  # found directly from the next use on
         return value

@@ -59,3 +59,14 @@ def test_a_label_broken_by_line_ends_is_cut_out_with_its_white_space():
     text = "规  章\n0 0 0 行政规范性\n文件 24 3 3"
     assert _spans(SEARCH.finditer(text)) == _spans(SPACED.finditer(text)) == [(0, 4), (11, 19)]
     assert split_glued(text) == ["规  章", "0 0 0", "行政规范性\n文件", "24 3 3"]
+
+
+def test_lazy_pattern_compiles_on_first_use_and_finds_what_re_finds():
+    from xxgk.text import LazyPattern
+
+    src = "[\u3400-\u9fff]+"
+    lazy = LazyPattern(src)
+    assert "findall" not in vars(lazy)  # nothing compiled at import
+    text = "GBK 段落 mixed 中文 text"
+    assert lazy.findall(text) == re.compile(src).findall(text) == ["段落", "中文"]
+    assert "findall" in vars(lazy)  # the compiled pattern's method, found directly from now on
