@@ -93,3 +93,14 @@ def test_marks_blank_raw_and_uncertain_cells(records):
     assert gone in whole.cells and ("—", "dim") not in _pieces(whole)
     absent = msgspec.structs.replace(whole, cells={k: v for k, v in whole.cells.items() if k != gone})
     assert ("—", "dim") in _pieces(absent)  # a cell of a shown row that the report does not have
+
+
+def test_a_stream_not_in_utf_gets_ascii_boxes_as_rich_gives_it(records):
+    rec = records[1]
+    ours, theirs = io.TextIOWrapper(io.BytesIO(), encoding="gb18030"), io.TextIOWrapper(io.BytesIO(), encoding="gb18030")
+    write_record(ours, rec, "zh", 100)
+    print_record(Console(file=theirs, width=100, highlight=False, soft_wrap=True), rec, "zh")
+    ours.flush(), theirs.flush()
+    text = ours.buffer.getvalue().decode("gb18030")
+    assert text == theirs.buffer.getvalue().decode("gb18030")
+    assert "+--" in text and "┏" not in text and "表三" in text

@@ -25,8 +25,15 @@ Piece = tuple[str, str]  # (text, rich style; "" for none)
 Line = list[Piece]
 
 HEADER, TITLE, CAPTION = "bold", "italic", "dim italic"
-# the HEAVY_HEAD box: heavy lines around the header, light ones around the body
-_TOP, _HEAD, _HEAD_SEP, _BODY, _BOTTOM = "┏━┳┓", "┃┃┃", "┡━╇┩", "│││", "└─┴┘"
+# rows of a box: (top, header cells, below the header, body cells, bottom, the rule's line) — rich's
+# HEAVY_HEAD; its ASCII box for a stream whose encoding is not UTF; its SQUARE box for a legacy Windows
+# console (the substitutions rich makes)
+HEAVY_HEAD, ASCII, SQUARE = 0, 1, 2
+_BOXES = (
+    ("┏━┳┓", "┃┃┃", "┡━╇┩", "│││", "└─┴┘", "─"),
+    ("+--+", "|||", "|-+|", "|||", "+--+", "-"),
+    ("┌─┬┐", "│││", "├─┼┤", "│││", "└─┴┘", "─"),
+)
 
 
 @lru_cache(maxsize=4096)
@@ -74,6 +81,11 @@ def terminal_width() -> int:
     return 80
 
 
+def _ascii_only(stream) -> bool:
+    """A stream whose encoding is not UTF gets ASCII box lines (rich's rule, with its default)."""
+    return not (getattr(stream, "encoding", "utf-8") or "utf-8").lower().startswith("utf")
+
+
 class _Grid:
     """One table of the view: a title, a header row, body rows of styled cells, a caption."""
 
@@ -93,7 +105,8 @@ class _Grid:
         row = [c if isinstance(c, tuple) else (c, "") for c in cells]
         self.rows.append(row + [("", "")] * (len(self.header) - len(row)))
 
-    def lines(self, width: int) -> list[Line]:
+    def lines(self, width: int, box: int = HEAVY_HEAD) -> list[Line]:
+        top, head, head_sep, body, bottom, _ = _BOXES[box]
         n = len(self.header)
         widths = [max([text_width(self.header[i])] + [text_width(r[i][0]) for r in self.rows]) for i in range(n)]
         # a column folds down to its own floor: figures never fold, labels and headers do
@@ -132,12 +145,12 @@ class _Grid:
             return out
 
         out: list[Line] = [[(self.title, TITLE)]] if self.title else []
-        out.append(rule(_TOP))
-        out += cells([(h, "") for h in self.header], _HEAD, HEADER)
-        out.append(rule(_HEAD_SEP))
+        out.append(rule(top))
+        out += cells([(h, "") for h in self.header], head, HEADER)
+        out.append(rule(head_sep))
         for r in self.rows:
-            out += cells(r, _BODY)
-        out.append(rule(_BOTTOM))
+            out += cells(r, body)
+        out.append(rule(bottom))
         if self.caption:
             out += [[(part, CAPTION)] for part in fold(self.caption, max(width, 1))]
         return out
@@ -163,11 +176,13 @@ def _meta_line(rec: Record, lang: str) -> str:
     return f"机关：{m.agency or '未知'}　年度：{m.year or '未知'}　格式：{m.template or '未知'}　日期：{m.published or '未注明'}"
 
 
-def record_lines(rec: Record, lang: str = "zh", width: int = 80) -> list[Line]:
-    """The view of a record as lines of (text, style) pieces, laid out for ``width`` columns."""
+def record_lines(rec: Record, lang: str = "zh", width: int = 80, box: int = HEAVY_HEAD) -> list[Line]:
+    """The view of a record as lines of (text, style) pieces, laid out for ``width`` columns
+    with the box lines of ``box`` (HEAVY_HEAD, ASCII or SQUARE)."""
     path = rec.source.path
     fill = max(width - text_width(path) - 2, 0)
-    out: list[Line] = [[("─" * (fill // 2) + " ", ""), (path, "bold"), (" " + "─" * (fill - fill // 2), "")] if fill else [(path, "bold")]]
+    dash = _BOXES[box][5]
+    out: list[Line] = [[(dash * (fill // 2) + " ", ""), (path, "bold"), (" " + dash * (fill - fill // 2), "")] if fill else [(path, "bold")]]
     out.append([(rec.meta.title or "", "bold")])
     out.append([(_meta_line(rec, lang), "")])
     if not rec.cells:
@@ -176,10 +191,10 @@ def record_lines(rec: Record, lang: str = "zh", width: int = 80) -> list[Line]:
     lay = layout_for(rec.meta.template)
     for grid in (*_t2(rec, lay), _t3(rec, lay)):
         if grid is not None:
-            out += grid.lines(width)
+            out += grid.lines(width, box)
     t4 = _t4(rec, lay)
     if isinstance(t4, _Grid):
-        out += t4.lines(width)
+        out += t4.lines(width, box)
     else:
         out.append([(t4, "yellow")])
     if rec.uncertain:
@@ -249,11 +264,12 @@ def print_record(console: Console, rec: Record, lang: str = "zh") -> None:
     """The view through rich: coloured on a terminal (data printed literally, never as markup)."""
     from rich.text import Text
 
-    lines = record_lines(rec, lang, console.width)
+    box = ASCII if _ascii_only(console.file) else SQUARE if console.legacy_windows else HEAVY_HEAD
+    lines = record_lines(rec, lang, console.width, box)
     console.print(Text("\n").join(Text.assemble(*line) for line in lines), soft_wrap=True)  # one print: rich's cost is per call
 
 
 def write_record(stream: TextIO, rec: Record, lang: str = "zh", width: int | None = None) -> None:
     """The view as plain text (a pipe, a file): the characters :func:`print_record` prints."""
-    lines = record_lines(rec, lang, terminal_width() if width is None else width)
+    lines = record_lines(rec, lang, terminal_width() if width is None else width, ASCII if _ascii_only(stream) else HEAVY_HEAD)
     stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
