@@ -104,3 +104,15 @@ def test_a_stream_not_in_utf_gets_ascii_boxes_as_rich_gives_it(records):
     text = ours.buffer.getvalue().decode("gb18030")
     assert text == theirs.buffer.getvalue().decode("gb18030")
     assert "+--" in text and "┏" not in text and "表三" in text
+
+
+def test_fold_keeps_every_character_within_the_width():
+    from xxgk.render.console import fold
+
+    label = "二、上年结转政府信息公开申请数量 (2) ab"
+    for width in range(2, 50):
+        for even in (False, True):
+            parts = fold(label, width, even)
+            assert "".join(parts) == label and all(text_width(p) <= width for p in parts)
+    assert fold("商业企业", 7) == ["商业企", "业"] and fold("商业企业", 7, even=True) == ["商业", "企业"]
+    assert text_width("表三 ab") == 7

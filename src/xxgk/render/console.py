@@ -49,10 +49,21 @@ def _char_width(ch: str) -> int:
     return 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
-def fold(text: str, width: int) -> list[str]:
-    """A text cut into lines of at most ``width`` columns (at any character, as Chinese text is)."""
-    if text_width(text) <= width:
+def fold(text: str, width: int, even: bool = False) -> list[str]:
+    """A text cut into lines of at most ``width`` columns (at any character, as Chinese text is);
+    ``even``: lines as even as their number allows (a header's 商业企业 folds 2 + 2, not 3 + 1)."""
+    total = text_width(text)
+    if total <= width:
         return [text]
+    lines = _fold(text, width)
+    for narrower in range(max(1, -(-total // len(lines))), width if even else 0):
+        again = _fold(text, narrower)
+        if len(again) == len(lines):
+            return again
+    return lines
+
+
+def _fold(text: str, width: int) -> list[str]:
     lines, cur, used = [], "", 0
     for ch in text:
         w = _char_width(ch)
@@ -114,6 +125,8 @@ class _Grid:
             max(self.min[i], max([text_width(r[i][0]) for r in self.rows] + [1]) if self.right[i] else min(widths[i], max(self.min[i], 2)))
             for i in range(n)
         ]
+        for i in range(n):  # never narrower than its widest character
+            floor[i] = max(floor[i], max(_char_width(ch) for text in (self.header[i], *(r[i][0] for r in self.rows)) for ch in text or " "))
         room = width - 3 * n - 1  # "│ " before every cell, " " after it, the last "│"
         while sum(widths) > room:  # narrow the widest column that can still fold, one column at a time
             i = max(range(n), key=lambda k: (widths[k] > floor[k], widths[k]))
@@ -124,8 +137,8 @@ class _Grid:
         def rule(box: str) -> Line:
             return [(box[0] + box[2].join(box[1] * (w + 2) for w in widths) + box[3], "")]
 
-        def cells(values: list[Piece], box: str, style: str = "") -> list[Line]:
-            folded = [fold(text, widths[i]) for i, (text, _) in enumerate(values)]
+        def cells(values: list[Piece], box: str, style: str = "", even: bool = False) -> list[Line]:
+            folded = [fold(text, widths[i], even) for i, (text, _) in enumerate(values)]
             out = []
             for k in range(max(len(f) for f in folded)):
                 line: Line = []
@@ -146,7 +159,7 @@ class _Grid:
 
         out: list[Line] = [[(self.title, TITLE)]] if self.title else []
         out.append(rule(top))
-        out += cells([(h, "") for h in self.header], head, HEADER)
+        out += cells([(h, "") for h in self.header], head, HEADER, even=True)
         out.append(rule(head_sep))
         for r in self.rows:
             out += cells(r, body)
