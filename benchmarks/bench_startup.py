@@ -6,8 +6,10 @@ Runs the installed command (``.venv/bin/xxgk``, else ``python -m xxgk``) on one
 seed ``--repeat`` times in each way a user sees it: the table view to a pipe, the
 JSON view to a pipe, and the table view at a terminal (a pseudo-terminal: rich
 colours it); prints the fastest and the median wall time of each beside the
-target (≤ 100 ms), the load average, and the modules the command imports that
-it should not — ``python -X importtime`` tells where the rest goes.
+target (≤ 100 ms) and the load average; then the instructions one run executes
+(valgrind, when installed: a figure the load does not move) and the modules the
+command imports that it should not — ``python -X importtime`` tells where the
+rest goes.
 
 An installed package has its bytecode compiled (pip does it), so one untimed run
 first writes the ``.pyc`` files even where ``PYTHONDONTWRITEBYTECODE`` is set;
@@ -19,6 +21,8 @@ from __future__ import annotations
 import argparse
 import os
 import pty
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -57,6 +61,22 @@ def _run_tty(cmd: list[str], env: dict) -> float:
     return dt
 
 
+def _instructions(cmd: list[str], env: dict) -> None:
+    """Instructions one run executes (valgrind's callgrind), a figure the machine's load does not move."""
+    if shutil.which("valgrind") is None:
+        print("startup  instructions: valgrind not installed, skipped")
+        return
+    counts = []
+    for fmt in ("text", "json"):
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd, "parse", str(SEED), "--format", fmt],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        ).stderr
+        found = re.search(r"Collected : (\d+)", out)
+        counts.append(f"--format {fmt} {int(found.group(1)) / 1e6:.0f} M" if found else f"--format {fmt} ?")
+    print(f"startup  instructions executed to a pipe (callgrind): {', '.join(counts)}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=20)
@@ -74,6 +94,7 @@ def main() -> int:
             f"startup  xxgk parse ONE-FILE --format {fmt:<4} to a {how:<8}  fastest {best:.0f} ms, median {med:.0f} ms"
             f"   target <= {TARGET_MS} ms   {'ok' if best <= TARGET_MS else 'MISSED'}   (load {os.getloadavg()[0]:.1f})"
         )
+    _instructions(cmd, env)
     for fmt in ("text", "json"):
         probe = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "xxgk", "parse", str(SEED), "--format", fmt], capture_output=True, text=True, env=env
