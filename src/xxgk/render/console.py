@@ -114,15 +114,16 @@ class _Grid:
 
     def row(self, *cells: Piece | str) -> None:
         row = [c if isinstance(c, tuple) else (c, "") for c in cells]
+        row = [(" ".join(text.split()) if not text.isprintable() else text, style) for text, style in row]  # a line end stays in its cell
         self.rows.append(row + [("", "")] * (len(self.header) - len(row)))
 
     def lines(self, width: int, box: int = HEAVY_HEAD) -> list[Line]:
         top, head, head_sep, body, bottom, _ = _BOXES[box]
         n = len(self.header)
         widths = [max([text_width(self.header[i])] + [text_width(r[i][0]) for r in self.rows]) for i in range(n)]
-        # a column folds down to its own floor: figures never fold, labels and headers do
+        # a column folds down to its own floor: figures never fold; labels, headers and the text a report printed for a figure do
         floor = [
-            max(self.min[i], max([text_width(r[i][0]) for r in self.rows] + [1]) if self.right[i] else min(widths[i], max(self.min[i], 2)))
+            max(self.min[i], max([len(r[i][0]) for r in self.rows if r[i][0].isascii()] + [1])) if self.right[i] else min(widths[i], max(self.min[i], 2))
             for i in range(n)
         ]
         for i in range(n):  # never narrower than its widest character
