@@ -116,3 +116,16 @@ def test_fold_keeps_every_character_within_the_width():
             assert "".join(parts) == label and all(text_width(p) <= width for p in parts)
     assert fold("商业企业", 7) == ["商业企", "业"] and fold("商业企业", 7, even=True) == ["商业", "企业"]
     assert text_width("表三 ab") == 7
+
+
+def test_a_long_text_printed_for_a_figure_stays_in_its_cell_and_folds(records):
+    rec = records[2]
+    key = "t3.new.natural"
+    said = "本年度无此项\n数据，统计口径另行说明"
+    odd = msgspec.structs.replace(rec, cells={**rec.cells, key: None}, raw={**rec.raw, key: said})
+    lines = ["".join(t for t, _ in line) for line in record_lines(odd, "zh", 80)]
+    body = [ln for ln in lines if ln.startswith("│")]
+    assert all(text_width(ln) <= 80 for ln in lines if ln[:1] in "┏┃┡│└")
+    assert all(ln.endswith("│") for ln in body)  # no line end broke a row
+    column = "".join(ln.split("│")[2].strip() for ln in body)
+    assert "本年度无此项 数据，统计口径另行说明" in column
