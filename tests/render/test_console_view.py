@@ -128,4 +128,4 @@ def test_a_long_text_printed_for_a_figure_stays_in_its_cell_and_folds(records):
     assert all(text_width(ln) <= 80 for ln in lines if ln[:1] in "┏┃┡│└")
     assert all(ln.endswith("│") for ln in body)  # no line end broke a row
     column = "".join(ln.split("│")[2].strip() for ln in body)
-    assert "本年度无此项 数据，统计口径另行说明" in column
+    assert "本年度无此项数据，统计口径另行说明" in column.replace(" ", "")  # a fold may fall on the space
