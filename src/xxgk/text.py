@@ -47,18 +47,33 @@ class LazyPattern:
 
 def tidy(text: str) -> str:
     """Readable text as published: line ends and odd spaces unified, nothing else changed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SPACES.sub(" ", text)
 
 
-@lru_cache(maxsize=16384)
+# Texts up to this long repeat from one report to the next (labels, figures,
+# headings, header cells) and are worth keeping the results of; longer ones are
+# prose, which never repeats: keeping it would only fill the caches (and make a
+# report parsed twice look faster than a new one is).
+SHORT_TEXT = 64
+
+
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _clean_kept(text) if len(text) <= SHORT_TEXT else _clean(text)
+
+
+def _clean(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES.sub(" ", text)
     if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~1000× faster
         text = unicodedata.normalize("NFKC", text)
     return text.translate(_QUOTES) if _QUOTE_CHARS.search(text) else text
+
+
+_clean_kept = lru_cache(maxsize=16384)(_clean)
 
 
 def norm_label(text: str) -> str:
@@ -84,3 +99,34 @@ def numbering_of(label: str) -> str:
     """The numbering in front of a normalised label, or ''."""
     m = _NUMBERING.match(label)
     return _WS.sub("", m.group(0)) if m else ""
+
+
+def alternation(words, spaced: bool = False) -> str:
+    """A pattern (source) that finds any of ``words``, the longest where several
+    start at the same place — as ``"|".join`` of the words sorted longest first
+    would, but built as a trie of their characters, so that the regex engine
+    follows one branch per character instead of trying every word at every
+    position (a hundred labels over a page of prose).  With ``spaced``, white
+    space may stand between any two characters of a word."""
+    trie: dict = {}
+    for w in words:
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True  # a word ends here
+    gap = r"\s*" if spaced else ""
+
+    def branches(node: dict) -> str:
+        return "|".join(re.escape(ch) + after(node[ch]) for ch in sorted(k for k in node if k))
+
+    def after(node: dict) -> str:
+        kids = [k for k in node if k]
+        if not kids:
+            return ""
+        more = f"{gap}(?:{branches(node)})"
+        # a longer word is tried first; ending here is the fallback
+        return f"(?:{more})?" if "" in node else more
+
+    return f"(?:{branches(trie)})" if trie else r"(?!)"

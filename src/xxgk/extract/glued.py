@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from itertools import product
 
 import msgspec
@@ -78,6 +79,7 @@ class Decoded(msgspec.Struct):
 _NON_DIGIT = re.compile(r"\D")
 
 
+@lru_cache(maxsize=8192)
 def digits_of(text: str | None) -> str:
     return _NON_DIGIT.sub("", text) if text else ""
 
