@@ -125,7 +125,9 @@ def alternation(words, spaced: bool = False) -> str:
         kids = [k for k in node if k]
         if not kids:
             return ""
-        more = f"{gap}(?:{branches(node)})"
+        inner = branches(node)
+        # one way on needs no group (fewer groups: a cheaper pattern to compile at start-up)
+        more = f"{gap}{inner}" if len(kids) == 1 else f"{gap}(?:{inner})"
         # a longer word is tried first; ending here is the fallback
         return f"(?:{more})?" if "" in node else more
 
