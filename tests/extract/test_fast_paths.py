@@ -50,14 +50,14 @@ def test_alternation_of_nothing_matches_nothing():
     assert re.compile(alternation([])).search("任何文字") is None
 
 
-def _paragraphs() -> list[str]:
+def _paragraphs(cleaned: bool = True) -> list[str]:
     files = list(SEEDS)
     if CORPUS.is_dir():
         files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
     out = []
     for f in files:
         doc = xxgk.read_bytes(f.read_bytes(), str(f))
-        out += [clean(tidy(b.text).strip()) for b in doc.blocks if isinstance(b, Paragraph)]
+        out += [(clean if cleaned else str)(tidy(b.text).strip()) for b in doc.blocks if isinstance(b, Paragraph)]
     return out
 
 
@@ -128,3 +128,27 @@ def _bare_label_row_by_row(tok, table) -> bool:
     if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
         return False
     return any(T.match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+
+
+# ---------------------------------------------------------------- NFKC
+
+import unicodedata  # noqa: E402
+
+from xxgk.text import _nfkc  # noqa: E402
+
+# full-width forms, CJK, ASCII that composes with a following mark (< = >),
+# combining marks, compatibility characters NFKC changes otherwise (①, ㈠, ﹐, ⅱ)
+_NFKC_ALPHABET = "，：；（）！？．％／－～　公开情况12ab<=>\u0338\u0301\u0327①㈠﹐ⅱＡ１"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_NFKC_ALPHABET, max_size=40))
+def test_nfkc_with_full_width_forms_replaced_first_is_nfkc(text):
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_of_real_paragraphs():
+    paras = _paragraphs(cleaned=False)
+    assert sum(not unicodedata.is_normalized("NFKC", p) for p in paras) > 100  # full-width punctuation
+    for p in paras:
+        assert _nfkc(p) == unicodedata.normalize("NFKC", p)

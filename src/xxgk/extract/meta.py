@@ -72,7 +72,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
     for i, t in enumerate(tokens[:60]):
         if t.grid or len(t.norm) > 80 or _BREADCRUMB.search(t.norm):
             continue
-        if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
+        if "报告" in t.norm[-8:] + t.norm and any(w in t.norm for w in _TITLE_WORDS):
             title = _TITLE_FIELD.sub("", t.norm)
             # a title broken after its agency (孝感市人民政府办公室 / 2020年政府信息公开工作年度报告)
             if i > 0 and _YEAR_START.match(title):
