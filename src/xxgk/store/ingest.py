@@ -44,6 +44,7 @@ from .checks import checker_available, cross_year_findings, run_checks
 from .records import cell_rows, finding_rows, iso_date, records_from_store, section_rows
 from .bulk import insert_columns
 from .schema import transaction
+from .cube import FIGURES, fill_figures, has_table
 from .wide import insert_wide, wide_keys
 
 PARSER_VERSION = __version__
@@ -145,6 +146,7 @@ class _Writer:
         self.next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0]
         self.wide_keys = wide_keys(con)
         self.wide_pos = {k: i for i, k in enumerate(self.wide_keys)}
+        self.figures = has_table(con, FIGURES)
         self.buf: list[dict] = []
 
     def add(self, item: dict) -> None:
@@ -234,6 +236,8 @@ class _Writer:
                 if cells["key"]:
                     insert_columns(con, "cells", _CELL_TYPES, cells)
                     self._insert_wide(cells)
+                    if self.figures:  # what the summary needs of each report beyond its cells (store/cube.py)
+                        fill_figures(con, first_id, self.next_id - 1)
                 if secs:
                     insert_columns(con, "sections", _SECTION_TYPES, dict(zip(_SECTION_TYPES, zip(*secs))))
                 if finds:

@@ -151,7 +151,18 @@ MIGRATIONS: list[tuple[int, str, tuple]] = [
             )""",
         ),
     ),
+    (
+        5,
+        "pre-aggregates of the summary: report_figures (per report), summary_cube and summary_blanks (per year, province, city and level)",
+        (lambda con: _cube().migrate_cube(con),),
+    ),
 ]
+
+
+def _cube():
+    from . import cube
+
+    return cube
 
 
 def _wide():
