@@ -239,28 +239,45 @@ def _aggregate(con: duckdb.DuckDBPyConnection, year: int | None, region: str | N
         live_params = [*gparams, *params]
         head = f"WITH {fresh}, "
     else:
-        live_params = list(params)
+        gparams, live_params = [], list(params)
         head = "WITH "
     live = f"_live AS (SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {live_where})"
-    outer = ", ".join(f"sum({q(n)})" for n in names)
-    parts = [
-        f"""SELECT s.g, {", ".join(f"{e} AS {q(n)}" for n, e in aggs)}
-            FROM _live s LEFT JOIN {cube.WIDE} w ON w.report_id = s.id LEFT JOIN {cube.FIGURES} f ON f.report_id = s.id GROUP BY s.g"""
-    ]
-    bparts = [
-        f"""SELECT s.g, b.key, count(*) AS n FROM _live s
-            JOIN (SELECT report_id, unnest(blank_keys) AS key FROM {cube.WIDE} WHERE blank_keys IS NOT NULL) b ON b.report_id = s.id GROUP BY ALL"""
-    ]
-    if use_cube:
-        parts.append(f"SELECT {_CUBE_GROUP[by]} AS g, {', '.join(q(n) for n in names)} FROM _fresh c")
-        same_b = " AND ".join(f"c.{c} IS NOT DISTINCT FROM b.{c}" for c in cube.GROUP)
-        bparts.append(f"SELECT {_CUBE_GROUP[by]} AS g, b.key, b.n FROM {cube.BLANKS} b JOIN _fresh c ON {same_b}")
-    rows = con.execute(f"{head}{live} SELECT g, {outer} FROM ({' UNION ALL '.join(parts)}) GROUP BY g", live_params).fetchall()
-    groups = {row[0]: dict(zip(names, row[1:])) for row in rows}
+    groups: dict = {}
     blanks: dict = {}
-    for g, key, n in con.execute(f"{head}{live} SELECT g, key, sum(n) FROM ({' UNION ALL '.join(bparts)}) GROUP BY ALL", live_params).fetchall():
-        if key in keys:
-            blanks[(g, key)] = int(n)
+
+    def add(rows) -> None:
+        for row in rows:
+            cur = groups.setdefault(row[0], {})
+            for n, v in zip(names, row[1:]):
+                cur[n] = v if cur.get(n) is None else cur[n] + (v or 0)
+
+    def add_blanks(rows) -> None:
+        for g, key, n in rows:
+            if key in keys:
+                blanks[(g, key)] = blanks.get((g, key), 0) + int(n)
+
+    # the reports the cube does not answer for (none, usually): aggregated live — each query only when needed,
+    # as a query of a thousand aggregates costs DuckDB a moment to plan whatever the rows
+    if con.execute(f"{head}{live} SELECT count(*) FROM _live", live_params).fetchone()[0]:
+        add(
+            con.execute(
+                f"""{head}{live} SELECT s.g, {", ".join(e for _, e in aggs)}
+                    FROM _live s LEFT JOIN {cube.WIDE} w ON w.report_id = s.id LEFT JOIN {cube.FIGURES} f ON f.report_id = s.id GROUP BY s.g""",
+                live_params,
+            ).fetchall()
+        )
+        add_blanks(
+            con.execute(
+                f"""{head}{live} SELECT s.g, b.key, count(*) FROM _live s
+                    JOIN (SELECT report_id, unnest(blank_keys) AS key FROM {cube.WIDE} WHERE blank_keys IS NOT NULL) b ON b.report_id = s.id GROUP BY ALL""",
+                live_params,
+            ).fetchall()
+        )
+    if use_cube:
+        g = _CUBE_GROUP[by]
+        add(con.execute(f"{head[:-2]} SELECT {g} AS g, {', '.join(f'sum({q(n)})' for n in names)} FROM _fresh c GROUP BY ALL", gparams).fetchall())
+        same_b = " AND ".join(f"c.{c} IS NOT DISTINCT FROM b.{c}" for c in cube.GROUP)
+        add_blanks(con.execute(f"{head[:-2]} SELECT {g} AS g, b.key, sum(b.n) FROM {cube.BLANKS} b JOIN _fresh c ON {same_b} GROUP BY ALL", gparams).fetchall())
     agg = _Agg(keys, whole_keys, groups, blanks)
     if by is not None:
         agg.total()
