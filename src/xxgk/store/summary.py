@@ -126,10 +126,12 @@ def summarise(
     agg = _aggregate(con, year, region, by, keys)
     figures = _cell_figures(agg, n_by_group, bool(by), keys)
     rules = con.execute(
-        f"""WITH {sel} SELECT f.rule, any_value(f.severity), count(DISTINCT f.report_id), count(*)
-           FROM findings f
-           WHERE f.report_id IN (SELECT id FROM _sel) AND (f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports))
-           GROUP BY f.rule ORDER BY 3 DESC, 1""",
+        f"""WITH {sel} SELECT rule, any_value(sev), count(*), sum(n) FROM (
+              SELECT f.report_id, f.rule, any_value(f.severity) AS sev, count(*) AS n
+              FROM findings f SEMI JOIN _sel s ON s.id = f.report_id
+              WHERE f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports)
+              GROUP BY ALL)
+           GROUP BY rule ORDER BY 3 DESC, 1""",
         params,
     ).fetchall()
     # errors and warnings per report are kept on reports by ingest (n_errors, n_warnings): no join with findings
