@@ -179,16 +179,14 @@ def cube_create_sql() -> tuple[str, str]:
     )
 
 
-def _same_group(a: str, b: str) -> str:
-    return " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in GROUP)
+def same_group(a: str, b: str) -> str:
+    """The join condition of two rows of one group (NULL meets NULL).  The hash of the group's columns
+    makes it an equi-join DuckDB hashes; the columns themselves make it exact."""
+    cols = ", ".join(f"{a}.{c}" for c in GROUP), ", ".join(f"{b}.{c}" for c in GROUP)
+    return f"hash({cols[0]}) = hash({cols[1]}) AND " + " AND ".join(f"{a}.{c} IS NOT DISTINCT FROM {b}.{c}" for c in GROUP)
 
 
 NOW_SQL = f"""SELECT {", ".join(f"r.{c}" for c in GROUP)}, count(*) AS n, sum(hash(r.id)) AS sig FROM current_reports r WHERE {{where}} GROUP BY ALL"""
-
-
-def fresh_sql(where: str = "TRUE") -> str:
-    """The cube rows of the groups (of the reports ``where`` selects) that hold exactly the counted reports they were built from."""
-    return f"""SELECT c.* FROM {CUBE} c JOIN ({NOW_SQL.format(where=where)}) now ON {_same_group('c', 'now')} AND c.reports = now.n AND c.sig = now.sig"""
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> int:
@@ -205,12 +203,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
     with transaction(con):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _xxgk_now AS {NOW_SQL.format(where='TRUE')}")
         # rows of groups whose reports changed, or that hold no report any more
-        con.execute(f"DELETE FROM {CUBE} c WHERE NOT EXISTS (SELECT 1 FROM _xxgk_now now WHERE {_same_group('c', 'now')} AND c.reports = now.n AND c.sig = now.sig)")
-        con.execute(f"DELETE FROM {BLANKS} b WHERE NOT EXISTS (SELECT 1 FROM {CUBE} c WHERE {_same_group('c', 'b')})")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _xxgk_stale AS SELECT now.* FROM _xxgk_now now ANTI JOIN {CUBE} c ON {_same_group('c', 'now')}")
+        con.execute(f"DELETE FROM {CUBE} c WHERE NOT EXISTS (SELECT 1 FROM _xxgk_now now WHERE {same_group('c', 'now')} AND c.reports = now.n AND c.sig = now.sig)")
+        con.execute(f"DELETE FROM {BLANKS} b WHERE NOT EXISTS (SELECT 1 FROM {CUBE} c WHERE {same_group('c', 'b')})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _xxgk_stale AS SELECT now.* FROM _xxgk_now now ANTI JOIN {CUBE} c ON {same_group('c', 'now')}")
         n = con.execute("SELECT count(*) FROM _xxgk_stale").fetchone()[0]
         if n:
-            sel = f"SELECT r.* FROM current_reports r SEMI JOIN _xxgk_stale s ON {_same_group('r', 's')}"
+            sel = f"SELECT r.* FROM current_reports r SEMI JOIN _xxgk_stale s ON {same_group('r', 's')}"
             con.execute(
                 f"""INSERT INTO {CUBE} (year, province, city, level, reports, sig, {names})
                     SELECT {g}, count(*), sum(hash(r.id)), {exprs}

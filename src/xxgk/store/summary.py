@@ -13,15 +13,21 @@
 * with ``by``: ``groups``, the same figures per year / level / agency / region.
 
 Only the newest successful parse of each file counts (view ``current_reports``).
+
+At national scale the sums come from pre-aggregates (:mod:`xxgk.store.cube`): per
+(year, province, city, level), checked against the reports on every call, with
+whatever they do not answer for aggregated live in the same call — the result is
+what the cells say either way.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import duckdb
 
-from .wide import TABLE, q, wide_keys
+from .wide import q, wide_keys
 from ..layouts import LAYOUT_2021, T3_COLUMNS, T3_OTHER_SINGLE, T4, T4_SUIT_GROUP, Row
 
 BY = ("region", "level", "agency", "year")
@@ -98,6 +104,7 @@ _GROUP_SQL = {
 }
 
 
+_TEMP = itertools.count()
 _CUBE_GROUP = {
     None: "''",
     "year": "coalesce(CAST(c.year AS VARCHAR), '?')",
@@ -126,9 +133,9 @@ def summarise(
     agg = _aggregate(con, year, region, by, keys)
     figures = _cell_figures(agg, n_by_group, bool(by), keys)
     rules = con.execute(
-        f"""WITH {sel} SELECT rule, any_value(sev), count(*), sum(n) FROM (
+        f"""SELECT rule, any_value(sev), count(*), sum(n) FROM (
               SELECT f.report_id, f.rule, any_value(f.severity) AS sev, count(*) AS n
-              FROM findings f SEMI JOIN _sel s ON s.id = f.report_id
+              FROM findings f SEMI JOIN (SELECT r.id FROM current_reports r WHERE {where}) s ON s.id = f.report_id
               WHERE f.previous_id IS NULL OR f.previous_id IN (SELECT id FROM current_reports)
               GROUP BY ALL)
            GROUP BY rule ORDER BY 3 DESC, 1""",
@@ -224,26 +231,6 @@ def _aggregate(con: duckdb.DuckDBPyConnection, year: int | None, region: str | N
     where, params = _where(year, region)
     gexpr, _ = _GROUP_SQL[by]
     use_cube = by in _CUBE_GROUP and cube.has_cube(con) and set(names) <= cube.cube_columns(con)
-    live_where = where
-    if use_cube:
-        # groups (year, province, city, level) the filter selects whole: the year, and a province or city by prefix;
-        # a region matched by county only selects some reports of a group: those are aggregated live
-        gconds, gparams = ["TRUE"], []
-        if year is not None:
-            gconds.append("r.year = ?")
-            gparams.append(int(year))
-        if region:
-            gconds.append("(r.province LIKE ? OR r.city LIKE ?)")
-            gparams += [f"{region}%"] * 2
-        fresh = f"_fresh AS MATERIALIZED ({cube.fresh_sql(' AND '.join(gconds))})"
-        same = " AND ".join(f"c.{c} IS NOT DISTINCT FROM r.{c}" for c in cube.GROUP)
-        live_where = f"{where} AND NOT EXISTS (SELECT 1 FROM _fresh c WHERE {same})"
-        live_params = [*gparams, *params]
-        head = f"WITH {fresh}, "
-    else:
-        gparams, live_params = [], list(params)
-        head = "WITH "
-    live = f"_live AS (SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {live_where})"
     groups: dict = {}
     blanks: dict = {}
 
@@ -258,28 +245,61 @@ def _aggregate(con: duckdb.DuckDBPyConnection, year: int | None, region: str | N
             if key in keys:
                 blanks[(g, key)] = blanks.get((g, key), 0) + int(n)
 
-    # the reports the cube does not answer for (none, usually): aggregated live — each query only when needed,
-    # as a query of a thousand aggregates costs DuckDB a moment to plan whatever the rows
-    if con.execute(f"{head}{live} SELECT count(*) FROM _live", live_params).fetchone()[0]:
-        add(
+    tmp = f"_xxgk_fresh_{next(_TEMP)}"
+    live_where, live_params = where, list(params)
+    try:
+        if use_cube:
+            # groups (year, province, city, level) the filter selects whole: the year, and a province or city by prefix;
+            # a region matched by county only selects some reports of a group: those are aggregated live
+            gconds, gparams = ["TRUE"], []
+            if year is not None:
+                gconds.append("r.year = ?")
+                gparams.append(int(year))
+            if region:
+                gconds.append("(r.province LIKE ? OR r.city LIKE ?)")
+                gparams += [f"{region}%"] * 2
+            # those groups now, and whether the cube's row still holds exactly their counted reports
             con.execute(
-                f"""{head}{live} SELECT s.g, {", ".join(e for _, e in aggs)}
-                    FROM _live s LEFT JOIN {cube.WIDE} w ON w.report_id = s.id LEFT JOIN {cube.FIGURES} f ON f.report_id = s.id GROUP BY s.g""",
-                live_params,
-            ).fetchall()
-        )
-        add_blanks(
-            con.execute(
-                f"""{head}{live} SELECT s.g, b.key, count(*) FROM _live s
-                    JOIN (SELECT report_id, unnest(blank_keys) AS key FROM {cube.WIDE} WHERE blank_keys IS NOT NULL) b ON b.report_id = s.id GROUP BY ALL""",
-                live_params,
-            ).fetchall()
-        )
-    if use_cube:
-        g = _CUBE_GROUP[by]
-        add(con.execute(f"{head[:-2]} SELECT {g} AS g, {', '.join(f'sum({q(n)})' for n in names)} FROM _fresh c GROUP BY ALL", gparams).fetchall())
-        same_b = " AND ".join(f"c.{c} IS NOT DISTINCT FROM b.{c}" for c in cube.GROUP)
-        add_blanks(con.execute(f"{head[:-2]} SELECT {g} AS g, b.key, sum(b.n) FROM {cube.BLANKS} b JOIN _fresh c ON {same_b} GROUP BY ALL", gparams).fetchall())
+                f"""CREATE OR REPLACE TEMP TABLE {tmp} AS
+                    SELECT now.*, c.reports IS NOT NULL AS fresh FROM ({cube.NOW_SQL.format(where=' AND '.join(gconds))}) now
+                    LEFT JOIN {cube.CUBE} c ON {cube.same_group('c', 'now')} AND c.reports = now.n AND c.sig = now.sig""",
+                gparams,
+            )
+            live_where = f"{where} AND NOT EXISTS (SELECT 1 FROM {tmp} c WHERE c.fresh AND {cube.same_group('c', 'r')})"
+            if region:
+                n_live = con.execute(f"SELECT count(*) FROM current_reports r WHERE {live_where}", live_params).fetchone()[0]
+            else:  # the filter selects whole groups: the live reports are those of the stale ones
+                n_live = con.execute(f"SELECT coalesce(sum(n), 0) FROM {tmp} WHERE NOT fresh").fetchone()[0]
+        else:
+            n_live = 1
+        live = f"WITH _live AS (SELECT r.id, {gexpr} FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {live_where})"
+        # the reports the cube does not answer for (none, usually): aggregated live — only when there are some,
+        # as a query of a thousand aggregates costs DuckDB a moment to plan whatever the rows
+        if n_live:
+            add(
+                con.execute(
+                    f"""{live} SELECT s.g, {", ".join(e for _, e in aggs)}
+                        FROM _live s LEFT JOIN {cube.WIDE} w ON w.report_id = s.id LEFT JOIN {cube.FIGURES} f ON f.report_id = s.id GROUP BY s.g""",
+                    live_params,
+                ).fetchall()
+            )
+            add_blanks(
+                con.execute(
+                    f"""{live} SELECT s.g, b.key, count(*) FROM _live s
+                        JOIN (SELECT report_id, unnest(blank_keys) AS key FROM {cube.WIDE} WHERE blank_keys IS NOT NULL) b ON b.report_id = s.id GROUP BY ALL""",
+                    live_params,
+                ).fetchall()
+            )
+        if use_cube:
+            g = _CUBE_GROUP[by]
+            fresh = f"SEMI JOIN (SELECT * FROM {tmp} WHERE fresh) f ON {cube.same_group('f', 'c')}"
+            add(con.execute(f"SELECT {g} AS g, {', '.join(f'sum({q(n)})' for n in names)} FROM {cube.CUBE} c {fresh} GROUP BY ALL").fetchall())
+            add_blanks(
+                con.execute(f"SELECT {g} AS g, c.key, sum(c.n) FROM {cube.BLANKS} c {fresh} GROUP BY ALL").fetchall()
+            )
+    finally:
+        if use_cube:
+            con.execute(f"DROP TABLE IF EXISTS {tmp}")
     agg = _Agg(keys, whole_keys, groups, blanks)
     if by is not None:
         agg.total()
@@ -299,15 +319,20 @@ def coverage(con: duckdb.DuckDBPyConnection, year: int, region: str | None = Non
     """Reports received vs expected for a year: the agencies of the region that reported in any year are
     expected every year; ``missing`` names those without a report for ``year``."""
     where, params = where_clause(None, region)
-    rows = con.execute(
-        f"""WITH known AS (SELECT DISTINCT r.agency_id FROM current_reports r WHERE r.agency_id IS NOT NULL AND {where}),
-                 got AS (SELECT DISTINCT agency_id FROM current_reports WHERE year = ?)
-            SELECT k.agency_id, coalesce(a.name, '?'), k.agency_id IN (SELECT agency_id FROM got)
-            FROM known k LEFT JOIN agencies a ON a.id = k.agency_id ORDER BY 2""",
-        [*params, int(year)],
-    ).fetchall()
-    missing = [{"agency_id": i, "agency": n} for i, n, got in rows if not got]
-    return {"year": int(year), "expected": len(rows), "received": len(rows) - len(missing), "missing": missing[:200], "missing_count": len(missing)}
+    # (counted in SQL; only the first 200 missing agencies are fetched: a national year misses thousands)
+    cte = f"""WITH known AS (SELECT DISTINCT r.agency_id FROM current_reports r WHERE r.agency_id IS NOT NULL AND {where}),
+                 got AS (SELECT DISTINCT agency_id FROM current_reports WHERE year = ?),
+                 k AS (SELECT k.agency_id, coalesce(a.name, '?') AS name, k.agency_id IN (SELECT agency_id FROM got) AS got
+                       FROM known k LEFT JOIN agencies a ON a.id = k.agency_id)"""
+    expected, received = con.execute(f"{cte} SELECT count(*), count(*) FILTER (WHERE got) FROM k", [*params, int(year)]).fetchone()
+    missing = con.execute(f"{cte} SELECT agency_id, name FROM k WHERE NOT got ORDER BY name, agency_id LIMIT 200", [*params, int(year)]).fetchall()
+    return {
+        "year": int(year),
+        "expected": expected,
+        "received": received,
+        "missing": [{"agency_id": i, "agency": n} for i, n in missing],
+        "missing_count": expected - received,
+    }
 
 
 FINDINGS_PER_REPORT = """SELECT report_id, count(*) FILTER (WHERE severity = 'error') AS errors, count(*) FILTER (WHERE severity = 'warning') AS warnings,
