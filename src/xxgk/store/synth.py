@@ -244,6 +244,9 @@ def fill_store(
         from .ingest import cross_check
 
         cross_check(con)
+    from .cube import refresh
+
+    refresh(con)  # the summary's pre-aggregates, as ingest leaves them
     return written
 
 # ------------------------------------------------------------------ a national store, generated in the database
