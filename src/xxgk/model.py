@@ -149,16 +149,21 @@ _ORDER = ("schema_version", "source", "meta", "cells", "raw", "uncertain", "sect
 _encoder = msgspec.json.Encoder()
 
 
-def record_to_builtins(rec: Record, provenance: bool = False) -> dict:
-    d = msgspec.to_builtins(rec)
-    out = {k: d[k] for k in _ORDER if k in d}
-    if provenance and d.get("provenance") is not None:
-        out["provenance"] = d["provenance"]
+def _report_json(rec: Record, provenance: bool) -> dict:
+    """The record's fields in report-json's order (structs left as they are)."""
+    out = {k: getattr(rec, k) for k in _ORDER}
+    if provenance and rec.provenance is not None:
+        out["provenance"] = rec.provenance
     return out
 
 
+def record_to_builtins(rec: Record, provenance: bool = False) -> dict:
+    return msgspec.to_builtins(_report_json(rec, provenance))
+
+
 def encode_record(rec: Record, provenance: bool = False) -> bytes:
-    return _encoder.encode(record_to_builtins(rec, provenance))
+    # (encoded straight from the structs: the cells' sources are not converted unless asked)
+    return _encoder.encode(_report_json(rec, provenance))
 
 
 def record_from_json(data: bytes | str) -> Record:

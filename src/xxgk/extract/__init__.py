@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..layouts import layout_for
 from ..model import Document, Meta, Record
 import re
+from functools import cache
 
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
 from .sections import is_section_heading, split_sections
@@ -55,14 +56,22 @@ def unread_tables(tokens, layout, found: list[str]) -> list[str]:
     layout's header phrases, each in a piece of text as short as a header
     cell and not a section heading) that were not read."""
     notes = []
-    short = [t.norm for t in tokens if t.norm and len(t.norm) <= _HEADER_CELL_MAX and not is_section_heading(t)]
+    short: list[str] | None = None
     for table in layout.tables:
         if table.key in found:
             continue
+        if short is None:
+            short = [t.norm for t in tokens if t.norm and len(t.norm) <= _HEADER_CELL_MAX and not is_section_heading(t)]
         heads = [h for h in (norm_label(x) for x in table.header) if any(h in n for n in short)]
         if len(heads) >= 2:
             notes.append(f"{UNREAD_TABLE} {table.key} ({'、'.join(heads)})")
     return notes
+
+
+@cache
+def _cell_order(template: str) -> dict[str, int]:
+    """The place of every cell key of a layout (optional cells included), in layout order."""
+    return {k: i for i, k in enumerate(layout_for(template).cell_keys(with_optional=True))}
 
 
 def extract(doc: Document) -> Record:
@@ -81,9 +90,11 @@ def extract(doc: Document) -> Record:
     sources: dict = {}
     if template in ("2019", "2021"):
         res = read_tables(tokens, layout_for(template))
-        layout_keys = layout_for(template).cell_keys(with_optional=True)
-        order = {k: i for i, k in enumerate(layout_keys)}
-        cells = dict(sorted(res.cells.items(), key=lambda kv: order.get(kv[0], len(order))))
+        order = _cell_order(template)
+        # in layout order; a key the layout does not have (none today) after them, as found
+        cells = {k: res.cells[k] for k in order if k in res.cells}
+        if len(cells) < len(res.cells):
+            cells.update((k, v) for k, v in res.cells.items() if k not in order)
         raw = res.raw
         # an OCR'd cell read with low confidence is reported, never trusted
         low = {k: c for k, c in res.confidence.items() if c < OCR_MIN_CONFIDENCE}

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -79,6 +80,7 @@ class Decoded:
 _NON_DIGIT = re.compile(r"\D")
 
 
+@lru_cache(maxsize=8192)
 def digits_of(text: str | None) -> str:
     return _NON_DIGIT.sub("", text) if text else ""
 

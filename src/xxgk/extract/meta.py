@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections import Counter
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
@@ -12,8 +13,12 @@ from .tokens import Token
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _CN_NUM = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
-_CN_DATE = re.compile(r"([〇零○一二三四五六七八九O]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期|日期|(?:^|\s)时间)\s*[:：]\s*(.+)")
+# (the year's first character as a class of its own: a pattern that starts with a
+# repeat is tried at every position of the text, one that starts with a class skips to it)
+_CN_DATE = re.compile(r"([〇零○一二三四五六七八九O][〇零○一二三四五六七八九O]{3})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+# (时间 at the start or after white space; the look-behind stands after 时 so that
+# every branch starts with a character the engine can skip to)
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期|日期|时(?<!\S时)间)\s*[:：]\s*(.+)")
 # a field of a CMS metadata table, in a cell of its own (发布日期 | 2021-04-09 17:05:00)
 _DATE_FIELD = re.compile(r"^(?:发布时间|发布日期|成文日期|发文日期|公开日期|生成日期)$")
 # a field of a CMS metadata table naming the publisher
@@ -67,7 +72,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
     for i, t in enumerate(tokens[:60]):
         if t.grid or len(t.norm) > 80 or _BREADCRUMB.search(t.norm):
             continue
-        if any(w in t.norm for w in _TITLE_WORDS) and "报告" in t.norm[-8:] + t.norm:
+        if "报告" in t.norm[-8:] + t.norm and any(w in t.norm for w in _TITLE_WORDS):
             title = _TITLE_FIELD.sub("", t.norm)
             # a title broken after its agency (孝感市人民政府办公室 / 2020年政府信息公开工作年度报告)
             if i > 0 and _YEAR_START.match(title):
@@ -303,10 +308,18 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
 _PIECE = 8
 
 
+@cache
+def _markers() -> tuple[dict[str, list[str]], re.Pattern[str]]:
+    """Each layout's marker phrases (normalised), and one pattern that finds any of them."""
+    markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
+    words = sorted({m for ms in markers.values() for m in ms}, key=len, reverse=True)
+    return markers, re.compile("|".join(re.escape(m) for m in words))
+
+
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
-    markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
+    markers, any_marker = _markers()
     prev = ""
     for t in tokens:
         if not t.norm or len(t.norm) > 200:
@@ -315,8 +328,9 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
         # a header word split over two cells or lines (本年新 / 制作数量) counts
         # where it is whole, as the join of two short pieces
         joined = prev + t.norm if prev and len(t.norm) <= _PIECE else ""
-        for k, ms in markers.items():
-            counts[k] += sum(1 for m in ms if m in t.norm or (joined and m in joined and m not in prev))
+        if any_marker.search(joined or t.norm):  # (joined holds t.norm) most tokens name no marker at all
+            for k, ms in markers.items():
+                counts[k] += sum(1 for m in ms if m in t.norm or (joined and m in joined and m not in prev))
         prev = t.norm if len(t.norm) <= _PIECE and not t.value else ""
     if counts["2019"] == 0 and counts["2021"] == 0:
         anchors = (T2_ARTICLE, *(norm_label(k) for k in LAYOUTS["2021"].table("t3").row("new").match_keys()))

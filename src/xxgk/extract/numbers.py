@@ -47,11 +47,13 @@ class CellValue:
 BLANK = CellValue(None, True, None, True)
 
 
-@lru_cache(maxsize=8192)
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a figure or a placeholder for one (not a label)."""
-    if len(text) > 24:
-        return False
+    return len(text) <= 24 and _is_value_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _is_value_text(text: str) -> bool:
     t = clean(text).strip().replace(" ", "")
     if not t:
         return True

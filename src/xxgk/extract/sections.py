@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..layouts import SECTIONS
 from ..model import SectionText
@@ -41,12 +42,16 @@ def cn_number(s: str) -> int | None:
     return None
 
 
+_KEYS_BY_PRECEDENCE = tuple((no, next(s.keys for s in SECTIONS if s.no == no)) for no in _PRECEDENCE)
+_WS = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def standard_no(title: str) -> int | None:
     """Which standard section (1–6) a heading names, by its key words."""
-    t = re.sub(r"\s+", "", title)
-    by_no = {s.no: s for s in SECTIONS}
-    for no in _PRECEDENCE:
-        if any(k in t for k in by_no[no].keys):
+    t = _WS.sub("", title)
+    for no, keys in _KEYS_BY_PRECEDENCE:
+        if any(k in t for k in keys):
             return no
     return None
 
@@ -109,7 +114,7 @@ def _choose_headings(cands: list[_Heading]) -> list[_Heading]:
 
 
 def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionText]:
-    cands = [h for i, t in enumerate(tokens) if t.line not in used_lines and (h := _candidate(t, i)) is not None]
+    cands = [h for i, t in enumerate(tokens) if not t.grid and t.line not in used_lines and (h := _candidate(t, i)) is not None]
     # a table of contents: three or more headings in a row, nothing between
     toc: set[int] = set()
     run: list[_Heading] = []

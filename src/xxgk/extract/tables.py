@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..layouts import (
     LAYOUTS,
@@ -53,7 +53,7 @@ from ..layouts import (
     Table,
 )
 from ..model import CellSource
-from ..text import norm_label, strip_numbering, numbering_of
+from ..text import SHORT_TEXT, norm_label, numbering_of, strip_numbering
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
@@ -66,7 +66,7 @@ UNPLACED = "无法确定各数字所属的列："
 _LABEL_SLACK = 24
 
 
-@dataclass
+@dataclass(slots=True)
 class RowHit:
     row: Row | None  # None for a group label that may collapse
     group: Group | None
@@ -90,13 +90,23 @@ class TableResult:
     sources: dict[str, CellSource] = field(default_factory=dict)
 
 
-@cache
+_SPECS: dict[int, tuple[Row | Group, tuple]] = {}
+
+
 def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
-    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once.
+
+    Kept by the row's identity: the layouts' rows are constants, and hashing a
+    frozen dataclass would walk all its fields on every call."""
+    hit = _SPECS.get(id(row))
+    if hit is not None and hit[0] is row:
+        return hit[1]
     keys = tuple(norm_label(k) for k in row.match_keys())
     exact = bool(getattr(row, "exact", False))
     forms = frozenset(keys) | {norm_label(row.label)}
-    return exact, forms, keys, len(norm_label(row.full_label))
+    spec = (exact, forms, keys, len(norm_label(row.full_label)))
+    _SPECS[id(row)] = (row, spec)
+    return spec
 
 
 _DIGIT = re.compile(r"\d")
@@ -111,14 +121,17 @@ def match_row(tok: Token, row: Row | Group) -> bool:
 def _matches(tok: Token, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
     if not tok.norm or tok.value:
         return False
-    exact, forms, keys, label_len = spec
-    body = _body(tok)
+    return _body_matches(_body(tok), spec)
+
+
+def _body_matches(body: str, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
+    """:func:`_matches` on a label body (:func:`_body`)."""
     if body == "\0":
         return False
+    exact, forms, keys, label_len = spec
     if exact:
         return body in forms
-    n = body
-    return any(k in n and len(n) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
+    return any(k in body and len(body) <= max(len(k), label_len) + _LABEL_SLACK for k in keys)
 
 
 # a note in brackets after a label: 规章（设区的市、自治州人民政府应提供相关数据）
@@ -129,12 +142,17 @@ def _body(tok: Token) -> str:
     """A token's label body: numbering and bracketed notes removed ("\\0" for prose), computed once."""
     body = tok.body
     if body is None:
-        body = strip_numbering(tok.norm)
-        if "(" in body:
-            body = _NOTE.sub("", body) or body
-        if _DIGIT.search(body):
-            body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
-        tok.body = body
+        body = tok.body = _label_body(tok.norm)
+    return body
+
+
+@lru_cache(maxsize=8192)
+def _label_body(norm: str) -> str:
+    body = strip_numbering(norm)
+    if "(" in body:
+        body = _NOTE.sub("", body) or body
+    if _DIGIT.search(body):
+        body = "\0"  # labels hold no figures: this is prose (规范性文件类信息68条)
     return body
 
 
@@ -153,19 +171,30 @@ def _near(key: str, text: str) -> bool:
     return False
 
 
-@cache
-def _halves(tkey: str, template: str) -> re.Pattern[str]:
+_HALVES: dict[int, tuple[Table, re.Pattern[str]]] = {}
+
+
+def _halves(table: Table) -> re.Pattern[str]:
     """Either half of every key phrase (of four or more characters) of a table's rows."""
-    table = LAYOUTS[template].table(tkey)
+    hit = _HALVES.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
     halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
-    return re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+    pat = re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
+    _HALVES[id(table)] = (table, pat)
+    return pat
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
     """A label with one character mistyped in one of its key phrases (of four or more characters)."""
-    exact, forms, keys, label_len = _match_spec(row)
-    body = _body(tok)
-    if exact or body == "\0" or tok.value or len(body) > label_len + _LABEL_SLACK:
+    if tok.value:
+        return False
+    return _nearly(_body(tok), _match_spec(row))
+
+
+def _nearly(body: str, spec: tuple[bool, frozenset[str], tuple[str, ...], int]) -> bool:
+    exact, forms, keys, label_len = spec
+    if exact or body == "\0" or len(body) > label_len + _LABEL_SLACK:
         return False
     # with one character changed, one half of the key still stands intact:
     # two substring searches rule out almost every token before the slow scan
@@ -176,10 +205,70 @@ def _bare_label(tok: Token, table: Table) -> bool:
     """A token that is nothing but one of the table's row labels.  Without
     the table's header only such a token opens the table: prose cut at the
     labels it names ("规范性文件等112件", "规范性文件的政策解读内容") is not a row."""
-    body = strip_numbering(tok.norm)
+    if tok.value or not tok.norm:
+        return False
+    return _bare_label_text(table, tok.norm)
+
+
+_LABEL_CACHE = 8192  # label texts repeat across reports (the official labels): their matches are kept
+
+
+class _PerTable:
+    """A bounded cache of ``fn(table, text)``, kept by the table's identity
+    (the layouts' tables are constants; hashing one would walk every row)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.memo: dict[int, tuple[Table, dict]] = {}
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, table: Table, text: str):
+        if len(text) > SHORT_TEXT:  # prose: never asked again
+            return self.fn(table, text)
+        entry = self.memo.get(id(table))
+        if entry is None or entry[0] is not table:
+            entry = self.memo[id(table)] = (table, {})
+        memo = entry[1]
+        try:
+            return memo[text]
+        except KeyError:
+            if len(memo) >= _LABEL_CACHE:
+                memo.clear()
+            out = memo[text] = self.fn(table, text)
+            return out
+
+
+@_PerTable
+def _bare_label_text(table: Table, norm: str) -> bool:
+    body = strip_numbering(norm)
     if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
         return False
-    return any(match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+    tbody = _label_body(norm)
+    return any(_body_matches(tbody, _match_spec(r)) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _LabelHits:
+    """Which of a table's rows and groups a label body names (indices, layout order)."""
+
+    rows: tuple[int, ...]  # named by a key phrase or an exact form
+    near: tuple[int, ...]  # named with one character of a key phrase mistyped
+    groups: tuple[int, ...]  # group labels named
+
+    @property
+    def any(self) -> bool:
+        return bool(self.rows or self.groups)
+
+
+@_PerTable
+def _label_hits(table: Table, body: str) -> _LabelHits:
+    rows = table.rows
+    direct = tuple(i for i, r in enumerate(rows) if _body_matches(body, _match_spec(r)))
+    near: tuple[int, ...] = ()
+    if _halves(table).search(body):
+        near = tuple(i for i, r in enumerate(rows) if _nearly(body, _match_spec(r)))
+    groups = tuple(i for i, g in enumerate(table.groups) if _body_matches(body, _match_spec(g)))
+    return _LabelHits(direct, near, groups)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -194,8 +283,6 @@ class _TableReader:
         self.layout = layout
         self.rows = list(table.rows)
         self.groups = list(table.groups)
-        self.specs = [_match_spec(r) for r in self.rows]
-        self.group_specs = [_match_spec(g) for g in self.groups]
         self.hits: list[RowHit] = []
         self.last_index = -1
         self.current: RowHit | None = None
@@ -203,7 +290,10 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
-        self.halves = _halves(table.key, layout.template)
+        self.group_first: dict[str, int] = {}  # a group's first row
+        for i, r in enumerate(self.rows):
+            if r.group is not None:
+                self.group_first.setdefault(r.group, i)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -216,42 +306,49 @@ class _TableReader:
         """
         if tok.value or not tok.norm:
             return None
+        body = _body(tok)
+        if body == "\0":
+            return None
+        named = _label_hits(self.table, body)
+        if not (named.rows or named.near or named.groups):
+            return None
         valued = set(self.valued)
         if pending is not None and pending.row is not None and pending.values:
             valued.add(self.row_index.get(id(pending.row), -1))
         start = max(valued, default=-1) + 1
-        # then the earlier rows still without figures (表二's blocks in
-        # another order, a converter's displaced labels)
-        order = list(range(start, len(self.rows))) + [i for i in range(start) if i not in valued]
-        for idx in order:
+
+        def in_order(idxs: tuple[int, ...]) -> list[int]:
+            # the rows after the last one with figures, then the earlier rows
+            # still without figures (表二's blocks in another order, a
+            # converter's displaced labels)
+            return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+
+        for idx in in_order(named.rows):
             row = self.rows[idx]
-            if idx in valued or not _matches(tok, self.specs[idx]):
-                continue
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        body = _body(tok)
-        if body == "\0" or not self.halves.search(body):
-            near = []
-        else:
-            near = [idx for idx in order if idx not in valued and matches_nearly(tok, self.rows[idx])]
-        if len(near) == 1 and not any(_matches(tok, spec) for spec in self.group_specs):
+        near = in_order(named.near)
+        if len(near) == 1 and not named.groups:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
-        for g, spec in zip(self.groups, self.group_specs):
-            if _matches(tok, spec):
-                # a group label sits before its first row
-                first = next((i for i, r in enumerate(self.rows) if r.group == g.key), None)
-                if first is not None and first > min(self.last_index, start - 1):
-                    return RowHit(None, g, line=tok.line, label=tok)
+        for gi in named.groups:
+            g = self.groups[gi]
+            # a group label sits before its first row
+            first = self.group_first.get(g.key)
+            if first is not None and first > min(self.last_index, start - 1):
+                return RowHit(None, g, line=tok.line, label=tok)
         return None
 
     def names_a_row(self, tok: Token) -> bool:
         """Whether the token is one of the table's labels (a repeated group label)."""
-        return any(_matches(tok, spec) for spec in (*self.specs, *self.group_specs))
+        if tok.value or not tok.norm:
+            return False
+        body = _body(tok)
+        return body != "\0" and _label_hits(self.table, body).any
 
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
@@ -264,9 +361,7 @@ def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
     if not hit.values or tok.line == hit.values[-1].line:
         return False
     cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
-    return len([v for v in hit.values if v.text]) >= len(cols) and all(
-        (runs := glued.runs_of([v.text])) is not None and len(runs) == 1 for v in hit.values if v.text
-    )
+    return len([v for v in hit.values if v.text]) >= len(cols) and all(_one_run(v.text) for v in hit.values if v.text)
 
 
 def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
@@ -278,14 +373,38 @@ def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
 
 def _is_figures(text: str) -> bool:
     """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
+    return _figures_kept(text) if len(text) <= SHORT_TEXT else _figures(text)
+
+
+def _figures(text: str) -> bool:
     return is_value_text(text) or glued.runs_of([text]) is not None
 
 
+_figures_kept = lru_cache(maxsize=8192)(_figures)
+
+
+_COLUMNS: dict[tuple[int, int, bool], tuple[Table, Row, list[Column]]] = {}
+
+
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
-    return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
+    """A row's columns (the optional 小计 only where the table has it); a list
+    kept per row by identity: callers never change it."""
+    hit = _COLUMNS.get((id(table), id(row), org_subtotal))
+    if hit is not None and hit[0] is table and hit[1] is row:
+        return hit[2]
+    cols = [c for c in table.columns_of(row) if not c.optional or org_subtotal]
+    _COLUMNS[(id(table), id(row), org_subtotal)] = (table, row, cols)
+    return cols
 
 
-@dataclass
+@lru_cache(maxsize=4096)
+def _one_run(text: str) -> bool:
+    """A cell's text is one figure (not several run together)."""
+    runs = glued.runs_of([text])
+    return runs is not None and len(runs) == 1
+
+
+@dataclass(slots=True)
 class _RowRead:
     row: Row
     cols: list[Column]
@@ -376,17 +495,21 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
 def _source(tok: Token | None, how: str, text: str | None) -> CellSource:
     if tok is None:
         return CellSource(how=how, text=text or "")
-    return CellSource(how=how, text=tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), block=tok.block,
-                      row=tok.row, col=tok.col + 1 if tok.grid else None, line=tok.at, page=tok.page)
+    # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
+    return CellSource(how, tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), tok.block,
+                      tok.row, tok.col + 1 if tok.grid else None, tok.at, tok.page)
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
     # figures decoded from glued text no longer stand one a token: the row's first token is their source
     whole = rr.decoded is not None or rr.how == "unplaced"
+    values, uncertain, how = rr.values, rr.uncertain, rr.how
+    first = values[0] if values else None
+    prefix = f"{table.key}.{rr.row.key}."
     for i, col in enumerate(rr.cols[: len(texts)]):
-        source = (rr.values[0] if rr.values else None) if whole else (rr.values[i] if i < len(rr.values) else None)
-        _put(res, f"{table.key}.{rr.row.key}.{col.key}", texts[i], col.kind, i in rr.uncertain, source, rr.how)
+        source = first if whole else (values[i] if i < len(values) else None)
+        _put(res, prefix + col.key, texts[i], col.kind, i in uncertain, source, how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -732,13 +855,20 @@ def _header_vocabulary(template: str) -> tuple[str, ...]:
 def _is_header_text(tok: Token, layout: Layout) -> bool:
     """A header cell (or a piece of one broken over lines) of the layout's tables."""
     n = tok.norm
+    return (_header_kept if len(n) <= SHORT_TEXT else _is_header_norm)(n, layout.template)
+
+
+def _is_header_norm(n: str, template: str) -> bool:
     if len(n) < 2:
         return bool(n)
     n = _HEADER_PUNCT.sub("", n)
-    for w in _header_vocabulary(layout.template):
+    for w in _header_vocabulary(template):
         if w in n or (n in w and len(n) >= 2):
             return True
     return T2_ARTICLE in n
+
+
+_header_kept = lru_cache(maxsize=8192)(_is_header_norm)
 
 
 def _t2_header(tok: Token) -> bool:
@@ -757,11 +887,15 @@ def _t3_start(tok: Token) -> bool:
     return (T3_NOTE_KEY in n and len(n) <= 60) or n == T3_HEADER_GROUP or (len(n) <= 40 and any(k in n for k in _new_row_keys()))
 
 
+_T4_REVIEW = T4.rows[0].label
+_T4_STARTS = (_T4_REVIEW, _T4_REVIEW + T4_SUIT_GROUP)
+_T4_FIRST_COLUMN = T4.columns[0].label
+
+
 def _is_t4_start(tok: Token) -> bool:
     """表四's first header cell (行政复议), alone or run together with the rest of the header."""
-    review = T4.rows[0].label
     n = tok.norm
-    return n in (review, review + T4_SUIT_GROUP) or (n.startswith(review) and T4.columns[0].label in n and len(n) < 120)
+    return n in _T4_STARTS or (n.startswith(_T4_REVIEW) and _T4_FIRST_COLUMN in n and len(n) < 120)
 
 
 def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
@@ -808,6 +942,25 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             close_row()
             t3_done = True
             state = None
+        # ----- a figure in 表二 or 表三 (most tokens): no table starts at a
+        # figure, no label or heading is one; it goes to the open row
+        if tok.value and tok.text and state in ("t2", "t3"):
+            rd = readers[state]
+            if state == "t3" and rd.hits and (current is None or _full(t3, current, rd.org_subtotal, tok) or _starts_grid_line(tok, current)):
+                close_row()  # a row of figures without its label (see below)
+                current_table = rd
+                current = RowHit(None, None, line=tok.line)
+            if current is not None:
+                current.values.append(tok)
+                res.used_lines.add(tok.line)
+                continue
+            # no row open: a header cell or the end of 表二, decided below
+        elif not tok.text and state in ("t2", "t3"):
+            # an empty cell: a blank figure of the open row when it comes after
+            # the label (same line) or after a figure; nothing else
+            if current is not None and tok.grid and tok.reliable and (tok.line == current.line or current.values):
+                current.values.append(tok)
+            continue
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
             close_row()
@@ -934,12 +1087,14 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 last.truncated = True
 
     fillers = _filler_lines(tokens)
+    prose: list[str] | None = None
     for key, rd in readers.items():
         table = rd.table
         if not rd.hits:
             continue
         res.tables_found.append(key)
-        prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
+        if prose is None:
+            prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
         _assign_table(table, rd.hits, rd.org_subtotal, res, prose, fillers)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank

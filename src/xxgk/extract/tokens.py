@@ -10,17 +10,21 @@ their own; the figures stay glued for :mod:`xxgk.extract.glued` to decode.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
+import msgspec
+from functools import cache, lru_cache
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import clean, norm_label, squeeze, tidy
+from ..text import SHORT_TEXT, alternation, clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
 
 
-@dataclass(slots=True)
-class Token:
+class Token(msgspec.Struct):
+    """One cell of a grid, or one paragraph (or piece of one), in document order.
+
+    (A msgspec Struct: a report makes hundreds of them, and one builds faster
+    than a dataclass.)"""
+
     text: str  # cleaned text of the cell or paragraph piece
     norm: str  # norm_label(text)
     line: int  # index of the source line (a grid row or a paragraph)
@@ -40,6 +44,11 @@ class Token:
 @cache
 def _split_pattern() -> re.Pattern[str]:
     """Official labels (with their numbering) that start a new piece of a glued paragraph."""
+    return re.compile(alternation(_split_labels(), spaced=True))
+
+
+def _split_labels() -> set[str]:
+    """The labels :func:`_split_pattern` finds, normalised."""
     labels: set[str] = set()
     for lay in LAYOUTS.values():
         for t in lay.tables:
@@ -57,12 +66,7 @@ def _split_pattern() -> re.Pattern[str]:
         labels.add(s.title)
         labels.update(s.variants)
     labels.update((T2_LABEL_HEADER, T3_HEADER_GROUP, T3_APPLICANT_GROUP, T3_NOTE, T4_SUIT_GROUP))
-    return re.compile("|".join(_spaced(lab) for lab in sorted(labels, key=len, reverse=True)))
-
-
-def _spaced(label: str) -> str:
-    """A label as a pattern that allows white space between any two characters."""
-    return r"\s*".join(re.escape(ch) for ch in norm_label(label))
+    return {norm_label(lab) for lab in labels}
 
 
 @cache
@@ -71,16 +75,47 @@ def _heading_pattern() -> re.Pattern[str]:
     words of a standard section (四、政府信息公开行政法复议、行政诉讼情况)."""
     keys = sorted({k for s in SECTIONS for k in s.keys}, key=len, reverse=True)
     titles = sorted({norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)}, key=len, reverse=True)
-    title_alt = "|".join(_spaced(t) for t in titles)
-    key_alt = "|".join(re.escape(k) for k in keys)
+    title_alt = alternation(titles, spaced=True)
+    key_alt = alternation(keys)
     return re.compile(
-        rf"(?P<title>{title_alt})|(?P<head>[一二三四五六七八九十]{{1,2}}\s*、)(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
-        r"|(?<=\d)[一二三四五六七八九十]{1,2}、"  # a heading right after a table's last figure
+        rf"(?P<title>{title_alt})|(?P<head>[一二三四五六七八九十][一二三四五六七八九十]?\s*、)(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
+        # a heading right after a table's last figure (the look-behind stands
+        # after its first numeral: every match starts with a numeral, see _headings)
+        r"|[一二三四五六七八九十](?<=\d[一二三四五六七八九十])[一二三四五六七八九十]?、"
     )
 
 
+_NUMERAL = re.compile("[一二三四五六七八九十]")
+
+
+def _headings(text: str):
+    """``_heading_pattern().finditer(text)``, found faster: every match starts
+    with a numeral, so the pattern is tried only there.  (Its branches start
+    with groups, which keeps the regex engine from skipping to those
+    characters on its own: it would try the whole pattern at every position.)"""
+    pat = _heading_pattern()
+    end = 0
+    for n in _NUMERAL.finditer(text):
+        at = n.start()
+        if at < end:
+            continue
+        m = pat.match(text, at)
+        if m is not None:
+            yield m
+            end = m.end()
+
+
+@cache
+def _heading_mark() -> str:
+    """A character every match of :func:`_heading_pattern` holds (the 、 of 一、总体情况),
+    so that text without it is not searched; '' if the titles do not all hold it."""
+    titles = [norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)]
+    return "、" if all("、" in t for t in titles) else ""
+
+
 # a figure with its counting word inside a sentence (行政规范性文件698件，动态…)
-_PROSE_COUNT = re.compile(r"^\d+(?:\.\d+)?\s*(?:件|条|项|次|篇|人|家|宗|余|多)[^\d\s]")
+_PROSE_COUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:件|条|项|次|篇|人|家|宗|余|多)[^\d\s]")  # (used with match)
+_NON_SPACE = re.compile(r"\S")
 
 
 _TITLE_WORD_END = re.compile(r"(?:情况|措施|事项)(?![及和与、])")
@@ -102,19 +137,26 @@ def split_glued(text: str) -> list[str]:
     """
     pat = _split_pattern()
     matches = list(pat.finditer(text))
+    mark = _heading_mark()
+    if not matches and mark not in text:
+        return [text]  # no label, no heading: prose as it is
     cuts: set[int] = set()
     n = len(text)
     for i, m in enumerate(matches):
-        after = text[m.end() :].lstrip()
-        before = text[: m.start()].rstrip()
+        # the first character after the label and the last before it, white
+        # space skipped (found in place: a page of glued text has hundreds of labels)
+        nxt = _NON_SPACE.search(text, m.end())
+        k = m.start() - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
         if (
-            (after and after[0].isdigit() and not _PROSE_COUNT.match(after))
-            or (before and before[-1].isdigit())
+            (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
+            or (k >= 0 and text[k].isdigit())
             or (i > 0 and _adjacent(text, matches[i - 1].end(), m.start()))
             or (i + 1 < len(matches) and _adjacent(text, m.end(), matches[i + 1].start()))
         ):
             cuts.update((m.start(), m.end()))
-    for m in _heading_pattern().finditer(text):
+    for m in _headings(text) if mark in text else ():
         cuts.add(m.start())
         if m.group("head"):
             # the heading's own words end at a figure, a bracket or a stop
@@ -158,8 +200,19 @@ def split_glued(text: str) -> list[str]:
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
+def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
+    """(text, norm, orig, value) of a grid cell."""
+    text = clean(cell).strip()
+    return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
+
+
+# short cells repeat across reports (figures, labels): their forms are kept
+_cell_forms_kept = lru_cache(maxsize=16384)(_cell_forms)
+
+
 def tokens_of(doc: Document) -> list[Token]:
     toks: list[Token] = []
+    append = toks.append
     line = 0
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
@@ -167,30 +220,29 @@ def tokens_of(doc: Document) -> list[Token]:
             pieces = split_glued(clean(published))
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
-                toks.append(
+                append(
                     Token(piece, squeeze(piece), line, 0, False, False, None, orig, is_value_text(piece), None, b, None, block.line, block.page)
                 )
                 line += 1
         elif isinstance(block, Table):
             starts = block.lines
             per_cell = block.cell_lines
+            confidence = block.confidence
+            reliable = block.reliable_blanks
+            page = block.page
             for r, row in enumerate(block.rows):
                 at = starts[r] if starts is not None and r < len(starts) else None
+                cell_at = per_cell[r] if per_cell is not None and r < len(per_cell) else ()
                 for c, cell in enumerate(row):
-                    if per_cell is not None and r < len(per_cell) and c < len(per_cell[r]):
-                        at = per_cell[r][c]
+                    if c < len(cell_at):
+                        at = cell_at[c]
                     conf = None
-                    if block.confidence is not None:
+                    if confidence is not None:
                         try:
-                            conf = block.confidence[r][c]
+                            conf = confidence[r][c]
                         except IndexError:
                             conf = None
-                    text = clean(cell).strip()
-                    toks.append(
-                        Token(
-                            text, squeeze(text), line, c, True, block.reliable_blanks, conf, tidy(cell).strip(), is_value_text(text),
-                            None, b, r + 1, at, block.page,
-                        )
-                    )
+                    text, norm, orig, value = (_cell_forms_kept if len(cell) <= SHORT_TEXT else _cell_forms)(cell)
+                    append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
     return toks

@@ -164,20 +164,22 @@ def _crawler_header(lines: list[str], doc: Document) -> list[str]:
 
 def _is_cell_line(line: str) -> bool:
     """A line of the 'one cell a line' layout: a leading tab, no other tab."""
-    return line.startswith("\t") and "\t" not in line[1:]
+    return line[:1] == "\t" and line.count("\t") == 1
 
 
 def _blocks(lines: list[str], base: int = 0):
     """Lines → blocks; ``base`` is the number of source lines before ``lines``
     (each block records the 1-based source line it starts on)."""
     i, n = 0, len(lines)
+    # most text has no "|" at all: then no line can open a pipe table
+    pipes = any("|" in line for line in lines)
     while i < n:
         line = lines[i]
         stripped = line.strip()
         if not stripped and not line.startswith("\t"):
             i += 1
             continue
-        if _is_cell_line(line):
+        if line[:1] == "\t" and _is_cell_line(line):
             rows: list[list[str]] = []
             starts: list[int] = []
             while i < n and (_is_cell_line(lines[i]) or (not lines[i].strip() and i + 1 < n and _is_cell_line(lines[i + 1]))):
@@ -205,14 +207,14 @@ def _blocks(lines: list[str], base: int = 0):
                 i += 1
             yield Table(rows=rows, lines=starts, style="tabs")
             continue
-        if _is_pipe_line(stripped) or _opens_pipe_stream(lines, i):
+        if pipes and (_is_pipe_line(stripped) or _opens_pipe_stream(lines, i)):
             end = _pipe_region_end(lines, i)
             if end > i:
                 yield from pipe_tables(lines[i:end], base + i)
                 i = end
                 continue
-        parts = _ALIGNED_SPLIT.split(stripped)
-        figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts)
+        parts = _ALIGNED_SPLIT.split(stripped) if "  " in stripped else (stripped,)
+        figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts) if len(parts) >= 2 else 0
         if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _is_figure_cell(parts[0])):
             # columns aligned with spaces: a row, but a blank cell cannot be seen;
             # text pieces side by side are one label that held a double space
@@ -220,7 +222,9 @@ def _blocks(lines: list[str], base: int = 0):
             yield Table(rows=[_join_text_parts(parts)], reliable_blanks=False, lines=[base + i + 1], style="aligned")
             i += 1
             continue
-        yield Paragraph(text=_MD_HEADING.sub("", stripped).replace("**", ""), line=base + i + 1)
+        if stripped[0] == "#":
+            stripped = _MD_HEADING.sub("", stripped)
+        yield Paragraph(text=stripped.replace("**", "") if "**" in stripped else stripped, line=base + i + 1)
         i += 1
 
 

@@ -1,0 +1,154 @@
+"""The extractor's fast paths find exactly what the plain forms they replace find.
+
+* :func:`xxgk.text.alternation` (a trie of the words) against ``"|".join`` of the
+  words sorted longest first, with and without white space between characters;
+* :func:`xxgk.extract.tokens._headings` against ``finditer`` of the heading pattern;
+* the table reader's label matches kept per label text against the row-by-row test.
+
+Property tests over generated words and texts (the alphabet is small on purpose,
+so that words overlap, share prefixes and stand inside each other), and the
+real paragraphs and labels of the seeds and the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xxgk
+from xxgk.extract import tables as T
+from xxgk.extract.tokens import _heading_pattern, _headings, _split_pattern, tokens_of
+from xxgk.layouts import LAYOUTS
+from xxgk.model import Paragraph
+from xxgk.text import alternation, clean, norm_label, tidy
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))
+CORPUS = REPO.parent / "shared" / "corpus" / "raw"
+
+ALPHABET = "一二三四、公开情况 0 1"
+words = st.lists(st.text(alphabet=ALPHABET.replace(" ", ""), min_size=1, max_size=6), min_size=1, max_size=12)
+texts = st.text(alphabet=ALPHABET + "\n\t", max_size=60)
+
+
+def _plain(ws, spaced: bool) -> re.Pattern[str]:
+    join = r"\s*" if spaced else ""
+    return re.compile("|".join(join.join(re.escape(c) for c in w) for w in sorted(set(ws), key=len, reverse=True)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(words, texts, st.booleans())
+def test_alternation_finds_what_the_sorted_alternation_finds(ws, text, spaced):
+    fast = re.compile(alternation(ws, spaced=spaced))
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in _plain(ws, spaced).finditer(text)]
+
+
+def test_alternation_of_nothing_matches_nothing():
+    assert re.compile(alternation([])).search("任何文字") is None
+
+
+def _paragraphs(cleaned: bool = True) -> list[str]:
+    files = list(SEEDS)
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
+    out = []
+    for f in files:
+        doc = xxgk.read_bytes(f.read_bytes(), str(f))
+        out += [(clean if cleaned else str)(tidy(b.text).strip()) for b in doc.blocks if isinstance(b, Paragraph)]
+    return out
+
+
+def test_real_paragraphs_labels_and_headings_found_as_before():
+    """The label pattern against the plain one built from the same labels, and
+    the heading finder against finditer, on every paragraph of the seeds and corpus."""
+    split = _split_pattern()
+    # the labels the trie was built from, read back out of the pattern's own words is not
+    # possible: rebuild the plain pattern from the same label set instead
+    from xxgk.extract import tokens as tok_mod
+
+    labels = tok_mod._split_labels()
+    plain = _plain(labels, spaced=True)
+    heading = _heading_pattern()
+    paras = _paragraphs()
+    assert len(paras) > 100
+    for p in paras:
+        assert [m.span() for m in split.finditer(p)] == [m.span() for m in plain.finditer(p)], p[:80]
+        assert [m.span() for m in _headings(p)] == [m.span() for m in heading.finditer(p)], p[:80]
+
+
+def _row_by_row(table, tok) -> tuple[set[int], set[int], list[int]]:
+    """What the reader found before label matches were kept: every row tested in turn."""
+    rows = {i for i, r in enumerate(table.rows) if T.match_row(tok, r)}
+    near = {i for i, r in enumerate(table.rows) if T.matches_nearly(tok, r)} if T._halves(table).search(T._body(tok)) else set()
+    groups = [i for i, g in enumerate(table.groups) if T.match_row(tok, g)]
+    return rows, near, groups
+
+
+def test_kept_label_matches_equal_row_by_row_matches_on_real_tokens():
+    files = list(SEEDS)
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
+    seen = 0
+    for f in files:
+        for tok in tokens_of(xxgk.read_bytes(f.read_bytes(), str(f))):
+            if tok.value or not tok.norm or T._body(tok) == "\0":
+                continue
+            for lay in LAYOUTS.values():
+                for table in lay.tables:
+                    hits = T._label_hits(table, T._body(tok))
+                    rows, near, groups = _row_by_row(table, tok)
+                    assert (set(hits.rows), set(hits.near), list(hits.groups)) == (rows, near, groups), tok.text
+                    seen += 1
+    assert seen > 1000
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([r for lay in LAYOUTS.values() for t in lay.tables for r in (*t.rows, *t.groups)]), st.text(alphabet="（）()一、1. 其他总计情况", max_size=6), st.text(alphabet="（）()说明其他", max_size=8))
+def test_kept_label_matches_equal_row_by_row_for_label_variants(row, before, after):
+    """Official labels with numbering, notes and noise around them."""
+    text = before + row.label + after
+    tok = tokens_of(xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)]))
+    for t in tok:
+        if t.value or not t.norm or T._body(t) == "\0":
+            continue
+        for lay in LAYOUTS.values():
+            for table in lay.tables:
+                hits = T._label_hits(table, T._body(t))
+                assert (set(hits.rows), set(hits.near), list(hits.groups)) == _row_by_row(table, t)
+                assert T._bare_label(t, table) == _bare_label_row_by_row(t, table)
+
+
+def _bare_label_row_by_row(tok, table) -> bool:
+    from xxgk.text import strip_numbering
+
+    body = strip_numbering(tok.norm)
+    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+        return False
+    return any(T.match_row(tok, r) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+
+
+# ---------------------------------------------------------------- NFKC
+
+import unicodedata  # noqa: E402
+
+from xxgk.text import _nfkc  # noqa: E402
+
+# full-width forms, CJK, ASCII that composes with a following mark (< = >),
+# combining marks, compatibility characters NFKC changes otherwise (①, ㈠, ﹐, ⅱ)
+_NFKC_ALPHABET = "，：；（）！？．％／－～　公开情况12ab<=>\u0338\u0301\u0327①㈠﹐ⅱＡ１"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_NFKC_ALPHABET, max_size=40))
+def test_nfkc_with_full_width_forms_replaced_first_is_nfkc(text):
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_nfkc_of_real_paragraphs():
+    paras = _paragraphs(cleaned=False)
+    assert sum(not unicodedata.is_normalized("NFKC", p) for p in paras) > 100  # full-width punctuation
+    for p in paras:
+        assert _nfkc(p) == unicodedata.normalize("NFKC", p)
