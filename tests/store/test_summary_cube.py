@@ -191,3 +191,17 @@ def test_a_store_of_the_previous_schema_migrates(mixed_db, tmp_path):
     con = connect(path)
     assert cube.refresh(con) == 0
     con.close()
+
+
+def test_a_chart_asks_for_figures_only(mixed_db):
+    """The desk's chart across years: the same cells, without the rule counts and ranking it does not show."""
+    from xxgk.store.summary import summarise
+
+    con = connect(mixed_db, read_only=True)
+    keys = ["t3.new.total", "t3.granted.total", "t4.review.total"]
+    full = summarise(con, by="year", keys=keys)
+    part = summarise(con, by="year", keys=keys, figures_only=True)
+    assert full["rules"] and full["ranking"] and part["rules"] == [] and part["ranking"] == []
+    assert [(g["group"], g["cells"]) for g in part["groups"]] == [(g["group"], g["cells"]) for g in full["groups"]]
+    assert set(part["groups"][0]["cells"]) <= set(keys)
+    con.close()

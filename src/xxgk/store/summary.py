@@ -114,9 +114,16 @@ _CUBE_GROUP = {
 
 
 def summarise(
-    con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None, by: str | None = None, top: int = 20, keys: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    year: int | None = None,
+    region: str | None = None,
+    by: str | None = None,
+    top: int = 20,
+    keys: list[str] | None = None,
+    figures_only: bool = False,
 ) -> dict:
-    """The summary (module doc); ``keys`` limits the cells summed (e.g. the few a chart across years shows)."""
+    """The summary (module doc); ``keys`` limits the cells summed (e.g. the few a chart across years shows);
+    ``figures_only`` leaves out the rule counts and the ranking (empty lists), which a chart does not show."""
     if by is not None and by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}")
     where, params = _where(year, region)
@@ -132,7 +139,7 @@ def summarise(
         errors_by_group[g] = (e, n_err)
     agg = _aggregate(con, year, region, by, keys)
     figures = _cell_figures(agg, n_by_group, bool(by), keys)
-    rules = con.execute(
+    rules = [] if figures_only else con.execute(
         f"""SELECT rule, any_value(sev), count(*), sum(n) FROM (
               SELECT f.report_id, f.rule, any_value(f.severity) AS sev, count(*) AS n
               FROM findings f SEMI JOIN (SELECT r.id FROM current_reports r WHERE {where}) s ON s.id = f.report_id
@@ -142,7 +149,7 @@ def summarise(
         params,
     ).fetchall()
     # errors and warnings per report are kept on reports by ingest (n_errors, n_warnings): no join with findings
-    ranking = con.execute(
+    ranking = [] if figures_only else con.execute(
         f"""WITH per AS (SELECT r.agency_id, CASE WHEN r.agency_id IS NULL THEN coalesce(r.agency, '?') END AS written,
                            count(*) AS n, sum(r.n_errors) AS e, sum(r.n_warnings) AS w
                     FROM current_reports r WHERE {where} GROUP BY 1, 2 HAVING sum(r.n_errors) + sum(r.n_warnings) > 0)
