@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -72,3 +74,31 @@ def test_fast_face_never_imports_typer_or_pydantic_and_matches_typer(tmp_path):
     # --help and unknown options are typer's business
     help_ = subprocess.run([sys.executable, "-m", "xxgk", "parse", "--help"], capture_output=True, text=True, env=env)
     assert help_.returncode == 0 and "--jobs" in help_.stdout
+
+
+def test_one_file_parse_imports_only_what_its_path_needs():
+    """One small text file is parsed in this process: no worker pool (multiprocessing,
+    concurrent.futures, ctypes), no zip or workbook reader, no encoding detector for UTF-8,
+    no typer, and no rich for a pipe — rich colours the view on a terminal only, with the
+    same characters (start-up time, issue 13)."""
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR")}
+    env.update(PYTHONPATH=str(REPO / "src"), COLUMNS="120")
+    never = ("typer", "pydantic", "markdown_it", "pygments", "multiprocessing", "concurrent.futures", "ctypes", "zipfile",
+             "charset_normalizer", "openpyxl", "numpy", "duckdb", "xxgk.check", "xxgk.store", "rich")
+    probe = (
+        "import sys; from xxgk.cli_files import fast_main; c = fast_main(sys.argv[1:]); "
+        f"print(sorted(m for m in {never!r} if m in sys.modules), file=sys.stderr); sys.exit(c)"
+    )
+    outputs = {}
+    for fmt, colour in (("text", ""), ("json", ""), ("text", "1")):
+        run_env = dict(env, FORCE_COLOR=colour) if colour else env
+        proc = subprocess.run([sys.executable, "-c", probe, "parse", str(seed), "--format", fmt], capture_output=True, text=True, env=run_env)
+        assert proc.returncode == 0, proc.stderr
+        imported = set(ast.literal_eval(proc.stderr.strip().splitlines()[-1]))
+        assert imported == ({"rich"} if colour else set()), (fmt, colour, imported)
+        outputs[fmt, colour] = proc.stdout
+    assert json.loads(outputs["json", ""])["meta"]["agency"] == "金华市生态环境局金东分局"
+    plain, coloured = outputs["text", ""], outputs["text", "1"]
+    assert "金华市生态环境局金东分局" in plain and "表三" in plain and "\x1b[" not in plain
+    assert "\x1b[" in coloured and re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

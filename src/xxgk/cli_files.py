@@ -10,6 +10,7 @@ help and messages.  Both faces call :func:`run_parse` / :func:`run_check`.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,20 @@ class _Consoles:
         return self._err
 
 
+def _colour_terminal() -> bool:
+    """Whether stdout may take colours (a terminal, or FORCE_COLOR / TTY_COMPATIBLE say so, as rich
+    decides): only then is rich imported to print the record's view."""
+    env = os.environ
+    if env.get("TTY_COMPATIBLE") in ("0", "1"):
+        return env["TTY_COMPATIBLE"] == "1"
+    if env.get("FORCE_COLOR") is not None:
+        return env["FORCE_COLOR"] != ""
+    try:
+        return sys.stdout.isatty()
+    except (ValueError, AttributeError):
+        return False
+
+
 def say(console, word: str, style: str, msg: str) -> None:
     """``word`` in colour, then ``msg`` printed literally (a path may hold ``[`` or ``]``: never markup)."""
     from rich.text import Text
@@ -98,6 +113,11 @@ def run_parse(
             from .model import encode_record
 
             sys.stdout.write(encode_record(rec, provenance).decode("utf-8") + "\n")
+            sys.stdout.flush()
+        elif out is None and not _colour_terminal():
+            from .render.console import write_record
+
+            write_record(sys.stdout, rec, lang)  # the same characters, without importing rich
             sys.stdout.flush()
         else:
             from .render.console import print_record
@@ -223,7 +243,8 @@ def _parser(command: str):
         def error(self, message):  # never print or exit here: typer says it properly
             raise _Unsure(message)
 
-    ap = Parser(prog=f"xxgk {command}", add_help=False, allow_abbrev=False)
+    # never prints help (typer does): a fixed width spares argparse shutil's terminal size (and its imports)
+    ap = Parser(prog=f"xxgk {command}", add_help=False, allow_abbrev=False, formatter_class=lambda prog: argparse.HelpFormatter(prog, width=80))
     ap.add_argument("files", nargs="+", type=Path)
     ap.add_argument("--format", "-f", default="text")
     ap.add_argument("--lang", default="zh")

@@ -20,16 +20,16 @@ Vocabulary
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
+
+import msgspec
 
 Kind = Literal["count", "signed", "amount"]
 TEMPLATES = ("2019", "2021")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(msgspec.Struct, frozen=True):
     key: str
     label: str
     kind: Kind = "count"
@@ -41,8 +41,7 @@ class Column:
         return self.keys or (self.label,)
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(msgspec.Struct, frozen=True):
     key: str
     label: str
     keys: tuple[str, ...] = ()
@@ -59,8 +58,7 @@ class Row:
         return f"{self.numbering}{self.label}"
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(msgspec.Struct, frozen=True):
     """A label that spans several rows (（三）不予公开) and holds no figures.
 
     ``collapses_to`` names the row that receives the figures when a report
@@ -83,8 +81,7 @@ class Group:
         return f"{self.numbering}{self.label}"
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(msgspec.Struct, frozen=True):
     """A block of 表二: 第二十条第（一）项 with its columns and rows."""
 
     label: str
@@ -92,8 +89,7 @@ class Block:
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(msgspec.Struct, frozen=True):
     key: str  # t2 / t3 / t4
     number: str  # 表二 …
     title: str  # the section title the table belongs to
@@ -123,23 +119,21 @@ class Table:
         return out
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     no: int
     title: str
     keys: tuple[str, ...]  # any of these in a heading identifies the section
     variants: tuple[str, ...] = ()  # accepted official wordings
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(msgspec.Struct, frozen=True):
     template: str  # "2019" / "2021"
     name: str
     document: str  # the instrument that set it
     years: tuple[int, int | None]  # report years it applies to
     tables: tuple[Table, ...]
     markers: tuple[str, ...]  # header phrases only this layout has
-    sections: tuple[Section, ...] = field(default=())
+    sections: tuple[Section, ...] = ()
 
     def table(self, key: str) -> Table:
         for t in self.tables:

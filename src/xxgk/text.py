@@ -29,6 +29,22 @@ _NUMBERING = re.compile(
 )
 
 
+class LazyPattern:
+    """A regular expression compiled when it is first used, for patterns that only some inputs
+    need: a character class over the CJK block takes milliseconds to compile, which every
+    start-up would otherwise pay.  Used like the compiled pattern (``P.search(text)``)."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "_source":  # copy/pickle probing a bare instance: not the pattern's
+            raise AttributeError(name)
+        value = getattr(re.compile(*self._source), name)
+        setattr(self, name, value)  # found directly from the next use on
+        return value
+
+
 def tidy(text: str) -> str:
     """Readable text as published: line ends and odd spaces unified, nothing else changed."""
     if "\r" in text:
@@ -129,7 +145,9 @@ def alternation(words, spaced: bool = False) -> str:
         kids = [k for k in node if k]
         if not kids:
             return ""
-        more = f"{gap}(?:{branches(node)})"
+        inner = branches(node)
+        # one way on needs no group (fewer groups: a cheaper pattern to compile at start-up)
+        more = f"{gap}{inner}" if len(kids) == 1 else f"{gap}(?:{inner})"
         # a longer word is tried first; ending here is the fallback
         return f"(?:{more})?" if "" in node else more
 

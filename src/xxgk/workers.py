@@ -29,18 +29,21 @@ exhausts its worker is named exactly; no retry-to-find-the-culprit is needed.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import Future
 from dataclasses import dataclass
-from multiprocessing.connection import wait as _wait_any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+# multiprocessing, concurrent.futures and ctypes are imported where a pool starts: a one-file
+# parse in this process imports this module for its budget and errors only.
 
 DEFAULT_SECONDS = 60.0
 DEFAULT_MEMORY_MB = 1024
@@ -94,6 +97,8 @@ def _die_with_parent(parent: int) -> None:
     """SIGKILL this process when its parent dies (Linux), and watch the parent's pid everywhere."""
     if sys.platform.startswith("linux"):
         try:
+            import ctypes
+
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
@@ -228,6 +233,8 @@ class BudgetPool:
         self.warm = tuple(warm)
         self.poll = poll
         self.eager = eager  # start the workers now (their imports overlap the caller's), not at the first task
+        import multiprocessing
+
         self._ctx = multiprocessing.get_context("spawn")  # never fork a process that holds DuckDB threads
         self._queue: deque[tuple[Future, object, tuple]] = deque()
         self._lock = threading.Lock()
@@ -244,6 +251,8 @@ class BudgetPool:
     # -------------------------------------------------------------- public
 
     def submit(self, func, *args) -> Future:
+        from concurrent.futures import Future
+
         fut: Future = Future()
         with self._lock:
             if self._closing:
@@ -318,6 +327,8 @@ class BudgetPool:
         return any(w.task for w in self._workers)
 
     def _loop(self) -> None:
+        from multiprocessing.connection import wait as _wait_any
+
         while True:
             with self._lock:
                 closing, cancel, queued = self._closing, self._cancel, bool(self._queue)

@@ -44,8 +44,9 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from dataclasses import dataclass, field
 from itertools import product
+
+import msgspec
 
 from ..layouts import Column, Row
 from ..text import norm_label
@@ -57,8 +58,7 @@ _MAX_READINGS = 600  # beyond this many readings a row is open in every cell any
 _MAX_COMBOS = 4096
 
 
-@dataclass
-class Run:
+class Run(msgspec.Struct):
     """Digits that no separator cuts: one or more figures."""
 
     digits: str  # with the decimal point, if any
@@ -67,12 +67,11 @@ class Run:
     gap_before: bool = False  # white space (or a unit) separates it from the run before
 
 
-@dataclass
-class Decoded:
+class Decoded(msgspec.Struct):
     texts: list[str | None]
     uncertain: set[int]
     # every reading that fits as well as the chosen one (for choices across rows)
-    fitting: list[tuple[str | None, ...]] = field(default_factory=list)
+    fitting: list[tuple[str | None, ...]] = msgspec.field(default_factory=list)
     readings: int = 0  # how many readings the text allows at all
     violations: int = 0  # constraints the chosen reading breaks
 
@@ -192,8 +191,7 @@ def _value(text: str | None) -> float:
     return v
 
 
-@dataclass(frozen=True)
-class Constraints:
+class Constraints(msgspec.Struct, frozen=True):
     """What the layout says about one row's cells (by position)."""
 
     sums: tuple[tuple[tuple[int, ...], int], ...] = ()  # (parts, total)

@@ -13,9 +13,10 @@ its raw text kept, for the checker to report.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from decimal import Decimal
+
+import msgspec
 
 from ..text import clean
 
@@ -35,8 +36,7 @@ _PLACEHOLDER = re.compile(r"^(?:减|增|加|减少|增加|无|/|\\|—+|-+|–|�
 NEGATIVE = {"减", "减少", "-", "−", "－"}
 
 
-@dataclass(frozen=True, slots=True)
-class CellValue:
+class CellValue(msgspec.Struct, frozen=True):
     value: int | float | None
     blank: bool  # nothing at all in the cell
     raw: str | None  # the source text when it was not a plain number

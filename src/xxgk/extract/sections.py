@@ -12,8 +12,9 @@ key words, not by its numeral, so that extra sections (a seventh one, a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from ..layouts import SECTIONS
 from ..model import SectionText
@@ -56,8 +57,7 @@ def standard_no(title: str) -> int | None:
     return None
 
 
-@dataclass
-class _Heading:
+class _Heading(msgspec.Struct):
     index: int  # token index
     numeral: int
     title: str

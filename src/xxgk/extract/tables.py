@@ -30,8 +30,9 @@ with the column balance, 表二's with the figures the narrative states.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
+
+import msgspec
 
 from ..layouts import (
     LAYOUTS,
@@ -66,11 +67,10 @@ UNPLACED = "无法确定各数字所属的列："
 _LABEL_SLACK = 24
 
 
-@dataclass(slots=True)
-class RowHit:
+class RowHit(msgspec.Struct):
     row: Row | None  # None for a group label that may collapse
     group: Group | None
-    values: list[Token] = field(default_factory=list)
+    values: list[Token] = msgspec.field(default_factory=list)
     line: int = -1
     how: str = "label"  # how the row was placed (model.PLACEMENTS)
     label: Token | None = None  # the label's token
@@ -78,16 +78,15 @@ class RowHit:
     at_end: bool = False  # the text ends inside this row
 
 
-@dataclass
-class TableResult:
-    cells: dict[str, int | float | None] = field(default_factory=dict)
-    raw: dict[str, str] = field(default_factory=dict)
-    uncertain: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    used_lines: set[int] = field(default_factory=set)
-    tables_found: list[str] = field(default_factory=list)
-    confidence: dict[str, float] = field(default_factory=dict)
-    sources: dict[str, CellSource] = field(default_factory=dict)
+class TableResult(msgspec.Struct):
+    cells: dict[str, int | float | None] = msgspec.field(default_factory=dict)
+    raw: dict[str, str] = msgspec.field(default_factory=dict)
+    uncertain: list[str] = msgspec.field(default_factory=list)
+    notes: list[str] = msgspec.field(default_factory=list)
+    used_lines: set[int] = msgspec.field(default_factory=set)
+    tables_found: list[str] = msgspec.field(default_factory=list)
+    confidence: dict[str, float] = msgspec.field(default_factory=dict)
+    sources: dict[str, CellSource] = msgspec.field(default_factory=dict)
 
 
 _SPECS: dict[int, tuple[Row | Group, tuple]] = {}
@@ -247,8 +246,7 @@ def _bare_label_text(table: Table, norm: str) -> bool:
     return any(_body_matches(tbody, _match_spec(r)) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
 
 
-@dataclass(frozen=True, slots=True)
-class _LabelHits:
+class _LabelHits(msgspec.Struct, frozen=True):
     """Which of a table's rows and groups a label body names (indices, layout order)."""
 
     rows: tuple[int, ...]  # named by a key phrase or an exact form
@@ -404,8 +402,7 @@ def _one_run(text: str) -> bool:
     return runs is not None and len(runs) == 1
 
 
-@dataclass(slots=True)
-class _RowRead:
+class _RowRead(msgspec.Struct):
     row: Row
     cols: list[Column]
     values: list[Token]

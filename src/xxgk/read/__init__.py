@@ -14,8 +14,6 @@ import importlib
 import os
 import stat
 import re
-import zipfile
-from io import BytesIO
 from pathlib import Path
 from typing import Callable
 
@@ -47,6 +45,9 @@ def detect_format(data: bytes) -> str:
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        import zipfile  # only for a zip (a text parse does not pay for it)
+        from io import BytesIO
+
         try:
             names = zipfile.ZipFile(BytesIO(data)).namelist()
         except Exception:  # noqa: BLE001 - any damage to the archive: a corrupt ZIP, told by read_bytes

@@ -9,9 +9,6 @@ once, for every reader.  (The per-file time and memory budget of
 
 from __future__ import annotations
 
-import zipfile
-from io import BytesIO
-
 from .errors import ReadError
 
 MAX_FILE_BYTES = 256 << 20  # any file: a scanned report of 300 pages is well under this
@@ -49,6 +46,9 @@ def check_zip(data: bytes, path: str) -> None:
     """Refuse a ZIP container whose members would inflate beyond the limits (a zip bomb)
     before any member is read.  Readers go through :mod:`zipfile`, which never inflates
     a member past its declared size, so the declared sizes are what counts."""
+    import zipfile  # only for a zip (a text parse does not pay for it)
+    from io import BytesIO
+
     try:
         infos = zipfile.ZipFile(BytesIO(data)).infolist()
     except Exception as e:  # noqa: BLE001 - any damage to the central directory

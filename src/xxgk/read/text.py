@@ -23,7 +23,7 @@ import codecs
 import re
 
 from ..model import Document, Paragraph, Source, Table
-from ..text import tidy
+from ..text import LazyPattern, tidy
 from .errors import ReadError
 
 _CRAWL_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
@@ -94,13 +94,13 @@ def utf16_guess(sample: bytes) -> str | None:
     return enc if best >= 0.9 else None
 
 
-_UTF16_TEXT = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2010-\u203f\x20-\x7e\r\n\t\u00a0-\u00ff]")
+_UTF16_TEXT = LazyPattern("[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2010-\u203f\x20-\x7e\r\n\t\u00a0-\u00ff]")
 
 
 # Parts of a page: bytes between line ends and tag brackets.  These ASCII bytes are never
 # inside a multi-byte character of UTF-8, GBK or GB18030, so a page can be cut at them safely.
 _PART_SPLIT = re.compile(rb"([\n<>])")
-_CJK = re.compile("[\u3400-\u9fff]")
+_CJK = LazyPattern("[\u3400-\u9fff]")  # compiled for a page not in UTF-8 only
 
 
 def decode_parts(data: bytes) -> str | None:
