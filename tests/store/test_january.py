@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 from store_helpers import seed_files
+from summary_reference import assert_same
 from typer.testing import CliRunner
 
 import xxgk
@@ -68,6 +69,14 @@ def test_corpus_counts_each_report_once(corpus_db):
             expected += rec.cells["t3.new.total"]
     s = summarise(con, year=year)
     assert s["cells"]["t3.new.total"]["sum"] == expected
+    con.close()
+
+
+def test_summary_of_the_corpus_equals_the_reference_from_its_cells(corpus_db):
+    """The pre-aggregated summary (store/cube.py) against a report-by-report computation from the long cells."""
+    con = connect(corpus_db[0], read_only=True)
+    for f in ({}, {"by": "region"}, {"by": "year"}, {"by": "level"}, {"by": "agency"}, {"year": 2023}, {"region": "江苏省", "by": "agency"}, {"region": "洪泽区"}):
+        assert_same(con, **f)
     con.close()
 
 
@@ -274,6 +283,9 @@ def test_register_gives_every_report_a_region_and_lists_who_has_not_published(co
     assert got == expected and "平潭综合实验区教育局" in got
     assert late_reports(con, 2024) == []
     assert [x["agency"] for x in late_reports(con, 2009)] == ["平潭县财政局"]
+    # the summary follows the reports to their new regions
+    for f in ({"by": "region"}, {"region": "平潭县", "by": "level"}, {"year": 2024, "by": "agency"}):
+        assert_same(con, **f)
     con.close()
     out = CliRunner().invoke(app, ["summary", "--db", str(db), "--year", "2024"])
     assert "2024年度未发布年报的机关" in out.output and "平潭综合实验区教育局" in out.output
@@ -290,6 +302,8 @@ def test_set_region_by_hand(corpus_db, tmp_path):
     assert res.exit_code == 0 and "福建省 福州市 平潭县" in res.output
     con = connect(db)  # (the command's connection is still open in this process: same configuration)
     assert set(con.execute("SELECT province, county FROM current_reports WHERE agency = '平潭综合实验区公安局'").fetchall()) == {("福建省", "平潭县")}
+    assert_same(con, by="region")
+    assert_same(con, region="福建省", by="level")
     con.close()
     bad = CliRunner().invoke(app, ["agencies", "set-region", "平潭综合实验区公安局", "999999", "--db", str(db)])
     assert bad.exit_code == 2 and "无法识别的地区" in bad.output

@@ -44,6 +44,8 @@ def test_an_ingested_store_taken_back_to_version_1_migrates_to_what_ingest_write
     con.execute("ALTER TABLE agencies DROP COLUMN region_source")
     con.execute("DROP TABLE report_cells")
     con.execute("DROP TABLE reviews")  # (migration 4: the review desk's status)
+    for table in ("report_figures", "summary_cube", "summary_blanks"):  # (migration 5: the summary's pre-aggregates)
+        con.execute(f"DROP TABLE {table}")
     for col in ("n_errors", "n_warnings", "n_infos"):
         con.execute(f"ALTER TABLE reports DROP COLUMN {col}")
     con.execute("DELETE FROM schema_version WHERE version > 1")

@@ -148,6 +148,9 @@ def rename(con: duckdb.DuckDBPyConnection, aid: int, new_name: str) -> None:
         )
         con.execute("INSERT OR IGNORE INTO agency_aliases (spelling, norm, agency_id) VALUES (?, ?, ?)", [new_name.strip(), norm, aid])
         _copy_region(con, aid, "agency_id = ?", [aid])
+    from .cube import refresh
+
+    refresh(con)  # its reports may have moved to another region
 
 
 def list_agencies(con: duckdb.DuckDBPyConnection, like: str | None = None) -> list[dict]:

@@ -163,6 +163,9 @@ def group_reports(con: duckdb.DuckDBPyConnection) -> DedupResult:
                    WHERE reports.id = m.id""",
                 [[m[0] for m in marks], [m[1] for m in marks], [m[2] for m in marks], [m[3] for m in marks]],
             )
+    from .cube import refresh
+
+    refresh(con)  # the summary's pre-aggregates of the groups whose counted reports changed
     return res
 
 

@@ -44,6 +44,7 @@ from .checks import checker_available, cross_year_findings, run_checks
 from .records import finding_rows, iso_date, records_from_store
 from .bulk import insert_columns
 from .schema import transaction
+from .cube import FIGURES, fill_figures, has_table
 from .wide import insert_wide, wide_keys
 # the worker side (parse_one) lives in .work, which a worker imports without DuckDB
 from .work import _as_columns, _fail, _slots, cell_columns, ocr_threads_for, parse_one, set_ocr_threads  # noqa: F401
@@ -82,6 +83,7 @@ class _Writer:
         self.next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM reports").fetchone()[0]
         self.wide_keys = wide_keys(con)
         self.wide_pos = {k: i for i, k in enumerate(self.wide_keys)}
+        self.figures = has_table(con, FIGURES)
         self.buf: list[dict] = []
 
     def add(self, item: dict) -> None:
@@ -196,6 +198,8 @@ class _Writer:
                 if keys:
                     insert_columns(con, "cells", _CELL_TYPES, cells)
                     self._insert_wide(cells["report_id"], keys, vals, fl, slots)
+                    if self.figures:  # what the summary needs of each report beyond its cells (store/cube.py)
+                        fill_figures(con, first_id, self.next_id - 1)
                 if secs:
                     insert_columns(con, "sections", _SECTION_TYPES, dict(zip(_SECTION_TYPES, zip(*secs))))
                 if finds:

@@ -194,6 +194,9 @@ def set_region(con: duckdb.DuckDBPyConnection, aid: int, region: str, level: str
         raise ValueError(f"层级应为 {'、'.join(LEVELS)} 之一")
     with transaction(con):
         _set_agency_region(con, aid, reg, level, "hand")
+    from .cube import refresh
+
+    refresh(con)  # the summary's pre-aggregates of the groups its reports left and joined
     return reg
 
 

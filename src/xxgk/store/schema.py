@@ -151,7 +151,18 @@ MIGRATIONS: list[tuple[int, str, tuple]] = [
             )""",
         ),
     ),
+    (
+        5,
+        "pre-aggregates of the summary: report_figures (per report), summary_cube and summary_blanks (per year, province, city and level)",
+        (lambda con: _cube().migrate_cube(con),),
+    ),
 ]
+
+
+def _cube():
+    from . import cube
+
+    return cube
 
 
 def _wide():
@@ -204,6 +215,29 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int
     return min(target, SCHEMA_VERSION)
 
 
+def _behind(path: str) -> bool:
+    """Whether the store at ``path`` has a schema older than this xxgk's (False when it cannot tell)."""
+    try:
+        with duckdb.connect(path, read_only=True) as con:
+            has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'").fetchone()[0]
+            return bool(has) and (con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0) < SCHEMA_VERSION
+    except duckdb.Error:
+        return False
+
+
+def _migrate_file(path: str) -> None:
+    """Apply the missing migrations with a short writing connection; a store another process holds is left as it is."""
+    try:
+        con = duckdb.connect(path)
+    except duckdb.Error:
+        return
+    try:
+        con.execute("SET enable_progress_bar = false")
+        migrate(con)
+    finally:
+        con.close()
+
+
 def connect(path: str | Path = DEFAULT_DB, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
     """Open the store (creating it when absent, unless read-only) at its current schema.
     ``config``: DuckDB settings for a read-only connection (see :data:`SANDBOX`)."""
@@ -213,6 +247,8 @@ def connect(path: str | Path = DEFAULT_DB, read_only: bool = False, config: dict
             raise FileNotFoundError(path)
         cfg = dict(config or {})
         lock = cfg.pop("lock_configuration", False)
+        if path != ":memory:" and _behind(path):
+            _migrate_file(path)  # a store written by an older xxgk: migrated once, then read
         con = duckdb.connect(path, read_only=True, config=cfg)
         con.execute("SET enable_progress_bar = false")
         if lock:

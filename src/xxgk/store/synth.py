@@ -244,6 +244,9 @@ def fill_store(
         from .ingest import cross_check
 
         cross_check(con)
+    from .cube import refresh
+
+    refresh(con)  # the summary's pre-aggregates, as ingest leaves them
     return written
 
 # ------------------------------------------------------------------ a national store, generated in the database
@@ -279,6 +282,9 @@ def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, pro
     t0 = time.monotonic()
     keys = all_cell_keys()
     has_wide = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [TABLE]).fetchone()[0])
+    from .cube import FIGURES, fill_figures, has_table, refresh
+
+    has_figures = has_table(con, FIGURES)
     has_counts = bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'reports' AND column_name = 'n_errors'").fetchone()[0])
     n_ag = max(1, -(-n_reports // len(NATIONAL_YEARS)))
     provs = "[" + ", ".join(f"'{p}'" for p in PROVINCES) + "]"
@@ -338,6 +344,8 @@ def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, pro
             wide = ", ".join(f"CASE WHEN {q(k)} = -1 THEN NULL ELSE {q(k)} END" for k in keys)
             blank = "nullif(list_filter([" + ", ".join(f"CASE WHEN {q(k)} = -1 THEN '{k}' END" for k in keys) + "], lambda x: x IS NOT NULL), [])"
             con.execute(f"INSERT INTO {TABLE} SELECT id, {wide}, {blank} FROM _synth_w")
+        if has_figures:
+            fill_figures(con, lo, hi)
         con.execute(
             f"""INSERT INTO findings (report_id, rule, severity, cells, message, message_en)
                 SELECT id, {rules}[1 + CAST(hash(id, j) % {len(_RULES)} AS BIGINT)], {sevs}[1 + CAST(hash(id, j) % {len(_RULES)} AS BIGINT)], '["t3.total.total"]',
@@ -352,4 +360,5 @@ def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, pro
             progress(hi, n_reports)
     con.execute("DROP TABLE IF EXISTS _synth")
     con.execute("DROP TABLE IF EXISTS _synth_w")
+    refresh(con)  # the summary's pre-aggregates (when the schema has them)
     return {"reports": n_reports, "agencies": n_ag, "seconds": time.monotonic() - t0}

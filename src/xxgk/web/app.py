@@ -360,7 +360,7 @@ def create_app(desk: Desk) -> Starlette:
                 opts = choices(cur)
                 y = year if year is not None else (opts["years"][0] if opts["years"] else None)
                 s = summarise(cur, year=y, region=region, by=by)
-                across = summarise(cur, region=region, by="year", keys=[k for k, _ in chart_keys]) if opts["years"] else None
+                across = summarise(cur, region=region, by="year", keys=[k for k, _ in chart_keys], figures_only=True) if opts["years"] else None
             series = []
             if across:
                 groups = [g for g in across["groups"] if g["group"] != "?"]
