@@ -7,10 +7,11 @@ year, layout, published, parser_version`` then every key of
 empty (NULL) — never 0.  Text that could start a spreadsheet formula is quoted
 (:func:`xxgk.safe_write.neutral`); the file is written beside the target and
 renamed into place.  Only the newest successful parse of each file is
-exported (view ``current_reports``).  One streaming pass over the wide table
+exported (view ``current_reports``).  Streaming passes over the wide table
 ``report_cells`` (no pivot, no counting pass, no sort: rows come in the order
-they were stored), with DuckDB's memory capped — an export of any size stays
-under a gigabyte.
+they were stored), with DuckDB's memory capped, in parts of
+:data:`EXPORT_CHUNK` reports (a Parquet file's parts joined by one streaming
+copy) — an export of any size stays under a gigabyte.
 """
 
 from __future__ import annotations
@@ -48,40 +49,81 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def wide_sql(year: int | None = None, region: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
-    """The export's SELECT: reports joined with their row of the wide cell table (no pivot, one pass)."""
+def wide_sql(
+    year: int | None = None, region: str | None = None, con: duckdb.DuckDBPyConnection | None = None, ids: tuple[int, int] | None = None
+) -> tuple[str, list]:
+    """The export's SELECT: reports joined with their row of the wide cell table (no pivot, one pass);
+    with ``ids`` (lowest, highest), only the reports whose id lies in that range."""
     where, params = _where(year, region)
     present = set(wide_keys(con)) if con is not None else set(all_cell_keys())
     cells = ", ".join(f"w.{q(k)}" if k in present else f"CAST(NULL AS DOUBLE) AS {q(k)}" for k in all_cell_keys())
+    wide, in_range = TABLE, ""
+    if ids is not None:
+        # the wide table's rows are stored in id order: its row groups outside the range are skipped
+        wide = f"(SELECT * FROM {TABLE} WHERE report_id BETWEEN {int(ids[0])} AND {int(ids[1])})"
+        in_range = f" AND r.id BETWEEN {int(ids[0])} AND {int(ids[1])}"
     # The wide table is streamed (the probe side); the reports' few columns are what the join holds in memory.
     # No ORDER BY: sorting two million rows of 250 columns is what made exports need the machine's memory —
     # the rows come in the order they were stored (ingest order); sort when reading.
     sql = f"""
 SELECT r.source_path AS path, r.sha256, r.agency_name AS agency, r.agency_id, r.province, r.city, r.county,
        r.level, r.year, r.layout, r.published, r.parser_version, {cells}
-FROM {TABLE} w RIGHT JOIN (
+FROM {wide} w RIGHT JOIN (
     SELECT r.id, r.source_path, r.sha256, coalesce(a.name, r.agency) AS agency_name, r.agency_id, r.province, r.city, r.county,
            r.level, r.year, r.layout, r.published, r.parser_version
-    FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}
+    FROM current_reports r LEFT JOIN agencies a ON a.id = r.agency_id WHERE {where}{in_range}
 ) r ON w.report_id = r.id"""
     return sql, params
 
 
 # Memory the database may use while it writes an export (the reports' columns held by the join, the
-# row groups being written): beyond it DuckDB spills to disk, so an export of any size stays within about
-# a gigabyte of memory.  XXGK_EXPORT_MEMORY changes it (a DuckDB size, e.g. 400MB).
+# row groups being written): beyond it DuckDB spills to disk.  XXGK_EXPORT_MEMORY changes it (a DuckDB
+# size, e.g. 400MB).
 EXPORT_MEMORY = os.environ.get("XXGK_EXPORT_MEMORY", "800MB")
 
+# Reports joined at a time.  The join holds the reports' own columns (path, hash, names: ≈ 250 bytes a
+# report); two million at once do not fit in EXPORT_MEMORY, so a larger store is exported in parts of
+# this many reports, written one after the other and joined into one file by a streaming copy.
+EXPORT_CHUNK = int(os.environ.get("XXGK_EXPORT_CHUNK", "250000"))
 
-def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None, keys: bool = False) -> int:
-    """Write the wide table in one streaming pass; return the number of report rows.  Columns are
-    headed by the official labels, or by the cell keys (``t3.new.total``) with ``keys``."""
+
+def _id_ranges(con: duckdb.DuckDBPyConnection, year: int | None, region: str | None, chunk: int) -> list[tuple[int, int]] | None:
+    """Id ranges of at most ``chunk`` exported reports each, in id order; None when one part holds them all."""
+    where, params = _where(year, region)
+    n, lo, hi = con.execute(f"SELECT count(*), min(r.id), max(r.id) FROM current_reports r WHERE {where}", params).fetchone()
+    if n <= chunk:
+        return None
+    ranges = []
+    start = lo
+    while start <= hi:
+        # the id below which the next `chunk` reports lie (ids need not be dense)
+        end = con.execute(
+            f"SELECT max(id) FROM (SELECT r.id FROM current_reports r WHERE {where} AND r.id >= ? ORDER BY r.id LIMIT ?)", [*params, start, chunk]
+        ).fetchone()[0]
+        ranges.append((start, end))
+        start = end + 1
+    return ranges
+
+
+def export(
+    con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int | None = None, region: str | None = None, keys: bool = False,
+    chunk: int | None = None,
+) -> int:
+    """Write the wide table in streaming passes (parts of :data:`EXPORT_CHUNK` reports); return the
+    number of report rows.  Columns are headed by the official labels, or by the cell keys
+    (``t3.new.total``) with ``keys``."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    sql, params = wide_sql(year, region, con)
-    if not keys:
-        cols = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
-        sql = "SELECT " + ", ".join(f"{_q(c)} AS {_q(heading(c))}" for c in cols) + f" FROM ({sql})"
+    chunk = chunk or EXPORT_CHUNK
+    ranges = _id_ranges(con, year, region, chunk) or [None]
+
+    def part_sql(ids) -> tuple[str, list]:
+        sql, params = wide_sql(year, region, con, ids)
+        if not keys:
+            cols = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+            sql = "SELECT " + ", ".join(f"{_q(c)} AS {_q(heading(c))}" for c in cols) + f" FROM ({sql})"
+        return sql, params
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
@@ -89,43 +131,81 @@ def export(con: duckdb.DuckDBPyConnection, path: str | Path, fmt: str, year: int
     try:
         with atomic_path(path) as tmp:  # written beside the target, renamed into place when complete
             if fmt == "csv":
-                return _csv(con, sql, params, tmp)
+                return _csv(con, [part_sql(ids) for ids in ranges], tmp)
             if fmt == "parquet":
-                # COPY reports how many rows it wrote: no counting pass
-                target = str(tmp).replace("'", "''")
-                return int(con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, ROW_GROUP_SIZE 16384)", params).fetchone()[0])
-            return _xlsx(con, sql, params, tmp)
+                return _parquet(con, [part_sql(ids) for ids in ranges], tmp)
+            return _xlsx(con, [part_sql(ids) for ids in ranges], tmp)
     finally:
         con.execute(f"SET memory_limit = '{old}'")
 
 
-def _csv(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> int:
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+def _parquet(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, list]], path: Path) -> int:
+    # COPY reports how many rows it wrote: no counting pass
+    if len(parts) == 1:
+        sql, params = parts[0]
+        return int(con.execute(f"COPY ({sql}) TO '{_sql_path(path)}' (FORMAT parquet, ROW_GROUP_SIZE 16384)", params).fetchone()[0])
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix=".xxgk-export-", dir=path.parent))
+    try:
+        files = []
+        for i, (sql, params) in enumerate(parts):
+            f = folder / f"part-{i:05d}.parquet"
+            con.execute(f"COPY ({sql}) TO '{_sql_path(f)}' (FORMAT parquet, ROW_GROUP_SIZE 16384)", params)
+            files.append(f"'{_sql_path(f)}'")
+        # one streaming copy joins the parts, in their order
+        return int(
+            con.execute(f"COPY (SELECT * FROM read_parquet([{', '.join(files)}])) TO '{_sql_path(path)}' (FORMAT parquet, ROW_GROUP_SIZE 16384)").fetchone()[0]
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, list]], batch: int):
+    """(column names, batches of rows) of the parts, one after the other."""
+
+    def batches():
+        for sql, params in parts:
+            cur = con.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(batch)
+                if not rows:
+                    break
+                yield rows
+
+    sql, params = parts[0]
+    names = [d[0] for d in con.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+    return names, batches()
+
+
+def _csv(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, list]], path: Path) -> int:
     # written here rather than by COPY so that whole numbers print as 12, not 12.0
     import csv
 
-    cur = con.execute(sql, params)
+    names, batches = _rows(con, parts, 2000)
     n = 0
     with open(path, "w", newline="", encoding="utf-8-sig") as f:  # with a BOM: Excel on Windows reads it as UTF-8
         w = csv.writer(f, lineterminator="\n")
-        w.writerow([d[0] for d in cur.description])
-        while True:
-            rows = cur.fetchmany(2000)
-            if not rows:
-                break
+        w.writerow(names)
+        for rows in batches:
             n += len(rows)
             w.writerows([["" if v is None else neutral(_xl(v)) for v in row] for row in rows])
     return n
 
 
-def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) -> int:
+def _xlsx(con: duckdb.DuckDBPyConnection, parts: list[tuple[str, list]], path: Path) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("报告")
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
+    names, batches = _rows(con, parts, 1000)
     n_meta = len(META_COLUMNS)
     _sheet_layout(ws, names, n_meta)
     head = []
@@ -141,10 +221,7 @@ def _xlsx(con: duckdb.DuckDBPyConnection, sql: str, params: list, path: Path) ->
 
     amount = {n_meta + j for j, k in enumerate(all_cell_keys()) if cell_kind(k) == "amount"}
     n = 0
-    while True:
-        rows = cur.fetchmany(1000)
-        if not rows:
-            break
+    for rows in batches:
         n += len(rows)
         for row in rows:
             out = []
