@@ -86,8 +86,11 @@ class SectionText(msgspec.Struct):
     printed: int | None = None  # the numeral printed in the document (七 → 7)
 
 
-class CellSource(msgspec.Struct, omit_defaults=True):
+class CellSource(msgspec.Struct, omit_defaults=True, gc=False):
     """Where one cell of the record came from and how it was placed.
+
+    (``gc=False``: strings and numbers only, never in a reference cycle; the
+    cyclic collector need not track the hundreds a report makes.)
 
     ``how`` is one of :data:`PLACEMENTS`; ``text`` the source text the value
     was read from; ``block``/``row``/``col`` the cell in the document's

@@ -152,3 +152,24 @@ def test_nfkc_of_real_paragraphs():
     assert sum(not unicodedata.is_normalized("NFKC", p) for p in paras) > 50  # full-width punctuation (the seeds alone: 76)
     for p in paras:
         assert _nfkc(p) == unicodedata.normalize("NFKC", p)
+
+
+# ---------------------------------------------------------------- untracked structs
+
+
+def test_structs_the_collector_does_not_track_hold_only_scalars():
+    """Token and CellSource are ``gc=False``: safe only while no field can hold a container
+    (a list or a struct could close a reference cycle the collector would never free)."""
+    import typing
+
+    import msgspec
+
+    from xxgk.extract.tokens import Token
+    from xxgk.model import CellSource
+
+    scalars = {str, int, float, bool, type(None)}
+    for cls in (Token, CellSource):
+        assert cls.__struct_config__.gc is False
+        for f in msgspec.structs.fields(cls):
+            kinds = set(typing.get_args(f.type)) or {f.type}
+            assert kinds <= scalars, (cls.__name__, f.name, f.type)

@@ -19,11 +19,13 @@ from ..text import SHORT_TEXT, alternation, clean, norm_label, squeeze, tidy
 from .numbers import is_value_text
 
 
-class Token(msgspec.Struct):
+class Token(msgspec.Struct, gc=False):
     """One cell of a grid, or one paragraph (or piece of one), in document order.
 
     (A msgspec Struct: a report makes hundreds of them, and one builds faster
-    than a dataclass.)"""
+    than a dataclass.  ``gc=False``: its fields are strings, numbers and None,
+    so it can never be part of a reference cycle, and the cyclic collector
+    need not track it.)"""
 
     text: str  # cleaned text of the cell or paragraph piece
     norm: str  # norm_label(text)
