@@ -8,6 +8,8 @@ failed.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -369,6 +371,16 @@ def _print_missing(con, year: int, region: str | None, lang: str) -> None:
             out.print(f"  {x['agency']}  {x['published'] or ''}")
 
 
+@contextmanager
+def _refused(lang: str, what: str = ""):
+    """A store change the library refuses (ValueError): its reason as the error line, exit 2."""
+    try:
+        yield
+    except ValueError as e:
+        say_error(lang, f"{what}：{e}" if what else str(e))
+        raise typer.Exit(2)
+
+
 def _agency_or_exit(con, ref: str, lang: str) -> int:
     from .store.agencies import find_agency
 
@@ -434,11 +446,8 @@ def agencies_set_region(
 
     con = _open_db(db, lang)
     aid = _agency_or_exit(con, agency, lang)
-    try:
+    with _refused(lang):
         reg = set_region(con, aid, region, level)
-    except ValueError as e:
-        say_error(lang, str(e))
-        raise typer.Exit(2)
     place = " ".join(x for x in (reg.province, reg.city, reg.county) if x)
     out.print(tr(lang, f"已设定：编号 {aid} → {place}", f"set: id {aid} → {place}"))
 
@@ -455,11 +464,8 @@ def agencies_rename(
 
     con = _open_db(db, lang)
     aid = _agency_or_exit(con, agency, lang)
-    try:
+    with _refused(lang, new_name):
         rename(con, aid, new_name)
-    except ValueError as e:
-        say_error(lang, f"{new_name}：{e}")
-        raise typer.Exit(2)
     out.print(tr(lang, f"已改名：编号 {aid} →「{new_name.strip()}」", f"renamed: id {aid} → {new_name.strip()}"), markup=False)
 
 

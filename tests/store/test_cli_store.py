@@ -59,6 +59,8 @@ def test_store_commands(tmp_path):
     assert "机关 4 个" in _run("agencies", "--db", db).stdout
     r = _run("agencies", "rename", "江阴生态环境局", "江阴市生态环境局", "--db", db)
     assert r.exit_code == 0
+    r = _run("agencies", "rename", "江阴市生态环境局", " ", "--db", db)  # refused: one line naming the new name, exit 2
+    assert r.exit_code == 2 and "empty name" in r.output and "Traceback" not in r.output
     assert "江阴市生态环境局" in _run("agencies", "--db", db, "--search", "江阴").stdout
     r = _run("agencies", "merge", "不存在的机关", "江阴市生态环境局", "--db", db)
     assert r.exit_code == 2 and "找不到该机关" in r.output

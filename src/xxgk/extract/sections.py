@@ -18,6 +18,7 @@ import msgspec
 
 from ..layouts import SECTIONS
 from ..model import SectionText
+from ..text import squeeze
 from .tokens import Token
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -44,13 +45,12 @@ def cn_number(s: str) -> int | None:
 
 
 _KEYS_BY_PRECEDENCE = tuple((no, next(s.keys for s in SECTIONS if s.no == no)) for no in _PRECEDENCE)
-_WS = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
 def standard_no(title: str) -> int | None:
     """Which standard section (1–6) a heading names, by its key words."""
-    t = _WS.sub("", title)
+    t = squeeze(title)
     for no, keys in _KEYS_BY_PRECEDENCE:
         if any(k in t for k in keys):
             return no
@@ -80,7 +80,7 @@ def _candidate(tok: Token, index: int) -> _Heading | None:
     rest = body[cut.end() :].strip() if cut else ""
     if len(head) <= 24 and standard_no(head) is not None:
         return _Heading(index, numeral, f"{m.group(1)}、{head}", rest)
-    if len(re.sub(r"\s+", "", body)) <= 32 and not re.search(r"[。；;]", body.rstrip("。")):
+    if len(squeeze(body)) <= 32 and not re.search(r"[。；;]", body.rstrip("。")):
         return _Heading(index, numeral, f"{m.group(1)}、{body}".rstrip("：:"), "")
     return None
 
@@ -150,5 +150,5 @@ def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionTex
             no = None
         if no is not None:
             taken.add(no)
-        out.append(SectionText(no=no, title=re.sub(r"\s+", "", h.title), text="\n".join(p.strip() for p in parts if p.strip()), printed=h.numeral))
+        out.append(SectionText(no=no, title=squeeze(h.title), text="\n".join(p.strip() for p in parts if p.strip()), printed=h.numeral))
     return out

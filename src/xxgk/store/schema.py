@@ -219,8 +219,9 @@ def _behind(path: str) -> bool:
     """Whether the store at ``path`` has a schema older than this xxgk's (False when it cannot tell)."""
     try:
         with duckdb.connect(path, read_only=True) as con:
-            has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version'").fetchone()[0]
-            return bool(has) and (con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0) < SCHEMA_VERSION
+            from .cube import has_table
+
+            return has_table(con, "schema_version") and (con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0) < SCHEMA_VERSION
     except duckdb.Error:
         return False
 

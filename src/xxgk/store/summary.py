@@ -77,15 +77,17 @@ def summary_keys() -> list[str]:
     return keys
 
 
-def where_clause(year: int | None, region: str | None, agency: int | str | None = None) -> tuple[str, list]:
-    """The WHERE of a selection of reports ``r``: year, region (province, city or county, by prefix), agency id."""
+def where_clause(
+    year: int | None, region: str | None, agency: int | str | None = None, region_columns: tuple[str, ...] = ("province", "city", "county")
+) -> tuple[str, list]:
+    """The WHERE of a selection of reports ``r``: year, region (by prefix of any of ``region_columns``), agency id."""
     conds, params = ["TRUE"], []
     if year is not None:
         conds.append("r.year = ?")
         params.append(int(year))
     if region:
-        conds.append("(r.province LIKE ? OR r.city LIKE ? OR r.county LIKE ?)")
-        params += [f"{region}%"] * 3
+        conds.append("(" + " OR ".join(f"r.{c} LIKE ?" for c in region_columns) + ")")
+        params += [f"{region}%"] * len(region_columns)
     if agency:
         conds.append("r.agency_id = ?")
         params.append(int(agency))
@@ -258,17 +260,11 @@ def _aggregate(con: duckdb.DuckDBPyConnection, year: int | None, region: str | N
         if use_cube:
             # groups (year, province, city, level) the filter selects whole: the year, and a province or city by prefix;
             # a region matched by county only selects some reports of a group: those are aggregated live
-            gconds, gparams = ["TRUE"], []
-            if year is not None:
-                gconds.append("r.year = ?")
-                gparams.append(int(year))
-            if region:
-                gconds.append("(r.province LIKE ? OR r.city LIKE ?)")
-                gparams += [f"{region}%"] * 2
+            gwhere, gparams = where_clause(year, region, region_columns=("province", "city"))
             # those groups now, and whether the cube's row still holds exactly their counted reports
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE {tmp} AS
-                    SELECT now.*, c.reports IS NOT NULL AS fresh FROM ({cube.NOW_SQL.format(where=' AND '.join(gconds))}) now
+                    SELECT now.*, c.reports IS NOT NULL AS fresh FROM ({cube.NOW_SQL.format(where=gwhere)}) now
                     LEFT JOIN {cube.CUBE} c ON {cube.same_group('c', 'now')} AND c.reports = now.n AND c.sig = now.sig""",
                 gparams,
             )

@@ -281,8 +281,9 @@ def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, pro
 
     t0 = time.monotonic()
     keys = all_cell_keys()
-    has_wide = bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [TABLE]).fetchone()[0])
     from .cube import FIGURES, fill_figures, has_table, refresh
+
+    has_wide = has_table(con, TABLE)
 
     has_figures = has_table(con, FIGURES)
     has_counts = bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'reports' AND column_name = 'n_errors'").fetchone()[0])
