@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _WS = re.compile(r"\s+")
@@ -59,9 +59,20 @@ def tidy(text: str) -> str:
 SHORT_TEXT = 64
 
 
-def clean(text: str) -> str:
-    """Readable normalised text (NFKC, spaces, line ends)."""
-    return _clean_kept(text) if len(text) <= SHORT_TEXT else _clean(text)
+def kept_if_short(maxsize: int):
+    """Keep a function's results for texts of at most :data:`SHORT_TEXT` characters (its
+    first argument), and compute them afresh for longer ones."""
+
+    def wrap(fn):
+        kept = lru_cache(maxsize=maxsize)(fn)
+
+        @wraps(fn)
+        def call(text, *args):
+            return kept(text, *args) if len(text) <= SHORT_TEXT else fn(text, *args)
+
+        return call
+
+    return wrap
 
 
 # The compatibility characters Chinese text is full of (full-width punctuation),
@@ -81,7 +92,9 @@ def _nfkc(text: str) -> str:
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
-def _clean(text: str) -> str:
+@kept_if_short(16384)
+def clean(text: str) -> str:
+    """Readable normalised text (NFKC, spaces, line ends)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _nfkc(_SPACES.sub(" ", text))
@@ -92,8 +105,6 @@ def _clean(text: str) -> str:
                 text = text.replace(curly, plain)
     return text
 
-
-_clean_kept = lru_cache(maxsize=16384)(_clean)
 
 
 def norm_label(text: str) -> str:

@@ -54,7 +54,7 @@ from ..layouts import (
     Table,
 )
 from ..model import CellSource
-from ..text import SHORT_TEXT, norm_label, numbering_of, strip_numbering
+from ..text import SHORT_TEXT, kept_if_short, norm_label, numbering_of, strip_numbering
 from . import glued
 from .numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
@@ -369,16 +369,10 @@ def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
     return not hit.values or hit.values[-1].line != tok.line
 
 
+@kept_if_short(8192)
 def _is_figures(text: str) -> bool:
     """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
-    return _figures_kept(text) if len(text) <= SHORT_TEXT else _figures(text)
-
-
-def _figures(text: str) -> bool:
     return is_value_text(text) or glued.runs_of([text]) is not None
-
-
-_figures_kept = lru_cache(maxsize=8192)(_figures)
 
 
 _COLUMNS: dict[tuple[int, int, bool], tuple[Table, Row, list[Column]]] = {}
@@ -851,10 +845,10 @@ def _header_vocabulary(template: str) -> tuple[str, ...]:
 
 def _is_header_text(tok: Token, layout: Layout) -> bool:
     """A header cell (or a piece of one broken over lines) of the layout's tables."""
-    n = tok.norm
-    return (_header_kept if len(n) <= SHORT_TEXT else _is_header_norm)(n, layout.template)
+    return _is_header_norm(tok.norm, layout.template)
 
 
+@kept_if_short(8192)
 def _is_header_norm(n: str, template: str) -> bool:
     if len(n) < 2:
         return bool(n)
@@ -864,8 +858,6 @@ def _is_header_norm(n: str, template: str) -> bool:
             return True
     return T2_ARTICLE in n
 
-
-_header_kept = lru_cache(maxsize=8192)(_is_header_norm)
 
 
 def _t2_header(tok: Token) -> bool:

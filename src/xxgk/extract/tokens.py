@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import msgspec
-from functools import cache, lru_cache
+from functools import cache
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import SHORT_TEXT, alternation, clean, norm_label, squeeze, tidy
+from ..text import alternation, clean, kept_if_short, norm_label, squeeze, tidy
 from .numbers import is_value_text
 
 
@@ -202,14 +202,12 @@ def split_glued(text: str) -> list[str]:
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
+@kept_if_short(16384)  # short cells repeat across reports (figures, labels)
 def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
     """(text, norm, orig, value) of a grid cell."""
     text = clean(cell).strip()
     return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
 
-
-# short cells repeat across reports (figures, labels): their forms are kept
-_cell_forms_kept = lru_cache(maxsize=16384)(_cell_forms)
 
 
 def tokens_of(doc: Document) -> list[Token]:
@@ -244,7 +242,7 @@ def tokens_of(doc: Document) -> list[Token]:
                             conf = confidence[r][c]
                         except IndexError:
                             conf = None
-                    text, norm, orig, value = (_cell_forms_kept if len(cell) <= SHORT_TEXT else _cell_forms)(cell)
+                    text, norm, orig, value = _cell_forms(cell)
                     append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
     return toks
