@@ -190,7 +190,7 @@ def test_a_mixed_batch_stores_every_good_file_and_names_every_hostile_one(tmp_pa
 def test_a_file_over_its_time_budget_is_failed_and_the_batch_goes_on(tmp_path):
     folder = tmp_path / "in"
     seeds = _seeds(folder, 2)
-    big_text(folder / "slow.txt", 16)  # a real report repeated: over 10 s of CPU to parse
+    big_text(folder / "slow.txt", 16)  # a real report repeated: several seconds of CPU to parse
     db = tmp_path / "x.duckdb"
     r = _run("ingest", folder, "--db", db, "--jobs", "1", "--time-limit", "2")
     assert r.exit_code == 2
