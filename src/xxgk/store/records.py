@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import cache
 from typing import TYPE_CHECKING
 
 from ..layouts import cell_kind
@@ -76,23 +77,7 @@ def records_from_store(con: duckdb.DuckDBPyConnection, ids: list[int], with_find
     if not recs:
         return {}
     present = list(recs)
-    amount: dict[str, bool] = {}  # a key's kind, looked up once per key (hundreds of thousands of cells)
-    for rid, key, value, raw, unc in con.execute(
-        "SELECT report_id, key, value, raw, uncertain FROM cells WHERE report_id IN (SELECT unnest(?::INTEGER[])) ORDER BY report_id, rowid",
-        [present],
-    ).fetchall():
-        r = recs[rid]
-        if value is not None:
-            is_amount = amount.get(key)
-            if is_amount is None:
-                is_amount = amount[key] = cell_kind(key) == "amount"
-            if not is_amount and value.is_integer():  # the same as _value
-                value = int(value)
-        r.cells[key] = value
-        if raw is not None:
-            r.raw[key] = raw
-        if unc:
-            r.uncertain.append(key)
+    _fill_cells(con, recs, present)
     for rid, no, printed, title, text in con.execute(
         "SELECT report_id, no, printed, title, text FROM sections WHERE report_id IN (SELECT unnest(?::INTEGER[])) ORDER BY report_id, seq",
         [present],
@@ -108,6 +93,70 @@ def records_from_store(con: duckdb.DuckDBPyConnection, ids: list[int], with_find
                 Finding(rule=rule, severity=sev, where=json.loads(where) if where else [], message=msg or "", message_en=msg_en or "", culprit=culprit)
             )
     return recs
+
+
+@cache
+def _cell_keys() -> list[str]:
+    from ..layouts import all_cell_keys
+
+    return list(all_cell_keys())
+
+
+def _fill_cells(con: duckdb.DuckDBPyConnection, recs: dict[int, Record], present: list[int]) -> None:
+    """The cells of ``recs`` from the long table, column-wise (hundreds of thousands of cells: no Python
+    loop per cell row).  A figure that is not an amount and is whole comes back as an int (as :func:`_value`)."""
+    import numpy as np
+
+    names = _cell_keys()
+    # keys come back as their place in the layouts' keys (no Python string made per cell); another key by name
+    got = con.execute(
+        """SELECT c.report_id, k.pos, CASE WHEN k.pos IS NULL THEN c.key END AS other, c.value, c.raw, c.uncertain,
+                  c.value IS NOT NULL AND isfinite(c.value) AND c.value = trunc(c.value) AND NOT coalesce(k.amount, false) AS whole
+           FROM cells c LEFT JOIN (SELECT unnest(?::VARCHAR[]) AS key, generate_subscripts(?::VARCHAR[], 1) - 1 AS pos,
+                                          unnest(?::BOOLEAN[]) AS amount) k ON k.key = c.key
+           WHERE c.report_id IN (SELECT unnest(?::INTEGER[])) ORDER BY c.report_id, c.rowid""",
+        [names, names, [cell_kind(k) == "amount" for k in names], present],
+    ).fetchnumpy()
+    rid = np.asarray(got["report_id"])
+    if not len(rid):
+        return
+    pos = got["pos"]
+    keys = np.asarray(names + [None], dtype=object)[np.ma.filled(pos, len(names)).astype(np.int64)]
+    if np.ma.is_masked(pos):
+        at = np.flatnonzero(np.ma.getmaskarray(pos))
+        keys[at] = np.ma.getdata(got["other"])[at]
+    keys = keys.tolist()
+    value = got["value"]
+    whole = np.asarray(got["whole"], dtype=bool)
+    vals = np.ma.getdata(value).astype(object)
+    data = np.ma.getdata(value)
+    small = whole & (np.abs(data) < 2.0**62)
+    if small.any():
+        vals[small] = data[small].astype(np.int64).astype(object)
+    for i in np.flatnonzero(whole & ~small).tolist():  # beyond int64: Python's int, as _value gives
+        vals[i] = int(data[i])
+    if np.ma.is_masked(value):
+        vals[np.ma.getmaskarray(value)] = None
+    # an amount key outside the layouts (none today) is an amount by its kind, as _value has it
+    if np.ma.is_masked(pos):  # a key outside the layouts: an amount by its kind, as _value has it
+        for i in np.flatnonzero(np.ma.getmaskarray(pos) & whole).tolist():
+            if cell_kind(keys[i]) == "amount":
+                vals[i] = float(vals[i])
+    vals = vals.tolist()
+    raw = got["raw"]
+    raw_at = np.flatnonzero(~np.ma.getmaskarray(raw)).tolist() if isinstance(raw, np.ma.MaskedArray) else range(len(rid))
+    raws = np.ma.getdata(raw)
+    unc_at = np.flatnonzero(np.asarray(got["uncertain"], dtype=bool)).tolist()
+    cuts = [0, *(np.flatnonzero(np.diff(rid)) + 1).tolist(), len(rid)]
+    ids = rid[np.asarray(cuts[:-1], dtype=np.int64)].tolist()
+    for r, a, b in zip(ids, cuts, cuts[1:]):
+        recs[r].cells.update(zip(keys[a:b], vals[a:b]))
+    for i in raw_at:
+        x = raws[i]
+        if x is not None:
+            recs[int(rid[i])].raw[keys[i]] = x
+    for i in unc_at:
+        recs[int(rid[i])].uncertain.append(keys[i])
 
 
 def record_from_store(con: duckdb.DuckDBPyConnection, report_id: int) -> Record:
