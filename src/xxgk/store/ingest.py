@@ -84,6 +84,13 @@ class _Writer:
         self.wide_keys = wide_keys(con)
         self.wide_pos = {k: i for i, k in enumerate(self.wide_keys)}
         self.figures = has_table(con, FIGURES)
+        # hashes of current reports parsed by another parser version: a new parse of one of them makes
+        # the old one not current (none in a store of this version: the batch skips that update)
+        self.older = {
+            r[0] for r in con.execute("SELECT DISTINCT sha256 FROM reports WHERE current AND parser_version <> ?", [parser_version]).fetchall()
+        }
+        # failed rows a file of this run may replace (none: the batch skips that delete)
+        self.had_failed = bool(con.execute("SELECT count(*) FROM reports WHERE error IS NOT NULL").fetchone()[0])
         self.buf: list[dict] = []
 
     def add(self, item: dict) -> None:
@@ -180,8 +187,10 @@ class _Writer:
             }
             with transaction(con):
                 # a file that failed before and is tried again replaces its failed row
-                _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
+                if self.had_failed:
+                    _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
                 self.agencies.write()
+                parsed = [sha for sha in parsed if sha in self.older]
                 if parsed:  # an older parser version's rows stay, but are no longer current
                     # cross-year findings against them stop counting on the reports that hold them
                     con.execute(
@@ -456,6 +465,7 @@ def ingest(
     inflight: dict = {}  # handle → (path, sha)
     stop = _StopOnCtrlC(stop_event)
     closed = False
+    threads = _one_thread(con)  # the writer's batches are small: DuckDB's own threads would only take cores from the workers
     try:
         while (todo or inflight or suspects) and not stop.requested:
             isolating = not todo and not inflight and suspects
@@ -507,6 +517,7 @@ def ingest(
         if not res.interrupted:  # the parsing is over: end the workers before the checks on the store
             ex.close(cancel=False)
             closed = True
+        _set_threads(con, threads)
         if not stop.requested:
             _group_copies(con, res)
         if cross_year and not stop.requested:
@@ -515,10 +526,29 @@ def ingest(
             res.interrupted = stop.requested
     finally:
         stop.restore()
+        _set_threads(con, threads)
         if not closed:
             ex.close(cancel=res.interrupted)
     res.seconds = time.monotonic() - t0
     return res
+
+
+def _one_thread(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Set DuckDB to one thread; returns the setting before (None when it cannot be read or changed)."""
+    try:
+        before = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+        con.execute("SET threads = 1")
+        return before
+    except (duckdb.Error, TypeError, ValueError):
+        return None
+
+
+def _set_threads(con: duckdb.DuckDBPyConnection, threads: int | None) -> None:
+    if threads is not None:
+        try:
+            con.execute(f"SET threads = {int(threads)}")
+        except duckdb.Error:
+            pass
 
 
 # ------------------------------------------------------------------ after the batches
