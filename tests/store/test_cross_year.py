@@ -60,3 +60,53 @@ def test_xg601_raised_across_two_years(tmp_path):
     # a second run compares nothing twice
     ingest(con, sorted(tmp_path.glob("*.txt")), jobs=1)
     assert con.execute("SELECT count(*) FROM findings WHERE rule = 'XG601'").fetchone()[0] == len(rows)
+
+
+def _years_with_a_correction(folder):
+    """Three agencies × 2020–2022, and for one agency a corrected 2021 report published later (a second
+    version of one agency-year: after grouping, the later version is the 2022 report's previous year)."""
+    rng = random.Random(5)
+    folder.mkdir()
+    files = []
+    for a in range(3):
+        name = f"杭州市西湖区第{a}号财政局"
+        for year in (2020, 2021, 2022):
+            tpl = "2021" if year >= 2021 else "2019"
+            cells = random_cells(layout_for(tpl), rng, scale=20)
+            p = folder / f"{a}_{year}.txt"
+            p.write_text(report_text(name, year, cells, template=tpl, rng=rng, published=f"{year + 1}年1月10日"), encoding="utf-8")
+            files.append(p)
+            if a == 1 and year == 2021:
+                fixed = random_cells(layout_for(tpl), rng, scale=20)
+                q = folder / f"{a}_{year}_更正.txt"
+                q.write_text(report_text(name, year, fixed, template=tpl, rng=rng, published=f"{year + 1}年3月1日"), encoding="utf-8")
+                files.append(q)
+    return files
+
+
+def _cross_rows(con):
+    paths = dict(con.execute("SELECT id, regexp_extract(source_path, '[^/]+$') FROM reports").fetchall())
+    found = sorted(
+        (paths[r], paths[p], rule, sev, cells, msg)
+        for r, p, rule, sev, cells, msg in con.execute("SELECT report_id, previous_id, rule, severity, cells, message FROM findings WHERE previous_id IS NOT NULL").fetchall()
+    )
+    pairs = sorted((paths[r], paths[p]) for r, p in con.execute("SELECT report_id, previous_id FROM cross_checks").fetchall())
+    counts = sorted((paths[i], e, w) for i, e, w in con.execute("SELECT id, n_errors, n_warnings FROM reports").fetchall())
+    return found, pairs, counts
+
+
+@pytest.mark.skipif(not checker_available(), reason="needs the checker")
+def test_cross_year_worked_out_during_the_ingest_stores_what_the_end_would(tmp_path):
+    """Batches of one file: the pairs are compared while the files are parsed (CrossAhead), including
+    a pair that grouping the corrected version undoes; one batch at the end: compared after grouping only.
+    Both stores hold the same cross-year findings, pairs and counts."""
+    files = _years_with_a_correction(tmp_path / "reports")
+    ahead = connect(tmp_path / "ahead.duckdb")
+    ingest(ahead, files, jobs=1, batch_size=1)
+    end = connect(tmp_path / "end.duckdb")
+    ingest(end, files, jobs=1, batch_size=100_000, batch_seconds=1e9)
+    got, want = _cross_rows(ahead), _cross_rows(end)
+    assert got == want
+    # the corrected version is the previous year of its agency's 2022 report, not the first 2021 version
+    assert ("1_2022.txt", "1_2021_更正.txt") in want[1] and ("1_2022.txt", "1_2021.txt") not in want[1]
+    assert len(want[1]) == 6

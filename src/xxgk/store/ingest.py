@@ -92,6 +92,7 @@ class _Writer:
         # failed rows a file of this run may replace (none: the batch skips that delete)
         self.had_failed = bool(con.execute("SELECT count(*) FROM reports WHERE error IS NOT NULL").fetchone()[0])
         self.buf: list[dict] = []
+        self.stored: tuple[int, int] | None = None
 
     def add(self, item: dict) -> None:
         self.buf.append(item)
@@ -217,6 +218,7 @@ class _Writer:
             self.agencies.rollback()
             self.next_id = first_id
             raise
+        self.stored = (first_id, self.next_id - 1)  # the ids this batch gave its reports
         res = self.result
         for it in self.buf:
             for f in it.get("findings") or ():
@@ -454,11 +456,17 @@ def ingest(
 
     last_flush = time.monotonic()
 
+    # cross-year findings worked out while the workers parse, for the pairs a batch makes; kept aside
+    # (never stored early) and used by cross_check at the end if the pair is still one after dedup
+    ahead = CrossAhead(con) if cross_year and checker_available() else None
+
     def maybe_flush(force: bool = False) -> None:
         nonlocal last_flush
         if force or len(writer.buf) >= batch_size or (writer.buf and time.monotonic() - last_flush >= batch_seconds):
             writer.flush()
             last_flush = time.monotonic()
+            if ahead is not None and writer.stored is not None and not stop.requested and (todo or inflight):
+                ahead.batch(*writer.stored)
 
     retried: set[str] = set()  # files whose worker died once: a worker killed from outside gets a second chance
     suspects: deque[tuple[str, str | None]] = deque()  # in flight when the workers were lost: retried one at a time
@@ -522,7 +530,7 @@ def ingest(
             _group_copies(con, res)
         if cross_year and not stop.requested:
             check_stored(con, res, stop=stop)
-            cross_check(con, res, stop=stop)
+            cross_check(con, res, stop=stop, ahead=ahead.found if ahead is not None else None)
             res.interrupted = stop.requested
     finally:
         stop.restore()
@@ -647,8 +655,55 @@ PAIRS_SQL = """
 """
 
 
-def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 200, stop=None) -> int:
-    """XG6xx for every (report, same agency's previous-year report) pair not compared yet."""
+def _compare(recs: dict, rid: int, pid: int) -> list[tuple] | None:
+    """The rows of the XG6xx findings of report ``rid`` against ``pid`` (None: not compared)."""
+    if rid not in recs or pid not in recs:
+        return None
+    try:
+        found, _ = cross_year_findings(recs[rid], recs[pid])
+    except Exception:  # a checker bug: this pair is compared again next time
+        return None
+    return [(rid, *f, pid) for f in finding_rows(found)]
+
+
+class CrossAhead:
+    """Cross-year findings worked out during the ingest, batch by batch, while the workers parse.
+
+    After a batch is committed, the pairs it makes (its reports and the previous-year report
+    :data:`PAIRS_SQL` picks, or the next-year reports that pick one of it) are compared from the
+    store and the findings kept here, not stored.  At the end :func:`cross_check` takes the pairs
+    that are still pairs once copies are grouped from here instead of reading and comparing them
+    again; a pair that is no pair any more is dropped.  A pair's findings depend only on the two
+    reports, which never change once stored, so what is stored is the same."""
+
+    LIMIT = 200_000  # pairs kept at most (beyond, the end compares them as before)
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.found: dict[tuple[int, int], list[tuple] | None] = {}
+
+    def batch(self, lo: int, hi: int) -> None:
+        if len(self.found) >= self.LIMIT:
+            return
+        pairs = [tuple(p) for p in self.con.execute(PAIRS_SQL_TOUCHING, [lo, hi, lo, hi]).fetchall()]
+        pairs = [p for p in pairs if p not in self.found]
+        if not pairs:
+            return
+        recs = records_from_store(self.con, [x for pair in pairs for x in pair], with_findings=False)
+        for rid, pid in pairs:
+            self.found[(rid, pid)] = _compare(recs, rid, pid)
+
+
+# the pairs of PAIRS_SQL with a report among ids lo..hi on either side
+PAIRS_SQL_TOUCHING = PAIRS_SQL.replace("ORDER BY c.id", "AND (c.id BETWEEN ? AND ? OR p.id BETWEEN ? AND ?)\n    ORDER BY c.id")
+assert PAIRS_SQL_TOUCHING != PAIRS_SQL
+
+
+def cross_check(
+    con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 200, stop=None, ahead: dict | None = None
+) -> int:
+    """XG6xx for every (report, same agency's previous-year report) pair not compared yet
+    (``ahead``: findings of pairs worked out already, by :class:`CrossAhead`)."""
     pairs = con.execute(PAIRS_SQL).fetchall()
     if not pairs:
         return 0
@@ -660,17 +715,15 @@ def cross_check(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None,
         if stop is not None and stop.requested:
             break
         part = pairs[i : i + chunk]
-        recs = records_from_store(con, [x for pair in part for x in pair], with_findings=False)
+        known = ahead or {}
+        recs = records_from_store(con, [x for pair in part if tuple(pair) not in known for x in pair], with_findings=False)
         rows, compared = [], []
         for rid, pid in part:
-            if rid not in recs or pid not in recs:
-                continue
-            try:
-                found, _ = cross_year_findings(recs[rid], recs[pid])
-            except Exception:  # a checker bug: this pair is compared again next time
+            found = known[(rid, pid)] if (rid, pid) in known else _compare(recs, rid, pid)
+            if found is None:
                 continue
             compared.append((rid, pid))
-            rows.extend((rid, *f, pid) for f in finding_rows(found))
+            rows.extend(found)
         with transaction(con):
             if rows:
                 _insert_rows(con, "findings", _FINDING_COLS, rows)
