@@ -32,6 +32,7 @@ from array import array
 from collections import Counter, deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -135,8 +136,8 @@ class _Writer:
         rep: dict[str, list] = {k: [] for k in _REPORT_COLS}
         cell_ids: list[int] = []
         counts: list[int] = []
-        keys: list[str] = []
-        raws: list = []
+        named: list[tuple[int, list[str]]] = []  # (first cell, keys) of records whose keys are not all in the layouts
+        raws: list[tuple[int, list]] = []  # (first cell, raw texts) of records with raw texts
         values = array("d")
         flags = bytearray()
         slots = array("h")
@@ -155,13 +156,15 @@ class _Writer:
                 n, n_blank, n_unc = 0, 0, 0
                 if it.get("cells"):
                     ck, cv, cr, cf, cs, n_blank, n_unc = _as_columns(it["cells"])
-                    n = len(ck)
+                    n = len(cs)
                     if n:
                         cell_ids.append(rid)
                         counts.append(n)
-                        keys.extend(ck)
+                        if ck is not None:  # keys outside the layouts: named one by one
+                            named.append((len(slots), ck))
                         values.extend(cv)
-                        raws.extend(cr)
+                        if cr is not None:
+                            raws.append((len(slots), cr))
                         flags.extend(cf)
                         slots.extend(cs)
                 if not it.get("sha"):  # unreadable: no content hash; keyed by its path
@@ -180,10 +183,14 @@ class _Writer:
                 secs.extend((rid, *sec) for sec in it.get("sections") or ())
                 finds.extend((rid, *f, None) for f in it.get("findings") or ())
             parsed = [sha for sha, e in zip(rep["sha256"], rep["error"]) if not e]
+            keys = _keys_of(slots, named)
+            raw = np.full(len(slots), None, dtype=object)
+            for at, texts in raws:
+                raw[at : at + len(texts)] = texts
             fl = np.frombuffer(bytes(flags), dtype=np.uint8)
             vals = np.frombuffer(values.tobytes(), dtype=np.float64) if len(values) else np.zeros(0)
             cells = {
-                "report_id": np.repeat(np.asarray(cell_ids, dtype=np.int64), counts), "key": keys, "value": vals, "raw": raws,
+                "report_id": np.repeat(np.asarray(cell_ids, dtype=np.int64), counts), "key": keys, "value": vals, "raw": raw,
                 "blank": (fl & 1) == 1, "uncertain": (fl & 2) == 2,
             }
             with transaction(con):
@@ -205,7 +212,7 @@ class _Writer:
                     )
                     con.execute("UPDATE reports SET current = false WHERE current AND sha256 IN (SELECT unnest(?::VARCHAR[]))", [parsed])
                 insert_columns(con, "reports", _REPORT_TYPES, rep)
-                if keys:
+                if len(keys):
                     insert_columns(con, "cells", _CELL_TYPES, cells)
                     self._insert_wide(cells["report_id"], keys, vals, fl, slots)
                     if self.figures:  # what the summary needs of each report beyond its cells (store/cube.py)
@@ -230,6 +237,23 @@ class _Writer:
                 res.ingested += 1
                 res.unchecked += not it.get("checked")
         self.buf.clear()
+
+
+@cache
+def _key_names():
+    import numpy as np
+
+    return np.array([*_slots(), None], dtype=object)  # slot -1 → None
+
+
+def _keys_of(slots: array, named: list[tuple[int, list[str]]]):
+    """The cells' keys (an object array) from their slots, and the records that named theirs."""
+    import numpy as np
+
+    keys = _key_names()[np.frombuffer(slots.tobytes(), dtype=np.int16) if len(slots) else np.zeros(0, dtype=np.int16)]
+    for at, ks in named:
+        keys[at : at + len(ks)] = ks
+    return keys
 
 
 def _iso(published: str | None) -> str | None:
