@@ -333,9 +333,10 @@ class LocalPool(Executor):
 
         self.jobs = max(1, int(jobs))
         self.budget = budget
-        # enough queued work to keep the workers busy while the writer commits a batch (≈ 0.3 s for
-        # 1,000 text reports; 64 files a worker ran out after ≈ 0.1 s and left the workers idle)
-        self.capacity = self.jobs * 512
+        # enough queued work to keep the workers busy while the writer commits a batch and compares its
+        # cross-year pairs (≈ 0.5 s of CPU for 1,000 text reports, seconds of wall time on a busy machine;
+        # 64 files a worker ran out after ≈ 0.1 s and left the workers idle)
+        self.capacity = self.jobs * 2048
         self.pool: BudgetPool | None = None
         self.finished: queue.SimpleQueue = queue.SimpleQueue()
         # OCR threads follow the worker count (the workers inherit the environment)
