@@ -131,8 +131,31 @@ def tree_rss_kib(root: int) -> int:
     return total
 
 
-def run_measured(cmd: list[str], env: dict) -> tuple[float, int, int, str, float]:
-    """(seconds, peak tree RSS in KiB, return code, stdout, CPU seconds of the whole tree)."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds (user + system) of every process under ``root`` (``root`` included), from /proc."""
+    kids = _children()
+    out, todo = {}, [root]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            out[p] = (int(fields[11]) + int(fields[12])) / _TICK
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(kids.get(p, ()))
+    return out
+
+
+def run_measured(cmd: list[str], env: dict, split: dict | None = None) -> tuple[float, int, int, str, float]:
+    """(seconds, peak tree RSS in KiB, return code, stdout, CPU seconds of the whole tree).
+
+    ``split``, when given, is filled with the CPU seconds of the processes under the command
+    (``workers``: sampled every 0.1 s, so up to 0.1 s short for each) and of the command's
+    own process (``parent``: the tree's total less the workers')."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -140,11 +163,14 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, int, int, str, float
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
     peak = 0
     stop = threading.Event()
+    seen: dict[int, float] = {}
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
             peak = max(peak, tree_rss_kib(proc.pid))
+            if split is not None:
+                seen.update(tree_cpu(proc.pid))
             stop.wait(0.1)
 
     th = threading.Thread(target=sample, daemon=True)
@@ -155,6 +181,9 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, int, int, str, float
     th.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if split is not None:
+        split["workers"] = sum(c for p, c in seen.items() if p != proc.pid)
+        split["parent"] = cpu - split["workers"]
     return secs, peak, proc.returncode, out, cpu
 
 
@@ -190,7 +219,8 @@ def main() -> None:
         cli = [sys.executable, "-m", "xxgk.cli"]
         load = os.getloadavg()[0]
         where = ["--cluster", cluster.scheduler_address] if cluster else []
-        secs, peak, rc, out, cpu = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs), "--lang", "en", *where], env)
+        split: dict = {}
+        secs, peak, rc, out, cpu = run_measured([*cli, "ingest", str(files), "--db", str(db), "--jobs", str(args.jobs), "--lang", "en", *where], env, split)
         total = n + real
         print(out.strip())
         how = f"{args.jobs} Dask worker processes" if cluster else f"{args.jobs} workers"
@@ -206,6 +236,10 @@ def main() -> None:
             sample = sorted(str(p) for p in files.rglob("*.txt"))[:300]
             own = float(subprocess.run([sys.executable, "-c", PARSE_ONLY, *sample], env=env, capture_output=True, text=True, check=True).stdout)
             tree = cpu / total
+            print(
+                f"  by process: {tree * 1000:.2f} ms CPU per file = the ingesting process (writer, hashing, cross-year checks, start-up) "
+                f"{split['parent'] / total * 1000:.2f} ms + its {args.jobs} workers {split['workers'] / total * 1000:.2f} ms (sampled from /proc every 0.1 s)"
+            )
             print(
                 f"  split: {tree * 1000:.2f} ms CPU per file = {own * 1000:.2f} ms read + parse + check (xxgk.store.ingest.parse_one in one process, "
                 f"{len(sample)} files) + {max(0.0, tree - own) * 1000:.2f} ms around it (start-up, hashing, workers, the writer, cross-year checks)"
