@@ -38,8 +38,10 @@ _SYNONYMS = (
 _DROP = re.compile(r"[\s\u3000·•・\-—_－–,，.。、;；:：!！?？\"'“”‘’「」『』《》〈〉<>()（）\[\]【】{}／/\\|]+")
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
-    """The key under which spellings of one agency meet (empty for an empty name)."""
+    """The key under which spellings of one agency meet (empty for an empty name).  Kept for the
+    names seen last: a batch looks each of its names up several times, an agency recurs year after year."""
     s = unicodedata.normalize("NFKC", name or "")
     s = _DROP.sub("", s)
     for long, short in _SYNONYMS:

@@ -725,7 +725,7 @@ assert PAIRS_SQL_TOUCHING != PAIRS_SQL
 
 
 def cross_check(
-    con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 200, stop=None, ahead: dict | None = None
+    con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 1000, stop=None, ahead: dict | None = None
 ) -> int:
     """XG6xx for every (report, same agency's previous-year report) pair not compared yet
     (``ahead``: findings of pairs worked out already, by :class:`CrossAhead`)."""
