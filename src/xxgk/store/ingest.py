@@ -486,12 +486,15 @@ def ingest(
     ahead = CrossAhead(con) if cross_year and checker_available() else None
 
     def maybe_flush(force: bool = False) -> None:
-        nonlocal last_flush
+        nonlocal last_flush, ahead
         if force or len(writer.buf) >= batch_size or (writer.buf and time.monotonic() - last_flush >= batch_seconds):
             writer.flush()
             last_flush = time.monotonic()
             if ahead is not None and writer.stored is not None and not stop.requested and (todo or inflight):
-                ahead.batch(*writer.stored)
+                try:
+                    ahead.batch(*writer.stored)
+                except duckdb.Error:  # only a head start: the end compares every pair itself
+                    ahead = None
 
     retried: set[str] = set()  # files whose worker died once: a worker killed from outside gets a second chance
     suspects: deque[tuple[str, str | None]] = deque()  # in flight when the workers were lost: retried one at a time
