@@ -19,7 +19,10 @@
   kills its worker alone is recorded as failed.
 * After the batches: reports stored before a checker existed are checked,
   and the cross-year rules (XG6xx) run for every report whose agency has a
-  report of the year before and has not been compared with it yet.
+  report of the year before and has not been compared with it yet.  The pairs a
+  batch makes are compared ahead, while the workers parse (:class:`CrossAhead`),
+  and their findings kept aside until the end, which stores those of the pairs
+  that are still pairs once copies are grouped.
 """
 
 from __future__ import annotations
