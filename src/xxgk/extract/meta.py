@@ -7,7 +7,7 @@ from functools import cache
 from collections import Counter
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
-from ..text import norm_label
+from ..text import alternation, norm_label
 from .tokens import Token
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -313,7 +313,7 @@ def _markers() -> tuple[dict[str, list[str]], re.Pattern[str]]:
     """Each layout's marker phrases (normalised), and one pattern that finds any of them."""
     markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
     words = sorted({m for ms in markers.values() for m in ms}, key=len, reverse=True)
-    return markers, re.compile("|".join(re.escape(m) for m in words))
+    return markers, re.compile(alternation(words))
 
 
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
