@@ -156,11 +156,22 @@ def _label_body(norm: str) -> str:
 
 
 def _near(key: str, text: str) -> bool:
-    """``key`` stands in ``text`` with one character written differently (行政事业型收费)."""
-    m = len(key)
-    for i in range(len(text) - m + 1):
+    """``key`` stands in ``text`` with one character written differently (行政事业型收费).
+
+    With one character changed, one half of the key stands intact: only the places
+    where a half is found are compared character by character."""
+    m, h = len(key), len(key) // 2
+    last = len(text) - m
+    starts = set()
+    for part, offset in ((key[:h], 0), (key[h:], h)):
+        i = text.find(part)
+        while i >= 0:
+            if 0 <= i - offset <= last:
+                starts.add(i - offset)
+            i = text.find(part, i + 1)
+    for at in starts:
         diff = 0
-        for a, b in zip(key, text[i : i + m]):
+        for a, b in zip(key, text[at : at + m]):
             if a != b:
                 diff += 1
                 if diff > 1:
@@ -170,18 +181,95 @@ def _near(key: str, text: str) -> bool:
     return False
 
 
-_HALVES: dict[int, tuple[Table, re.Pattern[str]]] = {}
+class _Words:
+    """Which of a set of words stand in a text.  The words are filed by their first
+    two characters, so a text is read once, a dictionary lookup a position, instead
+    of being searched for every word in turn (a table has about a hundred)."""
+
+    def __init__(self, words):  # (word, payload) pairs
+        self.by_pair: dict[str, list[tuple[str, object]]] = {}
+        self.short: list[tuple[str, object]] = []
+        for word, payload in words:
+            if len(word) >= 2:
+                self.by_pair.setdefault(word[:2], []).append((word, payload))
+            else:
+                self.short.append((word, payload))
+
+    def found(self, text: str) -> list[tuple[str, object]]:
+        """The (word, payload) pairs of the words in ``text`` (a word found twice, twice)."""
+        out = [(w, p) for w, p in self.short if w in text]
+        get = self.by_pair.get
+        for i in range(len(text) - 1):
+            filed = get(text[i : i + 2])
+            if filed is not None:
+                out += [(w, p) for w, p in filed if text.startswith(w, i)]
+        return out
 
 
-def _halves(table: Table) -> re.Pattern[str]:
-    """Either half of every key phrase (of four or more characters) of a table's rows."""
-    hit = _HALVES.get(id(table))
+class _TableIndex:
+    """A table's rows and groups, indexed by the label forms that name them: the same
+    answers as testing every row with :func:`_body_matches` / :func:`_nearly`, found
+    from the words a label holds."""
+
+    def __init__(self, table: Table):
+        self.specs = [_match_spec(r) for r in table.rows]
+        self.row_exact, self.row_keys = self._named_by(self.specs)
+        self.group_exact, self.group_keys = self._named_by([_match_spec(g) for g in table.groups])
+        # either half of every key phrase of four or more characters: one of them stands
+        # intact in a label with one character mistyped
+        self.halves = _Words(
+            (half, i) for i, (exact, _, keys, _) in enumerate(self.specs) if not exact
+            for k in keys if len(k) >= 4 for half in (k[: len(k) // 2], k[len(k) // 2 :])
+        )
+        self.label_len = [len(norm_label(r.label)) for r in table.rows]
+
+    @staticmethod
+    def _named_by(specs) -> tuple[dict[str, list[int]], _Words]:
+        exact: dict[str, list[int]] = {}
+        keys = []
+        for i, (is_exact, forms, ks, label_len) in enumerate(specs):
+            if is_exact:
+                for form in forms:
+                    exact.setdefault(form, []).append(i)
+            else:
+                keys += [(k, (i, max(len(k), label_len) + _LABEL_SLACK)) for k in ks]
+        return exact, _Words(keys)
+
+    @staticmethod
+    def _named(body: str, exact: dict[str, list[int]], keys: _Words) -> tuple[int, ...]:
+        if body == "\0":
+            return ()
+        hits = set(exact.get(body, ()))
+        n = len(body)
+        hits.update(i for _, (i, longest) in keys.found(body) if n <= longest)
+        return tuple(sorted(hits))
+
+    def rows_named(self, body: str) -> tuple[int, ...]:
+        """Rows :func:`_body_matches` a label body, in layout order."""
+        return self._named(body, self.row_exact, self.row_keys)
+
+    def groups_named(self, body: str) -> tuple[int, ...]:
+        return self._named(body, self.group_exact, self.group_keys)
+
+    def rows_nearly_named(self, body: str) -> tuple[int, ...]:
+        """Rows :func:`_nearly` names, in layout order."""
+        if body == "\0":
+            return ()
+        rows = sorted({i for _, i in self.halves.found(body)})
+        return tuple(i for i in rows if _nearly(body, self.specs[i]))
+
+
+_INDEXES: dict[int, tuple[Table, _TableIndex]] = {}
+
+
+def _index(table: Table) -> _TableIndex:
+    """The table's :class:`_TableIndex`, built once (kept by the table's identity)."""
+    hit = _INDEXES.get(id(table))
     if hit is not None and hit[0] is table:
         return hit[1]
-    halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
-    pat = re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
-    _HALVES[id(table)] = (table, pat)
-    return pat
+    index = _TableIndex(table)
+    _INDEXES[id(table)] = (table, index)
+    return index
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
@@ -242,8 +330,8 @@ def _bare_label_text(table: Table, norm: str) -> bool:
     body = strip_numbering(norm)
     if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
         return False
-    tbody = _label_body(norm)
-    return any(_body_matches(tbody, _match_spec(r)) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+    index = _index(table)
+    return any(len(body) <= index.label_len[i] + 4 for i in index.rows_named(_label_body(norm)))
 
 
 class _LabelHits(msgspec.Struct, frozen=True):
@@ -260,13 +348,8 @@ class _LabelHits(msgspec.Struct, frozen=True):
 
 @_PerTable
 def _label_hits(table: Table, body: str) -> _LabelHits:
-    rows = table.rows
-    direct = tuple(i for i, r in enumerate(rows) if _body_matches(body, _match_spec(r)))
-    near: tuple[int, ...] = ()
-    if _halves(table).search(body):
-        near = tuple(i for i, r in enumerate(rows) if _nearly(body, _match_spec(r)))
-    groups = tuple(i for i, g in enumerate(table.groups) if _body_matches(body, _match_spec(g)))
-    return _LabelHits(direct, near, groups)
+    index = _index(table)
+    return _LabelHits(index.rows_named(body), index.rows_nearly_named(body), index.groups_named(body))
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
