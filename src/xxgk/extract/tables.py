@@ -328,7 +328,7 @@ class _PerTable:
 @_PerTable
 def _bare_label_text(table: Table, norm: str) -> bool:
     body = strip_numbering(norm)
-    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+    if not body or len(body) > 40 or any(map(str.isdigit, body)):
         return False
     index = _index(table)
     return any(len(body) <= index.label_len[i] + 4 for i in index.rows_named(_label_body(norm)))
@@ -1078,7 +1078,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 # only a token that is nothing but a row label, followed by
                 # its figures (prose that names a row is not a row)
                 nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
-                if not _bare_label(tok, rd.table) or nxt is None or not (nxt.grid or (nxt.text and _is_figures(nxt.text))):
+                # (the cheap test of what follows first: prose is mostly followed by prose)
+                if nxt is None or not (nxt.grid or (nxt.text and _is_figures(nxt.text))) or not _bare_label(tok, rd.table):
                     continue
                 hit = rd.find_label(tok)
                 if hit is not None:
