@@ -30,7 +30,7 @@ with the column balance, 表二's with the figures the narrative states.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 import msgspec
 
@@ -89,23 +89,32 @@ class TableResult(msgspec.Struct):
     sources: dict[str, CellSource] = msgspec.field(default_factory=dict)
 
 
-_SPECS: dict[int, tuple[Row | Group, tuple]] = {}
+def by_identity(fn):
+    """Keep ``fn``'s result for its one argument by the argument's identity.  The
+    layouts' tables and rows are constants, and hashing a frozen struct would walk all
+    its fields on every call.  The argument is kept beside the result, so an id that a
+    new object reuses after the old one is gone is never taken for it."""
+    memo: dict[int, tuple[object, object]] = {}
+
+    @wraps(fn)
+    def call(arg):
+        hit = memo.get(id(arg))
+        if hit is not None and hit[0] is arg:
+            return hit[1]
+        out = fn(arg)
+        memo[id(arg)] = (arg, out)
+        return out
+
+    return call
 
 
+@by_identity
 def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
-    """(exact, exact forms, key phrases, longest label) of a row, normalised once.
-
-    Kept by the row's identity: the layouts' rows are constants, and hashing a
-    frozen dataclass would walk all its fields on every call."""
-    hit = _SPECS.get(id(row))
-    if hit is not None and hit[0] is row:
-        return hit[1]
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
     keys = tuple(norm_label(k) for k in row.match_keys())
     exact = bool(getattr(row, "exact", False))
     forms = frozenset(keys) | {norm_label(row.label)}
-    spec = (exact, forms, keys, len(norm_label(row.full_label)))
-    _SPECS[id(row)] = (row, spec)
-    return spec
+    return (exact, forms, keys, len(norm_label(row.full_label)))
 
 
 _DIGIT = re.compile(r"\d")
@@ -222,6 +231,10 @@ class _TableIndex:
             for k in keys if len(k) >= 4 for half in (k[: len(k) // 2], k[len(k) // 2 :])
         )
         self.label_len = [len(norm_label(r.label)) for r in table.rows]
+        # each row's columns: without the optional 小计, and with it
+        self.row_columns = {
+            id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
+        }
 
     @staticmethod
     def _named_by(specs) -> tuple[dict[str, list[int]], _Words]:
@@ -259,17 +272,10 @@ class _TableIndex:
         return tuple(i for i in rows if _nearly(body, self.specs[i]))
 
 
-_INDEXES: dict[int, tuple[Table, _TableIndex]] = {}
-
-
+@by_identity
 def _index(table: Table) -> _TableIndex:
-    """The table's :class:`_TableIndex`, built once (kept by the table's identity)."""
-    hit = _INDEXES.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    index = _TableIndex(table)
-    _INDEXES[id(table)] = (table, index)
-    return index
+    """The table's index, built once."""
+    return _TableIndex(table)
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
@@ -301,21 +307,18 @@ _LABEL_CACHE = 8192  # label texts repeat across reports (the official labels): 
 
 
 class _PerTable:
-    """A bounded cache of ``fn(table, text)``, kept by the table's identity
-    (the layouts' tables are constants; hashing one would walk every row)."""
+    """A bounded cache of ``fn(table, text)`` for short texts: a memo of texts for each
+    table (:func:`by_identity`)."""
 
     def __init__(self, fn):
         self.fn = fn
-        self.memo: dict[int, tuple[Table, dict]] = {}
+        self.memo_of = by_identity(lambda table: {})
         self.__doc__ = fn.__doc__
 
     def __call__(self, table: Table, text: str):
         if len(text) > SHORT_TEXT:  # prose: never asked again
             return self.fn(table, text)
-        entry = self.memo.get(id(table))
-        if entry is None or entry[0] is not table:
-            entry = self.memo[id(table)] = (table, {})
-        memo = entry[1]
+        memo = self.memo_of(table)
         try:
             return memo[text]
         except KeyError:
@@ -458,18 +461,13 @@ def _is_figures(text: str) -> bool:
     return is_value_text(text) or glued.runs_of([text]) is not None
 
 
-_COLUMNS: dict[tuple[int, int, bool], tuple[Table, Row, list[Column]]] = {}
-
-
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
-    """A row's columns (the optional 小计 only where the table has it); a list
-    kept per row by identity: callers never change it."""
-    hit = _COLUMNS.get((id(table), id(row), org_subtotal))
-    if hit is not None and hit[0] is table and hit[1] is row:
-        return hit[2]
-    cols = [c for c in table.columns_of(row) if not c.optional or org_subtotal]
-    _COLUMNS[(id(table), id(row), org_subtotal)] = (table, row, cols)
-    return cols
+    """A row's columns (the optional 小计 only where the table has it); a list kept
+    per row in the table's index: callers never change it."""
+    hit = _index(table).row_columns.get(id(row))
+    if hit is not None and hit[0] is row:
+        return hit[1][org_subtotal]
+    return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
 
 
 @lru_cache(maxsize=4096)
