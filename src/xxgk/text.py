@@ -64,6 +64,13 @@ def kept_if_short(maxsize: int):
 
     def wrap(fn):
         kept = lru_cache(maxsize=maxsize)(fn)
+        if fn.__code__.co_argcount == 1:  # (no argument tuple to build: most calls)
+
+            @wraps(fn)
+            def call_one(text):
+                return kept(text) if len(text) <= SHORT_TEXT else fn(text)
+
+            return call_one
 
         @wraps(fn)
         def call(text, *args):
