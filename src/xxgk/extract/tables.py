@@ -56,7 +56,7 @@ from ..layouts import (
 from ..model import CellSource
 from ..text import SHORT_TEXT, kept_if_short, norm_label, numbering_of, strip_numbering
 from . import glued
-from .numbers import CellValue, is_value_text, parse_cell
+from ..numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
 from .tokens import Token
 
