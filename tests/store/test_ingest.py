@@ -173,3 +173,30 @@ def test_the_writer_finds_regions_without_pandas(tmp_path):
     )
     ingested, regions, pandas = out.stdout.decode().split()
     assert int(ingested) == len(seed_files()) and int(regions) >= 1 and pandas == "False"
+
+
+def test_cells_travel_as_slots_and_a_key_outside_the_layouts_by_name(tmp_path):
+    """A worker sends a record's cell keys as their places in the layouts; a record holding a key the
+    layouts do not know sends its keys by name.  The writer stores both records' cells in their order."""
+    from xxgk.store.ingest import IngestResult, _Writer
+    from xxgk.store.work import cell_columns
+
+    rec = xxgk.parse_path(str(seed_files()[0]))
+    plain = cell_columns(rec)
+    assert plain[0] is None and len(plain[4]) == len(rec.cells) > 10 and -1 not in plain[4]
+    odd = xxgk.parse_path(str(seed_files()[0]))
+    odd.cells = {"t9.local.extra": 7, **odd.cells}
+    odd.raw["t9.local.extra"] = "七"
+    named = cell_columns(odd)
+    assert named[0] == list(odd.cells) and named[4][0] == -1
+    con = connect(tmp_path / "x.duckdb")
+    writer = _Writer(con, "test", IngestResult())
+    for i, cols in enumerate((plain, named)):
+        writer.add({"path": f"/r{i}.txt", "sha": f"{i}" * 64, "format": "text", "meta": (None, None, 2021, None, "2021"), "cells": cols})
+    writer.flush()
+    for rid, r in ((1, rec), (2, odd)):
+        rows = con.execute("SELECT key, value, raw FROM cells WHERE report_id = ? ORDER BY rowid", [rid]).fetchall()
+        assert [k for k, _, _ in rows] == list(r.cells)
+        assert [v for _, v, _ in rows] == [None if v is None else float(v) for v in r.cells.values()]
+        assert [x for _, _, x in rows] == [r.raw.get(k) for k in r.cells]
+    assert con.execute('SELECT count(*) FROM report_cells WHERE report_id = 2 AND "t3.new.total" IS NOT NULL').fetchone()[0] == 1
