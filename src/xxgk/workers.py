@@ -280,6 +280,7 @@ class BudgetPool:
         os.set_blocking(self._wake_w, False)
         self._closing = False
         self._cancel = False
+        self._error: Exception | None = None  # why the supervisor stopped, if it did
         self._workers: list[_Worker] = []
         self.replaced = 0  # workers killed or dead and replaced
         self.messages = 0  # task messages sent to workers (several tasks a message when tasks are small)
@@ -314,6 +315,9 @@ class BudgetPool:
         with self._lock:
             if self._closing:
                 raise RuntimeError("the pool is shut down")
+            if self._error is not None:  # the supervisor has stopped (workers that cannot start): fail at once, never wait
+                fut.set_exception(self._error)
+                return fut
             self._queue.append((fut, func, args, small))
             first = len(self._queue) == 1
         if first:  # a queue that held tasks already is read at the next answer of a worker (or the next poll)
@@ -352,7 +356,10 @@ class BudgetPool:
         try:
             self._loop()
         except BaseException as e:  # noqa: BLE001 - never leave a caller waiting forever
-            self._fail_all(e if isinstance(e, Exception) else RuntimeError(str(e)))
+            err = e if isinstance(e, Exception) else RuntimeError(str(e))
+            with self._lock:
+                self._error = err  # tasks submitted from now on fail with it (an eager pool may fail before the first task)
+            self._fail_all(err)
         finally:
             for w in self._workers:
                 try:

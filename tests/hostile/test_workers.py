@@ -175,3 +175,23 @@ def test_a_big_task_is_never_queued_behind_another():
         pids = {f.result(timeout=60) for f in quick}
         assert not long.done() and len(pids) == 1  # all ran in the free worker, none waited behind the sleep
         assert long.result(timeout=60) == 3
+
+
+def test_a_task_given_to_a_pool_whose_workers_cannot_start_fails_at_once(tmp_path, monkeypatch):
+    """An eagerly started pool whose workers die on start stops its supervisor before any task is
+    given; a task submitted after that fails with WorkersCannotStart instead of waiting forever."""
+    import sys
+
+    from xxgk.workers import BudgetPool, WorkersCannotStart
+
+    (tmp_path / "xxgk_test_dies_on_import.py").write_text("import os\nos._exit(3)\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])  # the spawned workers get this path
+    pool = BudgetPool(1, warm=("xxgk_test_dies_on_import",), eager=True)
+    try:
+        pool._thread.join(120)
+        assert not pool._thread.is_alive()
+        fut = pool.submit(os.getpid)
+        with pytest.raises(WorkersCannotStart):
+            fut.result(timeout=10)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
