@@ -200,3 +200,5 @@ def test_cells_travel_as_slots_and_a_key_outside_the_layouts_by_name(tmp_path):
         assert [v for _, v, _ in rows] == [None if v is None else float(v) for v in r.cells.values()]
         assert [x for _, _, x in rows] == [r.raw.get(k) for k in r.cells]
     assert con.execute('SELECT count(*) FROM report_cells WHERE report_id = 2 AND "t3.new.total" IS NOT NULL').fetchone()[0] == 1
+    back = record_from_store(con, 2)
+    assert back.cells == odd.cells and list(back.cells) == list(odd.cells) and back.raw.get("t9.local.extra") == "七"

@@ -128,8 +128,8 @@ def _fill_cells(con: duckdb.DuckDBPyConnection, recs: dict[int, Record], present
     keys = keys.tolist()
     value = got["value"]
     whole = np.asarray(got["whole"], dtype=bool)
-    vals = np.ma.getdata(value).astype(object)
     data = np.ma.getdata(value)
+    vals = data.astype(object)
     small = whole & (np.abs(data) < 2.0**62)
     if small.any():
         vals[small] = data[small].astype(np.int64).astype(object)
@@ -137,7 +137,6 @@ def _fill_cells(con: duckdb.DuckDBPyConnection, recs: dict[int, Record], present
         vals[i] = int(data[i])
     if np.ma.is_masked(value):
         vals[np.ma.getmaskarray(value)] = None
-    # an amount key outside the layouts (none today) is an amount by its kind, as _value has it
     if np.ma.is_masked(pos):  # a key outside the layouts: an amount by its kind, as _value has it
         for i in np.flatnonzero(np.ma.getmaskarray(pos) & whole).tolist():
             if cell_kind(keys[i]) == "amount":
