@@ -185,8 +185,8 @@ def test_cells_travel_as_slots_and_a_key_outside_the_layouts_by_name(tmp_path):
     plain = cell_columns(rec)
     assert plain[0] is None and len(plain[4]) == len(rec.cells) > 10 and -1 not in plain[4]
     odd = xxgk.parse_path(str(seed_files()[0]))
-    odd.cells = {"t9.local.extra": 7, **odd.cells}
-    odd.raw["t9.local.extra"] = "七"
+    odd.cells = {"t3.local.extra": 7, **odd.cells}
+    odd.raw["t3.local.extra"] = "七"
     named = cell_columns(odd)
     assert named[0] == list(odd.cells) and named[4][0] == -1
     con = connect(tmp_path / "x.duckdb")
@@ -201,4 +201,4 @@ def test_cells_travel_as_slots_and_a_key_outside_the_layouts_by_name(tmp_path):
         assert [x for _, _, x in rows] == [r.raw.get(k) for k in r.cells]
     assert con.execute('SELECT count(*) FROM report_cells WHERE report_id = 2 AND "t3.new.total" IS NOT NULL').fetchone()[0] == 1
     back = record_from_store(con, 2)
-    assert back.cells == odd.cells and list(back.cells) == list(odd.cells) and back.raw.get("t9.local.extra") == "七"
+    assert back.cells == odd.cells and list(back.cells) == list(odd.cells) and back.raw.get("t3.local.extra") == "七"
