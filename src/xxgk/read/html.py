@@ -45,7 +45,7 @@ import codecs
 import email
 import re
 
-from lxml import etree
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..model import Document, Paragraph, Source, Table
 from ..text import clean, tidy
@@ -89,7 +89,6 @@ def _may_hide(text: str) -> bool:
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_PARSER = etree.HTMLParser(no_network=True, huge_tree=True)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
 
@@ -116,34 +115,21 @@ def decode_html(data: bytes, path: str = "") -> str:
     return decode_guess(data, path, "网页", "page")
 
 
-_TAGS: dict[str, str] = {}
-
-
 def _tag_name(tag: str) -> str:
-    name = _TAGS.get(tag)
-    if name is None:
-        name = tag.lower()
-        if "}" in name:
-            name = name.rsplit("}", 1)[1]
-        elif ":" in name:
-            # Word namespaces: <o:p> is inline, <v:shape>… are not text
-            name = "o:p" if name.endswith(":p") else name.rsplit(":", 1)[1]
-        _TAGS[tag] = name
-    return name
+    """The local name the reader goes by: Word's ``<o:p>`` is inline, ``<v:shape>`` is ``shape``."""
+    if ":" in tag:
+        return "o:p" if tag.endswith(":p") else tag.rsplit(":", 1)[1]
+    return tag
 
 
-def _hidden(el) -> bool:
-    if el.get("hidden") is not None:
+def _hidden(attrs: dict) -> bool:
+    if "hidden" in attrs:
         return True
-    style = el.get("style")
+    style = attrs.get("style")
     if not style:
         return False
     style = style.lower()
     return ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
-
-
-def _has_nested_table(table) -> bool:
-    return any(True for _ in table.iterdescendants("table"))
 
 
 def _lines(text: str, keep: bool = False) -> str:
@@ -176,106 +162,7 @@ def _span(value: str | None, remaining: int) -> int:
     return max(1, min(n, MAX_SPAN, remaining if remaining > 0 else 1))
 
 
-def _own_rows(table) -> list:
-    """The <tr> of a table, not those of a table nested in it."""
-    rows = []
-    for tr in table.iter("tr"):
-        anc = tr.getparent()
-        while anc is not None and anc is not table and anc.tag != "table":
-            anc = anc.getparent()
-        if anc is table:
-            rows.append(tr)
-    return rows
-
-
-_MARK = "\U000f0001"  # (private use) a line break inside a cell, set on the tree before its text is taken
-_CELL_BREAKS = ("br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd")
-
-
-# (XPath 1.0 has no lower-case(): the usual spellings, checked again by _hidden)
-_MAYBE_HIDDEN = etree.XPath(
-    ".//*[@hidden or @style[contains(., 'none') or contains(., 'NONE') or contains(., 'None')"
-    " or contains(., 'hidden') or contains(., 'HIDDEN') or contains(., 'Hidden')]]"
-)
-
-
-_STYLES = etree.XPath(".//@style")
-_STYLE_VALUES = etree.XPath(".//@style", smart_strings=False)
-_HIDDEN_VALUES = etree.XPath(".//@hidden", smart_strings=False)
-_HIDE_WORD_LIST = ("none", "NONE", "None", "hidden", "HIDDEN", "Hidden")  # (what _MAYBE_HIDDEN looks for)
-_HIDE_WORDS = re.compile("|".join(_HIDE_WORD_LIST))
-
-
-def _hidden_elements(top, likely: bool = True) -> list:
-    """The elements under ``top`` that are hidden, in document order (what
-    :data:`_MAYBE_HIDDEN` finds and :func:`_hidden` confirms).  Walking the
-    ``style`` attributes is several times faster than that XPath's predicate.
-    ``likely=False``: the page probably hides nothing, so the style values
-    are first looked at as plain strings (cheaper to make)."""
-    if _HIDDEN_VALUES(top):  # (rare) the general query
-        return [e for e in _MAYBE_HIDDEN(top) if _hidden(e)]
-    if not likely:
-        joined = "\n".join(_STYLE_VALUES(top))
-        if not any(word in joined for word in _HIDE_WORD_LIST):
-            return []
-    styles = _STYLES(top)  # (strings that know their element)
-    joined = "\n".join(styles)
-    if not any(word in joined for word in _HIDE_WORD_LIST):  # (six substring searches: faster than the regex)
-        return []
-    out = []
-    for style in styles:
-        if _HIDE_WORDS.search(style):
-            el = style.getparent()
-            if el is not top and _hidden(el):
-                out.append(el)
-    return out
-
-
-def _remove(el) -> None:
-    """Take an element out of the tree, keeping the text that follows it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
-def _drop_non_text(top, source_text: str | None = None) -> None:
-    """Take out of the tree what is never text: scripts, styles, site chrome
-    elements (:data:`SKIP`), comments and hidden elements — their tails stay.
-    Hidden elements are taken out only if the page's source ``source_text``
-    can hide anything (:func:`_may_hide`, asked only when the tree holds one)."""
-    likely = source_text is None or "display:none" in source_text or "display: none" in source_text
-    hidden = _hidden_elements(top, likely)
-    if hidden and (source_text is None or _may_hide(source_text)):
-        for el in hidden:
-            _remove(el)
-    etree.strip_elements(top, etree.Comment, etree.ProcessingInstruction, *SKIP, with_tail=False)
-
-
-def _prepare_cells(table) -> None:
-    """Mark a data table's line breaks, so that each cell's text can be taken
-    in one call (see :func:`cell_text`)."""
-    for el in table.iter(*_CELL_BREAKS):  # (each text read once: lxml decodes it on every read)
-        tail = el.tail
-        el.tail = _MARK + tail if tail else _MARK
-        if el.tag != "br":
-            text = el.text
-            el.text = _MARK + text if text else _MARK
-
-
-def cell_text(cell) -> str:
-    """The text of one table cell of a prepared table: lines kept, empty lines and padding dropped."""
-    text = etree.tostring(cell, method="text", encoding=str, with_tail=False)
-    return _lines(_WS.sub(" ", text).replace(_MARK, "\n"))
-
-
+_MARK = "\U000f0001"  # (private use) a line break, in the raw text of a cell or a run of paragraphs
 _SEP = "\U000f0002"  # (private use) between the cells of a table normalised in one go
 _LINE_EDGES = re.compile(r" *\n[ \n]*")
 
@@ -287,40 +174,6 @@ def _cell_texts(raw: list[str]) -> list[str]:
         joined = clean(joined)
     joined = _LINE_EDGES.sub("\n", _SPACE_RUN.sub(" ", joined))
     return [t.strip(" \n") for t in joined.split(_SEP)]
-
-
-def table_grid(table) -> list[list[str]]:
-    """A data table as a rectangular grid of cell texts; merged cells as
-    :mod:`xxgk.read.grid` says (labels repeated, figures once)."""
-    _prepare_cells(table)
-    trs = _own_rows(table)
-    nrows = len(trs)
-    taken: set[tuple[int, int]] = set()
-    places: list[tuple[int, int, int, int]] = []
-    raw: list[str] = []
-    for r, tr in enumerate(trs):
-        c = 0
-        for cell in tr:
-            tag = cell.tag
-            if tag != "td" and tag != "th":  # (hidden cells are gone already)
-                continue
-            while (r, c) in taken:
-                c += 1
-            rs = cell.get("rowspan")
-            rs = 1 if rs is None else _span(rs, nrows - r)
-            cs = cell.get("colspan")
-            cs = 1 if cs is None else _span(cs, MAX_SPAN)
-            if rs > 1 or cs > 1:
-                taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
-            else:
-                taken.add((r, c))
-            places.append((r, c, rs, cs))
-            raw.append(etree.tostring(cell, method="text", encoding=str, with_tail=False))
-            c += cs
-    g = GridBuilder()
-    for (r, c, rs, cs), text in zip(places, _cell_texts(raw)):
-        g.place(r, c, text, rs, cs)
-    return g.rows()
 
 
 def _chunk_texts(raw: list[str]) -> list[str]:
@@ -341,16 +194,34 @@ def _chunk_texts(raw: list[str]) -> list[str]:
     return out
 
 
-# What the walk does with an element, by its tag (_kind caches it per tag).
-_INLINE, _BLOCK, _BR, _LINK, _TABLE, _SKIP = range(6)
-_KINDS: dict[str, int] = {}
+# What the walk does with a node, by its lexbor tag id (_kind caches it).
+_TEXT, _INLINE, _BLOCK, _BR, _LINK, _TABLE, _SKIP, _CELL_BREAK = range(8)
+# lexbor's tag ids (the same in every document for the tags it knows), read off a sample
+_IDS = {n.tag: n.tag_id for n in LexborHTMLParser(
+    "<table><caption></caption><thead><tr><th>x</th></tr></thead><tbody><tr><td></td></tr></tbody><tfoot></tfoot></table>"
+).root.traverse(include_text=True)}
+_TEXT_ID = _IDS["-text"]
+_KNOWN_IDS = 0x10000  # lexbor's own tags have small ids; a tag it does not know gets a per-document one
+_KINDS: dict[int, int] = {_TEXT_ID: _TEXT}
+_KINDS_BY_NAME: dict[str, int] = {}
+_CELL_KINDS: dict[int, int] = {_TEXT_ID: _TEXT}  # (inside a table cell: _CELL_BREAK, _BR, _SKIP, _TEXT or _INLINE)
+_CELL_KINDS_BY_NAME: dict[str, int] = {}
+_TR_ID, _CAPTION_ID = _IDS["tr"], _IDS["caption"]
+_CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
+_ROW_GROUP_IDS = frozenset((_IDS["tbody"], _IDS["thead"], _IDS["tfoot"]))
+# inside a table cell these elements break lines (for the paragraph walk they are blocks)
+_CELL_BREAKS = frozenset(("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd"))
 
 
-def _kind(tag: str) -> int:
-    kind = _KINDS.get(tag)
+def _kind(node: LexborNode, tid: int) -> int:
+    """The walk's kind of a node (``tid``: its tag id), and the cell's kind into :data:`_CELL_KINDS`."""
+    if tid == _TEXT_ID:
+        return _TEXT
+    tag = node.tag
+    kind = _KINDS_BY_NAME.get(tag)
     if kind is None:
         name = _tag_name(tag)
-        if name in SKIP:
+        if name in SKIP or tag.startswith("-"):  # (comments, processing instructions: never text)
             kind = _SKIP
         elif name == "br":
             kind = _BR
@@ -362,23 +233,117 @@ def _kind(tag: str) -> int:
             kind = _LINK
         else:
             kind = _INLINE
-        _KINDS[tag] = kind
+        _KINDS_BY_NAME[tag] = kind
+        _CELL_KINDS_BY_NAME[tag] = _CELL_BREAK if name in _CELL_BREAKS else kind if kind in (_SKIP, _BR) else _INLINE
+    if tid < _KNOWN_IDS:
+        _KINDS[tid] = kind
+        _CELL_KINDS[tid] = _CELL_KINDS_BY_NAME[tag]
     return kind
 
 
+def _cell_kind(node: LexborNode, tid: int) -> int:
+    kind = _CELL_KINDS.get(tid)
+    if kind is None:
+        _kind(node, tid)
+        kind = _CELL_KINDS.get(tid)
+        if kind is None:
+            kind = _CELL_KINDS_BY_NAME[node.tag]
+    return kind
+
+
+def _raw_text(node: LexborNode, out: list[str], hidden: set[int]) -> None:
+    """The text under ``node`` into ``out``, a :data:`_MARK` before and after
+    each element that breaks a cell's lines and after each ``<br>``; what is
+    never text (:data:`SKIP`, comments, ``hidden``) left out."""
+    kinds = _CELL_KINDS
+    for child in node.iter(include_text=True):
+        tid = child.tag_id
+        kind = kinds.get(tid)
+        if kind is None:
+            kind = _cell_kind(child, tid)
+        if kind == _TEXT:
+            text = child.text_content
+            if text:
+                out.append(text)
+        elif kind == _SKIP or (hidden and child.mem_id in hidden):
+            continue
+        elif kind == _BR:
+            out.append(_MARK)
+        elif kind == _CELL_BREAK:
+            out.append(_MARK)
+            _raw_text(child, out, hidden)
+            out.append(_MARK)
+        else:
+            _raw_text(child, out, hidden)
+
+
+def cell_text(cell: LexborNode, hidden: set[int] | frozenset = frozenset()) -> str:
+    """The text of one table cell: lines kept, empty lines and padding dropped."""
+    out: list[str] = []
+    _raw_text(cell, out, hidden)
+    return _lines(_WS.sub(" ", "".join(out)).replace(_MARK, "\n"))
+
+
+def _own_rows(table: LexborNode, hidden: set[int]) -> list[LexborNode]:
+    """The <tr> of a table (the parser put them in its row groups), not those
+    of a table nested in it, nor hidden ones."""
+    rows = []
+    for child in table.iter():
+        tid = child.tag_id
+        if tid == _TR_ID:
+            if not (hidden and child.mem_id in hidden):
+                rows.append(child)
+        elif tid in _ROW_GROUP_IDS and not (hidden and child.mem_id in hidden):
+            rows.extend(tr for tr in child.iter() if tr.tag_id == _TR_ID and not (hidden and tr.mem_id in hidden))
+    return rows
+
+
+def table_grid(table: LexborNode, hidden: set[int] | frozenset = frozenset()) -> list[list[str]]:
+    """A data table as a rectangular grid of cell texts; merged cells as
+    :mod:`xxgk.read.grid` says (labels repeated, figures once)."""
+    trs = _own_rows(table, hidden)
+    nrows = len(trs)
+    taken: set[tuple[int, int]] = set()
+    places: list[tuple[int, int, int, int]] = []
+    raw: list[str] = []
+    for r, tr in enumerate(trs):
+        c = 0
+        for cell in tr.iter():
+            if cell.tag_id not in _CELL_IDS or (hidden and cell.mem_id in hidden):
+                continue
+            while (r, c) in taken:
+                c += 1
+            attrs = cell.attributes
+            if attrs:
+                rs = attrs.get("rowspan")
+                rs = 1 if rs is None else _span(rs, nrows - r)
+                cs = attrs.get("colspan")
+                cs = 1 if cs is None else _span(cs, MAX_SPAN)
+            else:
+                rs = cs = 1
+            if rs > 1 or cs > 1:
+                taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
+            else:
+                taken.add((r, c))
+            places.append((r, c, rs, cs))
+            out: list[str] = []
+            _raw_text(cell, out, hidden)
+            raw.append("".join(out))
+            c += cs
+    g = GridBuilder()
+    for (r, c, rs, cs), text in zip(places, _cell_texts(raw)):
+        g.place(r, c, text, rs, cs)
+    return g.rows()
+
+
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, hidden: set[int]) -> None:
+        self.hidden = hidden  # the lexbor ids (mem_id) of hidden elements
         self.blocks: list = []  # blocks, and for each paragraph run the index of its chunk
         self.chunks: list[tuple[str, int]] = []  # raw text of a run of paragraphs, its link characters
         self.buf: list[str] = []
         self.link_chars = 0  # characters of the buffer that are link text
         self.in_link = 0
-
-    def add(self, text: str | None) -> None:
-        if text:
-            self.buf.append(text)
-            if self.in_link:
-                self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
 
     def flush(self) -> None:
         """The text so far is a run of paragraphs (normalised later, all runs at once)."""
@@ -406,55 +371,51 @@ class _Walker:
             out.extend(Paragraph(text=line) for line in text.split("\n") if line)
         return out
 
-    def walk(self, root) -> None:
-        # (the tree went through _drop_non_text: no comments, scripts or hidden elements)
-        it = etree.iterwalk(root, events=("start", "end"))
+    def walk(self, node: LexborNode) -> None:
+        """The children of ``node`` in order: text into the buffer, a block
+        boundary flushes it, a data table becomes a grid."""
         kinds = _KINDS
         buf = self.buf  # (flush empties it in place)
-        for ev, el in it:
-            if el is root:
-                if ev == "start":
-                    self.add(el.text)
-                continue
-            kind = kinds.get(el.tag)
+        hidden = self.hidden
+        for child in node.iter(include_text=True):
+            tid = child.tag_id
+            kind = kinds.get(tid)
             if kind is None:
-                kind = _kind(el.tag)
-            if ev == "start":
-                if kind == _BLOCK:
-                    self.flush()
-                elif kind == _LINK:
-                    self.in_link += 1
-                elif kind == _BR:
-                    buf.append(_MARK)  # (its own text is never read)
-                    continue
-                elif kind == _TABLE:
-                    if self.table(el):
-                        it.skip_subtree()  # a data table, read as a grid
-                        continue
-                    # a layout table: its cells are page regions
-                elif kind == _SKIP:
-                    it.skip_subtree()
-                    continue
-                text = el.text
-            else:  # (skipped elements are neither blocks nor links)
-                if kind == _BLOCK:
-                    self.flush()
-                elif kind == _LINK:
-                    self.in_link -= 1
-                text = el.tail
-            if text:
-                buf.append(text)
-                if self.in_link:
-                    self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
+                kind = _kind(child, tid)
+            if kind == _TEXT:
+                text = child.text_content
+                if text:
+                    buf.append(text)
+                    if self.in_link:
+                        self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
+                continue
+            if kind == _SKIP or (hidden and child.mem_id in hidden):
+                continue
+            if kind == _BLOCK:
+                self.flush()
+                self.walk(child)
+                self.flush()
+            elif kind == _BR:
+                buf.append(_MARK)
+            elif kind == _LINK:
+                self.in_link += 1
+                self.walk(child)
+                self.in_link -= 1
+            elif kind == _TABLE:
+                if not self.table(child):
+                    self.walk(child)  # a layout table: its cells are page regions
+            else:
+                self.walk(child)
 
-    def table(self, table) -> bool:
+    def table(self, table: LexborNode) -> bool:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
-        if _has_nested_table(table):
+        if _has_nested_table(table, self.hidden):
             return False  # a layout table: its cells are page regions
-        grid = table_grid(table)
-        for caption in table.iterchildren("caption"):  # (read after table_grid prepared the table)
-            self.blocks.extend(Paragraph(text=line) for line in cell_text(caption).split("\n") if line)
+        grid = table_grid(table, self.hidden)
+        for caption in table.iter():
+            if caption.tag_id == _CAPTION_ID and not (self.hidden and caption.mem_id in self.hidden):
+                self.blocks.extend(Paragraph(text=line) for line in cell_text(caption, self.hidden).split("\n") if line)
         if not grid:
             return True
         width = max(len(r) for r in grid)
@@ -469,12 +430,43 @@ class _Walker:
         return True
 
 
-def _meta(root, *names: str) -> str | None:
+def _dropped(node: LexborNode, top: LexborNode, hidden: set[int]) -> bool:
+    """Is ``node`` under an element the reader never reads (below ``top``)?"""
+    node = node.parent
+    while node is not None and node != top:
+        tid = node.tag_id
+        kind = _KINDS.get(tid)
+        if kind is None:
+            kind = _kind(node, tid)
+        if kind == _SKIP or (hidden and node.mem_id in hidden):
+            return True
+        node = node.parent
+    return False
+
+
+def _has_nested_table(table: LexborNode, hidden: set[int]) -> bool:
+    inner = table.css("table")  # (the table itself first)
+    return len(inner) > 1 and any(not _dropped(t, table, hidden) for t in inner[1:])
+
+
+def _hidden_ids(top: LexborNode) -> set[int]:
+    """The lexbor ids of the elements under ``top`` hidden with ``hidden`` or
+    ``display:none`` / ``visibility:hidden``."""
+    out = set()
+    for el in top.css("[hidden], [style]"):  # (an element with both comes twice; top itself comes too)
+        if el.tag_id != _TEXT_ID and _hidden(el.attributes):
+            out.add(el.mem_id)
+    out.discard(top.mem_id)
+    return out
+
+
+def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
     want = {n.lower() for n in names}
-    for m in root.iter("meta"):
-        name = (m.get("name") or m.get("property") or "").lower()
+    for m in tree.css("meta"):
+        attrs = m.attributes
+        name = (attrs.get("name") or attrs.get("property") or "").lower()
         if name in want:
-            content = (m.get("content") or "").strip()
+            content = (attrs.get("content") or "").strip()
             if content:
                 return clean(content)
     return None
@@ -512,20 +504,20 @@ def read_html(data: bytes, source: Source) -> Document:
     if not text or text.isspace():  # (no copy of the page as strip() would make)
         raise ReadError(source.path, "网页为空", "请确认下载完整", "the page is empty", "check that the download is complete")
     try:
-        root = etree.fromstring(text, _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as e:
+        tree = LexborHTMLParser(text)
+    except Exception as e:  # (lexbor parses any text; this is its memory running out)
         raise ReadError(source.path, f"网页无法解析（{e}）", "文件可能已损坏", f"cannot parse the page ({e})", "the file may be corrupt") from e
-    title = _meta(root, "ArticleTitle")
+    title = _meta(tree, "ArticleTitle")
     if title is None:
-        t = root.find(".//title")
-        if t is not None and "".join(t.itertext()).strip():
-            title = _lines("".join(t.itertext())) or None
-    published = _meta(root, "PubDate", "article:published_time")
-    agency = _meta(root, "ContentSource")
-    body = root.find("body")
-    top = body if body is not None else root
-    _drop_non_text(top, text)
-    walker = _Walker()
+        t = tree.css_first("title")
+        if t is not None:
+            t = t.text()
+            if t.strip():
+                title = _lines(t) or None
+    published = _meta(tree, "PubDate", "article:published_time")
+    agency = _meta(tree, "ContentSource")
+    top = tree.body or tree.root
+    walker = _Walker(_hidden_ids(top) if _may_hide(text) else set())
     walker.walk(top)
     walker.flush()
     return Document(source=source, blocks=walker.result(), title=title, published=published, agency=agency)
