@@ -198,7 +198,8 @@ def _chunk_texts(raw: list[str]) -> list[str]:
 _TEXT, _INLINE, _BLOCK, _BR, _LINK, _TABLE, _SKIP, _CELL_BREAK = range(8)
 # lexbor's tag ids (the same in every document for the tags it knows), read off a sample
 _IDS = {n.tag: n.tag_id for n in LexborHTMLParser(
-    "<table><caption></caption><thead><tr><th>x</th></tr></thead><tbody><tr><td></td></tr></tbody><tfoot></tfoot></table>"
+    "<table><caption></caption><thead><tr><th>x</th></tr></thead><tbody><tr><td><p><span><font><b><strong>"
+    "<br><div></div></strong></b></font></span></p></td></tr></tbody><tfoot></tfoot></table>"
 ).root.traverse(include_text=True)}
 _TEXT_ID = _IDS["-text"]
 _KNOWN_IDS = 0x10000  # lexbor's own tags have small ids; a tag it does not know gets a per-document one
@@ -209,6 +210,8 @@ _CELL_KINDS_BY_NAME: dict[str, int] = {}
 _TR_ID, _CAPTION_ID = _IDS["tr"], _IDS["caption"]
 _CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
 _ROW_GROUP_IDS = frozenset((_IDS["tbody"], _IDS["thead"], _IDS["tfoot"]))
+# elements inside a table that _table_rows passes over without a look
+_PLAIN_IDS = frozenset(_IDS[t] for t in ("p", "span", "br", "div", "font", "b", "strong", "tbody", "thead", "tfoot", "caption"))
 # inside a table cell these elements break lines (for the paragraph walk they are blocks)
 _CELL_BREAKS = frozenset(("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd"))
 
@@ -251,10 +254,10 @@ def _cell_kind(node: LexborNode, tid: int) -> int:
     return kind
 
 
-def _raw_text(node: LexborNode, out: list[str], hidden: set[int]) -> None:
+def _raw_text(node: LexborNode, out: list[str]) -> None:
     """The text under ``node`` into ``out``, a :data:`_MARK` before and after
     each element that breaks a cell's lines and after each ``<br>``; what is
-    never text (:data:`SKIP`, comments, ``hidden``) left out."""
+    never text (:data:`SKIP`, comments) left out."""
     kinds = _CELL_KINDS
     for child in node.iter(include_text=True):
         tid = child.tag_id
@@ -265,56 +268,104 @@ def _raw_text(node: LexborNode, out: list[str], hidden: set[int]) -> None:
             text = child.text_content
             if text:
                 out.append(text)
-        elif kind == _SKIP or (hidden and child.mem_id in hidden):
+        elif kind == _SKIP:
             continue
         elif kind == _BR:
             out.append(_MARK)
         elif kind == _CELL_BREAK:
             out.append(_MARK)
-            _raw_text(child, out, hidden)
+            _raw_text(child, out)
             out.append(_MARK)
         else:
-            _raw_text(child, out, hidden)
+            _raw_text(child, out)
 
 
-def cell_text(cell: LexborNode, hidden: set[int] | frozenset = frozenset()) -> str:
+def cell_text(cell: LexborNode) -> str:
     """The text of one table cell: lines kept, empty lines and padding dropped."""
     out: list[str] = []
-    _raw_text(cell, out, hidden)
+    _raw_text(cell, out)
     return _lines(_WS.sub(" ", "".join(out)).replace(_MARK, "\n"))
 
 
-def _own_rows(table: LexborNode, hidden: set[int]) -> list[LexborNode]:
+def _own_rows(table: LexborNode) -> list[LexborNode]:
     """The <tr> of a table (the parser put them in its row groups), not those
-    of a table nested in it, nor hidden ones."""
+    of a table nested in it."""
     rows = []
     for child in table.iter():
         tid = child.tag_id
         if tid == _TR_ID:
-            if not (hidden and child.mem_id in hidden):
-                rows.append(child)
-        elif tid in _ROW_GROUP_IDS and not (hidden and child.mem_id in hidden):
-            rows.extend(tr for tr in child.iter() if tr.tag_id == _TR_ID and not (hidden and tr.mem_id in hidden))
+            rows.append(child)
+        elif tid in _ROW_GROUP_IDS:
+            rows.extend(tr for tr in child.iter() if tr.tag_id == _TR_ID)
     return rows
 
 
-def table_grid(table: LexborNode, hidden: set[int] | frozenset = frozenset()) -> list[list[str]]:
+_SEGMENT = "\U000f0003"  # (private use) between the text nodes of a cell, for the fast path of _cell_raw
+_BLANK = " \t\r\n\f\xa0\u3000"  # (what a cell's text is stripped of, once normalised)
+
+
+def _cell_raw(cell: LexborNode) -> str:
+    """The raw text of a cell (as :func:`_raw_text` makes it).  Most cells hold
+    one run of text, perhaps with blank ones around it: then the lines cannot
+    matter and lexbor's own text of the cell is as good (one call)."""
+    text = cell.text(separator=_SEGMENT)
+    if _SEGMENT in text:
+        parts = text.split(_SEGMENT)
+        if sum(1 for part in parts if part.strip(_BLANK)) > 1:
+            out: list[str] = []
+            _raw_text(cell, out)
+            return "".join(out)
+        text = "".join(parts)
+    return text
+
+
+def _table_rows(table: LexborNode) -> list[list[LexborNode]] | None:
+    """The cells of a data table row by row, in one pass over its elements;
+    None where that pass cannot tell (an element :data:`SKIP` says to leave
+    out, a nested table): :func:`table_grid` then reads the table the long way."""
+    rows: list[list[LexborNode]] = []
+    row: list[LexborNode] = []
+    it = table.traverse()
+    next(it)  # (the table itself)
+    for el in it:
+        tid = el.tag_id
+        if tid in _CELL_IDS:
+            row.append(el)
+        elif tid == _TR_ID:
+            row = []
+            rows.append(row)
+        elif tid in _PLAIN_IDS:
+            continue
+        else:
+            kind = _KINDS.get(tid)
+            if kind is None:
+                kind = _kind(el, tid)
+            if kind == _SKIP or kind == _TABLE:
+                return None
+    return rows
+
+
+def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
     """A data table as a rectangular grid of cell texts; merged cells as
-    :mod:`xxgk.read.grid` says (labels repeated, figures once)."""
-    trs = _own_rows(table, hidden)
-    nrows = len(trs)
+    :mod:`xxgk.read.grid` says (labels repeated, figures once).  ``fast``:
+    no text of the page holds the private characters (the cells' text may be
+    taken in one call)."""
+    rows = _table_rows(table)
+    if rows is None:
+        fast = False
+        rows = [[cell for cell in tr.iter() if cell.tag_id in _CELL_IDS] for tr in _own_rows(table)]
+    nrows = len(rows)
+    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
     taken: set[tuple[int, int]] = set()
     places: list[tuple[int, int, int, int]] = []
     raw: list[str] = []
-    for r, tr in enumerate(trs):
+    for r, cells in enumerate(rows):
         c = 0
-        for cell in tr.iter():
-            if cell.tag_id not in _CELL_IDS or (hidden and cell.mem_id in hidden):
-                continue
+        for cell in cells:
             while (r, c) in taken:
                 c += 1
-            attrs = cell.attributes
-            if attrs:
+            if spanning and cell.mem_id in spanning:
+                attrs = cell.attributes
                 rs = attrs.get("rowspan")
                 rs = 1 if rs is None else _span(rs, nrows - r)
                 cs = attrs.get("colspan")
@@ -326,9 +377,12 @@ def table_grid(table: LexborNode, hidden: set[int] | frozenset = frozenset()) ->
             else:
                 taken.add((r, c))
             places.append((r, c, rs, cs))
-            out: list[str] = []
-            _raw_text(cell, out, hidden)
-            raw.append("".join(out))
+            if fast:
+                raw.append(_cell_raw(cell))
+            else:
+                out: list[str] = []
+                _raw_text(cell, out)
+                raw.append("".join(out))
             c += cs
     g = GridBuilder()
     for (r, c, rs, cs), text in zip(places, _cell_texts(raw)):
@@ -337,8 +391,8 @@ def table_grid(table: LexborNode, hidden: set[int] | frozenset = frozenset()) ->
 
 
 class _Walker:
-    def __init__(self, hidden: set[int]) -> None:
-        self.hidden = hidden  # the lexbor ids (mem_id) of hidden elements
+    def __init__(self, fast: bool) -> None:
+        self.fast = fast  # no text holds the private characters (see table_grid)
         self.blocks: list = []  # blocks, and for each paragraph run the index of its chunk
         self.chunks: list[tuple[str, int]] = []  # raw text of a run of paragraphs, its link characters
         self.buf: list[str] = []
@@ -376,7 +430,6 @@ class _Walker:
         boundary flushes it, a data table becomes a grid."""
         kinds = _KINDS
         buf = self.buf  # (flush empties it in place)
-        hidden = self.hidden
         for child in node.iter(include_text=True):
             tid = child.tag_id
             kind = kinds.get(tid)
@@ -389,7 +442,7 @@ class _Walker:
                     if self.in_link:
                         self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
                 continue
-            if kind == _SKIP or (hidden and child.mem_id in hidden):
+            if kind == _SKIP:
                 continue
             if kind == _BLOCK:
                 self.flush()
@@ -410,12 +463,12 @@ class _Walker:
     def table(self, table: LexborNode) -> bool:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
-        if _has_nested_table(table, self.hidden):
+        if _has_nested_table(table):
             return False  # a layout table: its cells are page regions
-        grid = table_grid(table, self.hidden)
+        grid = table_grid(table, self.fast)
         for caption in table.iter():
-            if caption.tag_id == _CAPTION_ID and not (self.hidden and caption.mem_id in self.hidden):
-                self.blocks.extend(Paragraph(text=line) for line in cell_text(caption, self.hidden).split("\n") if line)
+            if caption.tag_id == _CAPTION_ID:
+                self.blocks.extend(Paragraph(text=line) for line in cell_text(caption).split("\n") if line)
         if not grid:
             return True
         width = max(len(r) for r in grid)
@@ -430,7 +483,7 @@ class _Walker:
         return True
 
 
-def _dropped(node: LexborNode, top: LexborNode, hidden: set[int]) -> bool:
+def _dropped(node: LexborNode, top: LexborNode) -> bool:
     """Is ``node`` under an element the reader never reads (below ``top``)?"""
     node = node.parent
     while node is not None and node != top:
@@ -438,26 +491,26 @@ def _dropped(node: LexborNode, top: LexborNode, hidden: set[int]) -> bool:
         kind = _KINDS.get(tid)
         if kind is None:
             kind = _kind(node, tid)
-        if kind == _SKIP or (hidden and node.mem_id in hidden):
+        if kind == _SKIP:
             return True
         node = node.parent
     return False
 
 
-def _has_nested_table(table: LexborNode, hidden: set[int]) -> bool:
+def _has_nested_table(table: LexborNode) -> bool:
     inner = table.css("table")  # (the table itself first)
-    return len(inner) > 1 and any(not _dropped(t, table, hidden) for t in inner[1:])
+    return len(inner) > 1 and any(not _dropped(t, table) for t in inner[1:])
 
 
-def _hidden_ids(top: LexborNode) -> set[int]:
-    """The lexbor ids of the elements under ``top`` hidden with ``hidden`` or
-    ``display:none`` / ``visibility:hidden``."""
-    out = set()
-    for el in top.css("[hidden], [style]"):  # (an element with both comes twice; top itself comes too)
-        if el.tag_id != _TEXT_ID and _hidden(el.attributes):
-            out.add(el.mem_id)
-    out.discard(top.mem_id)
-    return out
+def _drop_hidden(top: LexborNode) -> None:
+    """Take out of the tree the elements under ``top`` hidden with ``hidden``
+    or ``display:none`` / ``visibility:hidden`` (their own text goes, the text
+    after them stays)."""
+    hidden = [el for el in top.css("[hidden], [style]") if _hidden(el.attributes)]
+    keep = top.mem_id  # (css() finds the node it starts from too)
+    for el in hidden:  # (taken out, not destroyed: one inside another is harmless)
+        if el.mem_id != keep:
+            el.decompose()
 
 
 def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
@@ -517,7 +570,9 @@ def read_html(data: bytes, source: Source) -> Document:
     published = _meta(tree, "PubDate", "article:published_time")
     agency = _meta(tree, "ContentSource")
     top = tree.body or tree.root
-    walker = _Walker(_hidden_ids(top) if _may_hide(text) else set())
+    if _may_hide(text):
+        _drop_hidden(top)
+    walker = _Walker(_SEGMENT not in text and _MARK not in text and _SEP not in text)
     walker.walk(top)
     walker.flush()
     return Document(source=source, blocks=walker.result(), title=title, published=published, agency=agency)
