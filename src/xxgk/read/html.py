@@ -89,6 +89,7 @@ def _may_hide(text: str) -> bool:
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDE_WORDS = re.compile("none|NONE|None|hidden|HIDDEN|Hidden")  # (a style that hides holds one of them)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
 
@@ -126,10 +127,7 @@ def _hidden(attrs: dict) -> bool:
     if "hidden" in attrs:
         return True
     style = attrs.get("style")
-    if not style:
-        return False
-    style = style.lower()
-    return ("none" in style or "hidden" in style) and bool(_HIDDEN_STYLE.search(style))
+    return bool(style) and _HIDE_WORDS.search(style) is not None and _HIDDEN_STYLE.search(style) is not None
 
 
 def _lines(text: str, keep: bool = False) -> str:
@@ -506,7 +504,7 @@ def _drop_hidden(top: LexborNode) -> None:
     """Take out of the tree the elements under ``top`` hidden with ``hidden``
     or ``display:none`` / ``visibility:hidden`` (their own text goes, the text
     after them stays)."""
-    hidden = [el for el in top.css("[hidden], [style]") if _hidden(el.attributes)]
+    hidden = [el for el in top.css('[hidden], [style*="none" i], [style*="hidden" i]') if _hidden(el.attributes)]
     keep = top.mem_id  # (css() finds the node it starts from too)
     for el in hidden:  # (taken out, not destroyed: one inside another is harmless)
         if el.mem_id != keep:
