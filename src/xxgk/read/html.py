@@ -160,8 +160,11 @@ def _span(value: str | None, remaining: int) -> int:
     return max(1, min(n, MAX_SPAN, remaining if remaining > 0 else 1))
 
 
-_MARK = "\U000f0001"  # (private use) a line break, in the raw text of a cell or a run of paragraphs
-_SEP = "\U000f0002"  # (private use) between the cells of a table normalised in one go
+# Marks the reader puts in raw text: Unicode noncharacters, never text themselves,
+# and in the Basic Multilingual Plane, so that a Chinese page's text stays two
+# bytes a character (a character beyond it makes every string it joins four).
+_MARK = "\ufdd0"  # a line break, in the raw text of a cell or a run of paragraphs
+_SEP = "\ufdd1"  # between the cells of a table normalised in one go
 _LINE_EDGES = re.compile(r" *\n[ \n]*")
 
 
@@ -298,15 +301,15 @@ def _own_rows(table: LexborNode) -> list[LexborNode]:
     return rows
 
 
-_SEGMENT = "\U000f0003"  # (private use) between the text nodes of a cell, for the fast path of _cell_raw
+_SEGMENT = "\ufdd2"  # between the text nodes of a cell, for the fast path of _cell_raw
 _BLANK = " \t\r\n\f\xa0\u3000"  # (what a cell's text is stripped of, once normalised)
 
 
-def _cell_raw(cell: LexborNode) -> str:
-    """The raw text of a cell (as :func:`_raw_text` makes it).  Most cells hold
-    one run of text, perhaps with blank ones around it: then the lines cannot
-    matter and lexbor's own text of the cell is as good (one call)."""
-    text = cell.text(separator=_SEGMENT)
+def _cell_raw(cell: LexborNode, text: str) -> str:
+    """The raw text of a cell (as :func:`_raw_text` makes it) from lexbor's own
+    text of the cell (``text``, its text nodes joined by :data:`_SEGMENT`).
+    Most cells hold one run of text, perhaps with blank ones around it: then
+    the lines cannot matter and lexbor's text is as good."""
     if _SEGMENT in text:
         parts = text.split(_SEGMENT)
         if sum(1 for part in parts if part.strip(_BLANK)) > 1:
@@ -347,44 +350,60 @@ def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
     """A data table as a rectangular grid of cell texts; merged cells as
     :mod:`xxgk.read.grid` says (labels repeated, figures once).  ``fast``:
     no text of the page holds the private characters (the cells' text may be
-    taken in one call)."""
-    rows = _table_rows(table)
+    taken by lexbor, see :func:`_cell_raw`)."""
+    rows = _table_rows(table) if fast else None
     if rows is None:
         fast = False
         rows = [[cell for cell in tr.iter() if cell.tag_id in _CELL_IDS] for tr in _own_rows(table)]
-    nrows = len(rows)
-    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
-    taken: set[tuple[int, int]] = set()
-    places: list[tuple[int, int, int, int]] = []
-    raw: list[str] = []
-    for r, cells in enumerate(rows):
-        c = 0
+    cells = [cell for row in rows for cell in row]
+    if fast:
+        # (text nodes of nothing but ASCII white space left out: they are blank)
+        raw = [cell.text(separator=_SEGMENT, skip_empty=True) for cell in cells]
+        if _SEGMENT in _SEP.join(raw):
+            raw = [text if _SEGMENT not in text else _cell_raw(cell, text) for cell, text in zip(cells, raw)]
+    else:
+        raw = []
         for cell in cells:
+            out: list[str] = []
+            _raw_text(cell, out)
+            raw.append("".join(out))
+    texts = _cell_texts(raw)
+    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
+    if not spanning:  # (no merged cell: the grid is the rows as they stand)
+        width = max(map(len, rows), default=0)
+        grid = []
+        i = 0
+        for row in rows:
+            n = len(row)
+            line = texts[i : i + n]
+            i += n
+            if any(line):
+                line.extend([""] * (width - n))
+                grid.append(line)
+        return grid
+    nrows = len(rows)
+    taken: set[tuple[int, int]] = set()
+    g = GridBuilder()
+    i = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
             while (r, c) in taken:
                 c += 1
-            if spanning and cell.mem_id in spanning:
+            if cell.mem_id in spanning:
                 attrs = cell.attributes
                 rs = attrs.get("rowspan")
                 rs = 1 if rs is None else _span(rs, nrows - r)
                 cs = attrs.get("colspan")
                 cs = 1 if cs is None else _span(cs, MAX_SPAN)
+                if rs > 1:  # (the positions below; those to the right are passed by c)
+                    taken.update((r + dr, c + dc) for dr in range(1, rs) for dc in range(cs))
+                g.place(r, c, texts[i], rs, cs)
+                c += cs
             else:
-                rs = cs = 1
-            if rs > 1 or cs > 1:
-                taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
-            else:
-                taken.add((r, c))
-            places.append((r, c, rs, cs))
-            if fast:
-                raw.append(_cell_raw(cell))
-            else:
-                out: list[str] = []
-                _raw_text(cell, out)
-                raw.append("".join(out))
-            c += cs
-    g = GridBuilder()
-    for (r, c, rs, cs), text in zip(places, _cell_texts(raw)):
-        g.place(r, c, text, rs, cs)
+                g.place(r, c, texts[i])
+                c += 1
+            i += 1
     return g.rows()
 
 
