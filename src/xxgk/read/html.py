@@ -530,13 +530,22 @@ def _drop_hidden(top: LexborNode) -> None:
             el.decompose()
 
 
-def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
-    want = {n.lower() for n in names}
+def _metas(tree: LexborHTMLParser) -> list[tuple[str, str]]:
+    """(name, content) of the page's ``<meta>`` tags with a name (or property), in order."""
+    out = []
     for m in tree.css("meta"):
         attrs = m.attributes
-        name = (attrs.get("name") or attrs.get("property") or "").lower()
+        name = attrs.get("name") or attrs.get("property")
+        if name:
+            out.append((name.lower(), attrs.get("content") or ""))
+    return out
+
+
+def _meta(metas: list[tuple[str, str]], *names: str) -> str | None:
+    want = {n.lower() for n in names}
+    for name, content in metas:
         if name in want:
-            content = (attrs.get("content") or "").strip()
+            content = content.strip()
             if content:
                 return clean(content)
     return None
@@ -577,15 +586,16 @@ def read_html(data: bytes, source: Source) -> Document:
         tree = LexborHTMLParser(text)
     except Exception as e:  # (lexbor parses any text; this is its memory running out)
         raise ReadError(source.path, f"网页无法解析（{e}）", "文件可能已损坏", f"cannot parse the page ({e})", "the file may be corrupt") from e
-    title = _meta(tree, "ArticleTitle")
+    metas = _metas(tree)
+    title = _meta(metas, "ArticleTitle")
     if title is None:
         t = tree.css_first("title")
         if t is not None:
             t = t.text()
             if t.strip():
                 title = _lines(t) or None
-    published = _meta(tree, "PubDate", "article:published_time")
-    agency = _meta(tree, "ContentSource")
+    published = _meta(metas, "PubDate", "article:published_time")
+    agency = _meta(metas, "ContentSource")
     top = tree.body or tree.root
     if _may_hide(text):
         _drop_hidden(top)
