@@ -51,14 +51,14 @@ from ..model import Document, Paragraph, Source, Table
 from ..text import clean, tidy
 from .errors import ReadError
 from .grid import MAX_SPAN, GridBuilder
-from .text import decode_bom, decode_guess
+from .text import decode_bom, decode_guess, utf16_guess
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 # <script>/<style> up to the first closing tag (the body as an unrolled loop:
 # the same matches as ``.*?</\1\s*>``, five times faster on script-heavy pages)
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\s*>", re.I)
+_SCRIPT = re.compile(rb"<(script|style)\b[^>]*>[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\s*>", re.I)
 _META_CHARSET_TEXT = re.compile(r"""<meta[^>]+charset\s*=[^>]*>""", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
 # GB2312 / GBK pages are read with the superset, which also takes the characters
 # that real pages declared as GB2312 often contain.
 _ENCODING_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "cp936": "gb18030"}
@@ -72,20 +72,21 @@ BLOCK = frozenset(
     "hr form fieldset figure figcaption caption tr td th tbody thead tfoot body html details summary".split()
 )
 # does the page hide anything at all (cheaper than looking at every element)?
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
-_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
-_HIDDEN_ATTR = re.compile(r"<[a-z][^<>]*\shidden[\s=/>]")
+_DISPLAY_NONE = re.compile(rb"display\s*:\s*none")
+_VISIBILITY_HIDDEN = re.compile(rb"visibility\s*:\s*hidden")
+_HIDDEN_ATTR = re.compile(rb"<[a-z][^<>]*\shidden[\s=/>]")
 
 
-def _may_hide(text: str) -> bool:
-    if "display:none" in text or "display: none" in text:  # (the usual spelling: no need to lower 100 KiB)
+def _may_hide(page: bytes) -> bool:
+    """(``page``: the page's UTF-8; the words looked for are ASCII)"""
+    if b"display:none" in page or b"display: none" in page:  # (the usual spelling: no need to lower 100 KiB)
         return True
-    low = text.lower()
-    if "display" in low and _DISPLAY_NONE.search(low):
+    low = page.lower()
+    if b"display" in low and _DISPLAY_NONE.search(low):
         return True
-    if "visibility" in low and _VISIBILITY_HIDDEN.search(low):
+    if b"visibility" in low and _VISIBILITY_HIDDEN.search(low):
         return True
-    return " hidden" in low and _HIDDEN_ATTR.search(low) is not None
+    return b" hidden" in low and _HIDDEN_ATTR.search(low) is not None
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -97,23 +98,33 @@ _SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
 def decode_html(data: bytes, path: str = "") -> str:
     """Bytes of a page → str, as a browser would decode them: a BOM, then the
     charset the page declares, then what the bytes say."""
+    return _decode_html(data, path)[0]
+
+
+def _decode_html(data: bytes, path: str) -> tuple[str, bytes | None]:
+    """:func:`decode_html`, and ``data`` itself where it is the text's UTF-8 (most pages)."""
     text = decode_bom(data)
     if text is not None:
-        return text
+        return text, None
     m = _META_CHARSET.search(data[:4096])
     if m:
         name = m.group(1).decode("ascii", "ignore").lower()
         name = _ENCODING_ALIASES.get(name, name)
         try:
-            codecs.lookup(name)
+            codec = codecs.lookup(name).name
         except LookupError:
             name = ""
         if name:
             try:
-                return data.decode(name)
+                return data.decode(name), data if codec == "utf-8" else None
             except UnicodeDecodeError:
                 pass  # a page that lies about its charset: ask the bytes
-    return decode_guess(data, path, "网页", "page")
+    if utf16_guess(data[:4096]) is None:  # (decode_guess's first two questions)
+        try:
+            return data.decode("utf-8"), data
+        except UnicodeDecodeError:
+            pass
+    return decode_guess(data, path, "网页", "page"), None
 
 
 def _tag_name(tag: str) -> str:
@@ -551,6 +562,16 @@ def _meta(metas: list[tuple[str, str]], *names: str) -> str | None:
     return None
 
 
+def _blank(page: bytes) -> bool:
+    """Is the page (UTF-8) nothing but white space?"""
+    rest = page.lstrip(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
+    if not rest:
+        return True
+    if rest[0] < 0x80:
+        return False
+    return rest.decode("utf-8", "replace").isspace()  # (Unicode's white space: U+3000, U+00A0…)
+
+
 def mht_html(data: bytes) -> bytes | None:
     """The HTML part of a MIME HTML archive (.mht, Word's "single file web page",
     often published as .doc), re-declared in UTF-8; None if ``data`` is not one."""
@@ -575,15 +596,17 @@ def mht_html(data: bytes) -> bytes | None:
 
 def read_html(data: bytes, source: Source) -> Document:
     data = mht_html(data) or data
-    text = decode_html(data, source.path)
-    text = _XML_DECL.sub("", text, count=1)
+    text, page = _decode_html(data, source.path)
+    if page is None:
+        page = text.encode("utf-8", "ignore")  # (lexbor reads UTF-8)
+    page = _XML_DECL.sub(b"", page, count=1)
     # script and style bodies are not text; a browser ends them at the first
     # closing tag, so does this (and the parser has far less to read)
-    text = _SCRIPT.sub("", text)
-    if not text or text.isspace():  # (no copy of the page as strip() would make)
+    page = _SCRIPT.sub(b"", page)
+    if _blank(page):
         raise ReadError(source.path, "网页为空", "请确认下载完整", "the page is empty", "check that the download is complete")
     try:
-        tree = LexborHTMLParser(text)
+        tree = LexborHTMLParser(page)
     except Exception as e:  # (lexbor parses any text; this is its memory running out)
         raise ReadError(source.path, f"网页无法解析（{e}）", "文件可能已损坏", f"cannot parse the page ({e})", "the file may be corrupt") from e
     metas = _metas(tree)
@@ -597,7 +620,7 @@ def read_html(data: bytes, source: Source) -> Document:
     published = _meta(metas, "PubDate", "article:published_time")
     agency = _meta(metas, "ContentSource")
     top = tree.body or tree.root
-    if _may_hide(text):
+    if _may_hide(page):
         _drop_hidden(top)
     walker = _Walker(_SEGMENT not in text and _MARK not in text and _SEP not in text)
     walker.walk(top)
