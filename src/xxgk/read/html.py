@@ -393,28 +393,24 @@ def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
                 grid.append(line)
         return grid
     nrows = len(rows)
-    taken: set[tuple[int, int]] = set()
-    g = GridBuilder()
+    flow: list[list[tuple[str, int, int]]] = []
     i = 0
     for r, row in enumerate(rows):
-        c = 0
+        line = []
         for cell in row:
-            while (r, c) in taken:
-                c += 1
             if cell.mem_id in spanning:
                 attrs = cell.attributes
                 rs = attrs.get("rowspan")
                 rs = 1 if rs is None else _span(rs, nrows - r)
                 cs = attrs.get("colspan")
                 cs = 1 if cs is None else _span(cs, MAX_SPAN)
-                if rs > 1:  # (the positions below; those to the right are passed by c)
-                    taken.update((r + dr, c + dc) for dr in range(1, rs) for dc in range(cs))
-                g.place(r, c, texts[i], rs, cs)
-                c += cs
+                line.append((texts[i], rs, cs))
             else:
-                g.place(r, c, texts[i])
-                c += 1
+                line.append((texts[i], 1, 1))
             i += 1
+        flow.append(line)
+    g = GridBuilder()
+    g.place_flow(flow)
     return g.rows()
 
 
