@@ -202,9 +202,12 @@ def test_menus_are_dropped_but_text_with_links_stays():
 
 
 def test_text_holding_the_readers_private_marks_reads_as_is():
-    page = "<p>甲\U000f0002乙</p><p>丙</p>"
+    from xxgk.read.html import _SEGMENT, _SEP
+
+    page = f"<p>甲{_SEP}乙</p><p>丙</p><table><tr><td>丁{_SEGMENT}<span>戊</span></td><td>1</td></tr></table>"
     doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
-    assert texts(doc) == ["甲\U000f0002乙", "丙"]
+    assert texts(doc) == [f"甲{_SEP}乙", "丙"]
+    assert tables(doc)[0].rows == [[f"丁{_SEGMENT}戊", "1"]]
 
 
 @pytest.mark.parametrize("data", [b"<html></html>", b"<html><body>  </body></html>"])
