@@ -63,7 +63,7 @@ class _Consoles:
 
 def _colour_terminal() -> bool:
     """Whether stdout may take colours (a terminal, or FORCE_COLOR / TTY_COMPATIBLE say so, as rich
-    decides): only then is rich imported to print the record's view."""
+    decides)."""
     env = os.environ
     if env.get("TTY_COMPATIBLE") in ("0", "1"):
         return env["TTY_COMPATIBLE"] == "1"
@@ -120,10 +120,12 @@ def run_parse(
             else:
                 sys.stdout.write(rec.decode("utf-8") + "\n")
                 sys.stdout.flush()
-        elif out is None and not _colour_terminal():
+        elif out is None and (sys.platform != "win32" or not _colour_terminal()):
             from .render.console import write_record
 
-            write_record(sys.stdout, rec, lang)  # the same characters, without importing rich
+            # the same characters and colour codes as rich, without importing it (rich stays for a Windows console)
+            colours = _colour_terminal() and os.environ.get("TERM", "").lower() not in ("dumb", "unknown")
+            write_record(sys.stdout, rec, lang, colours=colours, no_color=bool(os.environ.get("NO_COLOR")))
             sys.stdout.flush()
         else:
             from .render.console import print_record

@@ -3,7 +3,9 @@
 * :func:`xxgk.text.alternation` (a trie of the words) against ``"|".join`` of the
   words sorted longest first, with and without white space between characters;
 * :func:`xxgk.extract.tokens._headings` against ``finditer`` of the heading pattern;
-* the table reader's label matches kept per label text against the row-by-row test.
+* the table reader's label matches — kept per label text, found through the table's
+  index of label words — against the row-by-row test;
+* the one-character-off test of a key phrase against the position-by-position one.
 
 Property tests over generated words and texts (the alphabet is small on purpose,
 so that words overlap, share prefixes and stand inside each other), and the
@@ -82,7 +84,7 @@ def test_real_paragraphs_labels_and_headings_found_as_before():
 def _row_by_row(table, tok) -> tuple[set[int], set[int], list[int]]:
     """What the reader found before label matches were kept: every row tested in turn."""
     rows = {i for i, r in enumerate(table.rows) if T.match_row(tok, r)}
-    near = {i for i, r in enumerate(table.rows) if T.matches_nearly(tok, r)} if T._halves(table).search(T._body(tok)) else set()
+    near = {i for i, r in enumerate(table.rows) if T.matches_nearly(tok, r)}
     groups = [i for i, g in enumerate(table.groups) if T.match_row(tok, g)]
     return rows, near, groups
 
@@ -173,3 +175,32 @@ def test_structs_the_collector_does_not_track_hold_only_scalars():
         for f in msgspec.structs.fields(cls):
             kinds = set(typing.get_args(f.type)) or {f.type}
             assert kinds <= scalars, (cls.__name__, f.name, f.type)
+
+
+def _near_by_position(key: str, text: str) -> bool:
+    """The plain form: compare the key at every position, exactly one character differing."""
+    return any(sum(a != b for a, b in zip(key, text[i : i + len(key)])) == 1 for i in range(len(text) - len(key) + 1))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="公开申请行政", min_size=1, max_size=6), st.text(alphabet="公开申请行政.\n(", max_size=14))
+def test_one_character_off_found_as_position_by_position(key, text):
+    assert T._near(key, text) == _near_by_position(key, text)
+
+
+def test_one_character_off_on_real_labels():
+    keys = {k for lay in LAYOUTS.values() for t in lay.tables for r in t.rows for k in T._match_spec(r)[2]}
+    texts = [tok.norm for p in SEEDS for tok in tokens_of(xxgk.read_path(p)) if tok.norm and len(tok.norm) <= 80]
+    pairs = [(k, "本年" + k[:1] + "某" + k[2:] + "数量") for k in keys if len(k) >= 4]  # one character mistyped
+    assert pairs and all(T._near(k, m) for k, m in pairs)
+    mistyped = [m for _, m in pairs]
+    for k in keys:
+        for t in texts + mistyped:
+            assert T._near(k, t) == _near_by_position(k, t), (k, t)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet="公开申请行政", max_size=5), max_size=10), st.text(alphabet="公开申请行政 1", max_size=30))
+def test_word_index_finds_every_word_in_the_text(ws, text):
+    index = T._Words((w, i) for i, w in enumerate(ws))
+    assert {i for _, i in index.found(text)} == {i for i, w in enumerate(ws) if w in text}

@@ -129,3 +129,72 @@ def test_a_long_text_printed_for_a_figure_stays_in_its_cell_and_folds(records):
     assert all(ln.endswith("│") for ln in body)  # no line end broke a row
     column = "".join(ln.split("│")[2].strip() for ln in body)
     assert "本年度无此项数据，统计口径另行说明" in column.replace(" ", "")  # a fold may fall on the space
+
+
+def _rich_terminal(rec, width: int, no_color: bool) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, force_terminal=True, color_system="standard", no_color=no_color, highlight=False, soft_wrap=True)
+    print_record(console, rec, "zh")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+@pytest.mark.parametrize("width", [40, 100])
+def test_terminal_view_without_rich_is_what_rich_prints(records, width, no_color):
+    whole = records[1]
+    absent = msgspec.structs.replace(whole, cells={k: v for k, v in whole.cells.items() if k != "t3.new.natural"})  # a "—" cell
+    records = [*records, absent]
+    for rec in records:
+        ours = io.StringIO()
+        write_record(ours, rec, "zh", width, colours=True, no_color=no_color)
+        assert ours.getvalue() == _rich_terminal(rec, width, no_color), rec.source.path
+    # the records hold every style the view has: blank, raw text, uncertain, headers, titles
+    styles = {style for rec in records for line in record_lines(rec, "zh", 100) for _, style in line}
+    assert {"bold", "italic", "dim", "dim italic", "yellow", "bold yellow"} <= styles
+
+
+def test_terminal_view_sends_no_control_character_of_the_data(records):
+    rec = records[0]
+    odd = msgspec.structs.replace(rec, meta=msgspec.structs.replace(rec.meta, title="标题\x1b]0;x\x07\x1b[2J"))
+    ours = io.StringIO()
+    write_record(ours, odd, "zh", 100, colours=True)
+    assert "]0;x" in ours.getvalue() and "\x07" not in ours.getvalue() and "\x1b[2J" not in ours.getvalue()
+    assert not ANSI.sub("", ours.getvalue()).count("\x1b")  # every escape left is one of the view's colour codes
+
+
+def test_parse_at_a_terminal_prints_colours_without_rich(tmp_path):
+    """`xxgk parse` on a pseudo-terminal: coloured, the characters of the plain view, rich not imported."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    seed = sorted(SEEDS.glob("*.txt"))[1]
+    probe = (
+        "import sys, runpy; sys.argv = ['xxgk', 'parse', sys.argv[1]]\n"
+        "try:\n    runpy.run_module('xxgk', run_name='__main__')\n"
+        "except SystemExit as e:\n    code = e.code\n"
+        "sys.stderr.write('rich ' + str('rich' in sys.modules) + '\\n'); sys.exit(code)\n"
+    )
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    env.pop("NO_COLOR", None), env.pop("FORCE_COLOR", None), env.pop("TTY_COMPATIBLE", None)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-c", probe, str(seed)], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    err = proc.communicate()[1].decode()
+    os.close(leader)
+    assert proc.returncode == 0 and "rich False" in err
+    shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    assert "\x1b[1m" in shown
+    plain = io.StringIO()
+    write_record(plain, xxgk.parse_path(seed), "zh", 100)
+    assert ANSI.sub("", shown) == plain.getvalue()

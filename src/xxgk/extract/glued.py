@@ -179,6 +179,7 @@ def _readings(runs: list[Run], n: int, allow_blanks: bool, prune=None, budget: i
     return out
 
 
+@lru_cache(maxsize=8192)  # (the readings of a row share most of their cells)
 def _value(text: str | None) -> float:
     if not text:
         return 0.0

@@ -7,7 +7,7 @@ from functools import cache
 from collections import Counter
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
-from ..text import norm_label
+from ..text import alternation, norm_label
 from .tokens import Token
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -310,16 +310,19 @@ _PIECE = 8
 
 @cache
 def _markers() -> tuple[dict[str, list[str]], re.Pattern[str]]:
-    """Each layout's marker phrases (normalised), and one pattern that finds any of them."""
-    markers = {k: [norm_label(m) for m in lay.markers] for k, lay in LAYOUTS.items()}
-    words = sorted({m for ms in markers.values() for m in ms}, key=len, reverse=True)
-    return markers, re.compile("|".join(re.escape(m) for m in words))
+    """Each marker phrase (normalised) with the layouts that have it (a layout once for each
+    time it lists the phrase), and one pattern that finds any of them."""
+    owners: dict[str, list[str]] = {}
+    for k, lay in LAYOUTS.items():
+        for m in lay.markers:
+            owners.setdefault(norm_label(m), []).append(k)
+    return owners, re.compile(alternation(owners))
 
 
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
-    markers, any_marker = _markers()
+    owners, any_marker = _markers()
     prev = ""
     for t in tokens:
         if not t.norm or len(t.norm) > 200:
@@ -329,8 +332,10 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
         # where it is whole, as the join of two short pieces
         joined = prev + t.norm if prev and len(t.norm) <= _PIECE else ""
         if any_marker.search(joined or t.norm):  # (joined holds t.norm) most tokens name no marker at all
-            for k, ms in markers.items():
-                counts[k] += sum(1 for m in ms if m in t.norm or (joined and m in joined and m not in prev))
+            for m, layouts in owners.items():
+                if m in t.norm or (joined and m in joined and m not in prev):
+                    for k in layouts:
+                        counts[k] += 1
         prev = t.norm if len(t.norm) <= _PIECE and not t.value else ""
     if counts["2019"] == 0 and counts["2021"] == 0:
         anchors = (T2_ARTICLE, *(norm_label(k) for k in LAYOUTS["2021"].table("t3").row("new").match_keys()))

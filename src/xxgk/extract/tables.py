@@ -30,7 +30,7 @@ with the column balance, 表二's with the figures the narrative states.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 import msgspec
 
@@ -89,23 +89,32 @@ class TableResult(msgspec.Struct):
     sources: dict[str, CellSource] = msgspec.field(default_factory=dict)
 
 
-_SPECS: dict[int, tuple[Row | Group, tuple]] = {}
+def by_identity(fn):
+    """Keep ``fn``'s result for its one argument by the argument's identity.  The
+    layouts' tables and rows are constants, and hashing a frozen struct would walk all
+    its fields on every call.  The argument is kept beside the result, so an id that a
+    new object reuses after the old one is gone is never taken for it."""
+    memo: dict[int, tuple[object, object]] = {}
+
+    @wraps(fn)
+    def call(arg):
+        hit = memo.get(id(arg))
+        if hit is not None and hit[0] is arg:
+            return hit[1]
+        out = fn(arg)
+        memo[id(arg)] = (arg, out)
+        return out
+
+    return call
 
 
+@by_identity
 def _match_spec(row: Row | Group) -> tuple[bool, frozenset[str], tuple[str, ...], int]:
-    """(exact, exact forms, key phrases, longest label) of a row, normalised once.
-
-    Kept by the row's identity: the layouts' rows are constants, and hashing a
-    frozen dataclass would walk all its fields on every call."""
-    hit = _SPECS.get(id(row))
-    if hit is not None and hit[0] is row:
-        return hit[1]
+    """(exact, exact forms, key phrases, longest label) of a row, normalised once."""
     keys = tuple(norm_label(k) for k in row.match_keys())
     exact = bool(getattr(row, "exact", False))
     forms = frozenset(keys) | {norm_label(row.label)}
-    spec = (exact, forms, keys, len(norm_label(row.full_label)))
-    _SPECS[id(row)] = (row, spec)
-    return spec
+    return (exact, forms, keys, len(norm_label(row.full_label)))
 
 
 _DIGIT = re.compile(r"\d")
@@ -156,11 +165,22 @@ def _label_body(norm: str) -> str:
 
 
 def _near(key: str, text: str) -> bool:
-    """``key`` stands in ``text`` with one character written differently (行政事业型收费)."""
-    m = len(key)
-    for i in range(len(text) - m + 1):
+    """``key`` stands in ``text`` with one character written differently (行政事业型收费).
+
+    With one character changed, one half of the key stands intact: only the places
+    where a half is found are compared character by character."""
+    m, h = len(key), len(key) // 2
+    last = len(text) - m
+    starts = set()
+    for part, offset in ((key[:h], 0), (key[h:], h)):
+        i = text.find(part)
+        while i >= 0:
+            if 0 <= i - offset <= last:
+                starts.add(i - offset)
+            i = text.find(part, i + 1)
+    for at in starts:
         diff = 0
-        for a, b in zip(key, text[i : i + m]):
+        for a, b in zip(key, text[at : at + m]):
             if a != b:
                 diff += 1
                 if diff > 1:
@@ -170,18 +190,92 @@ def _near(key: str, text: str) -> bool:
     return False
 
 
-_HALVES: dict[int, tuple[Table, re.Pattern[str]]] = {}
+class _Words:
+    """Which of a set of words stand in a text.  The words are filed by their first
+    two characters, so a text is read once, a dictionary lookup a position, instead
+    of being searched for every word in turn (a table has about a hundred)."""
+
+    def __init__(self, words):  # (word, payload) pairs
+        self.by_pair: dict[str, list[tuple[str, object]]] = {}
+        self.short: list[tuple[str, object]] = []
+        for word, payload in words:
+            if len(word) >= 2:
+                self.by_pair.setdefault(word[:2], []).append((word, payload))
+            else:
+                self.short.append((word, payload))
+
+    def found(self, text: str) -> list[tuple[str, object]]:
+        """The (word, payload) pairs of the words in ``text`` (a word found twice, twice)."""
+        out = [(w, p) for w, p in self.short if w in text]
+        get = self.by_pair.get
+        for i in range(len(text) - 1):
+            filed = get(text[i : i + 2])
+            if filed is not None:
+                out += [(w, p) for w, p in filed if text.startswith(w, i)]
+        return out
 
 
-def _halves(table: Table) -> re.Pattern[str]:
-    """Either half of every key phrase (of four or more characters) of a table's rows."""
-    hit = _HALVES.get(id(table))
-    if hit is not None and hit[0] is table:
-        return hit[1]
-    halves = {h for r in table.rows for k in _match_spec(r)[2] if len(k) >= 4 for h in (k[: len(k) // 2], k[len(k) // 2 :])}
-    pat = re.compile("|".join(re.escape(h) for h in sorted(halves, key=len, reverse=True)) or r"(?!)")
-    _HALVES[id(table)] = (table, pat)
-    return pat
+class _TableIndex:
+    """A table's rows and groups, indexed by the label forms that name them: the same
+    answers as testing every row with :func:`_body_matches` / :func:`_nearly`, found
+    from the words a label holds."""
+
+    def __init__(self, table: Table):
+        self.specs = [_match_spec(r) for r in table.rows]
+        self.row_exact, self.row_keys = self._named_by(self.specs)
+        self.group_exact, self.group_keys = self._named_by([_match_spec(g) for g in table.groups])
+        # either half of every key phrase of four or more characters: one of them stands
+        # intact in a label with one character mistyped
+        self.halves = _Words(
+            (half, i) for i, (exact, _, keys, _) in enumerate(self.specs) if not exact
+            for k in keys if len(k) >= 4 for half in (k[: len(k) // 2], k[len(k) // 2 :])
+        )
+        self.label_len = [len(norm_label(r.label)) for r in table.rows]
+        # each row's columns: without the optional 小计, and with it
+        self.row_columns = {
+            id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
+        }
+
+    @staticmethod
+    def _named_by(specs) -> tuple[dict[str, list[int]], _Words]:
+        exact: dict[str, list[int]] = {}
+        keys = []
+        for i, (is_exact, forms, ks, label_len) in enumerate(specs):
+            if is_exact:
+                for form in forms:
+                    exact.setdefault(form, []).append(i)
+            else:
+                keys += [(k, (i, max(len(k), label_len) + _LABEL_SLACK)) for k in ks]
+        return exact, _Words(keys)
+
+    @staticmethod
+    def _named(body: str, exact: dict[str, list[int]], keys: _Words) -> tuple[int, ...]:
+        if body == "\0":
+            return ()
+        hits = set(exact.get(body, ()))
+        n = len(body)
+        hits.update(i for _, (i, longest) in keys.found(body) if n <= longest)
+        return tuple(sorted(hits))
+
+    def rows_named(self, body: str) -> tuple[int, ...]:
+        """Rows :func:`_body_matches` a label body, in layout order."""
+        return self._named(body, self.row_exact, self.row_keys)
+
+    def groups_named(self, body: str) -> tuple[int, ...]:
+        return self._named(body, self.group_exact, self.group_keys)
+
+    def rows_nearly_named(self, body: str) -> tuple[int, ...]:
+        """Rows :func:`_nearly` names, in layout order."""
+        if body == "\0":
+            return ()
+        rows = sorted({i for _, i in self.halves.found(body)})
+        return tuple(i for i in rows if _nearly(body, self.specs[i]))
+
+
+@by_identity
+def _index(table: Table) -> _TableIndex:
+    """The table's index, built once."""
+    return _TableIndex(table)
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
@@ -213,21 +307,18 @@ _LABEL_CACHE = 8192  # label texts repeat across reports (the official labels): 
 
 
 class _PerTable:
-    """A bounded cache of ``fn(table, text)``, kept by the table's identity
-    (the layouts' tables are constants; hashing one would walk every row)."""
+    """A bounded cache of ``fn(table, text)`` for short texts: a memo of texts for each
+    table (:func:`by_identity`)."""
 
     def __init__(self, fn):
         self.fn = fn
-        self.memo: dict[int, tuple[Table, dict]] = {}
+        self.memo_of = by_identity(lambda table: {})
         self.__doc__ = fn.__doc__
 
     def __call__(self, table: Table, text: str):
         if len(text) > SHORT_TEXT:  # prose: never asked again
             return self.fn(table, text)
-        entry = self.memo.get(id(table))
-        if entry is None or entry[0] is not table:
-            entry = self.memo[id(table)] = (table, {})
-        memo = entry[1]
+        memo = self.memo_of(table)
         try:
             return memo[text]
         except KeyError:
@@ -240,10 +331,10 @@ class _PerTable:
 @_PerTable
 def _bare_label_text(table: Table, norm: str) -> bool:
     body = strip_numbering(norm)
-    if not body or len(body) > 40 or any(ch.isdigit() for ch in body):
+    if not body or len(body) > 40 or any(map(str.isdigit, body)):
         return False
-    tbody = _label_body(norm)
-    return any(_body_matches(tbody, _match_spec(r)) and len(body) <= len(norm_label(r.label)) + 4 for r in table.rows)
+    index = _index(table)
+    return any(len(body) <= index.label_len[i] + 4 for i in index.rows_named(_label_body(norm)))
 
 
 class _LabelHits(msgspec.Struct, frozen=True):
@@ -260,13 +351,8 @@ class _LabelHits(msgspec.Struct, frozen=True):
 
 @_PerTable
 def _label_hits(table: Table, body: str) -> _LabelHits:
-    rows = table.rows
-    direct = tuple(i for i, r in enumerate(rows) if _body_matches(body, _match_spec(r)))
-    near: tuple[int, ...] = ()
-    if _halves(table).search(body):
-        near = tuple(i for i, r in enumerate(rows) if _nearly(body, _match_spec(r)))
-    groups = tuple(i for i, g in enumerate(table.groups) if _body_matches(body, _match_spec(g)))
-    return _LabelHits(direct, near, groups)
+    index = _index(table)
+    return _LabelHits(index.rows_named(body), index.rows_nearly_named(body), index.groups_named(body))
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
@@ -375,18 +461,13 @@ def _is_figures(text: str) -> bool:
     return is_value_text(text) or glued.runs_of([text]) is not None
 
 
-_COLUMNS: dict[tuple[int, int, bool], tuple[Table, Row, list[Column]]] = {}
-
-
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
-    """A row's columns (the optional 小计 only where the table has it); a list
-    kept per row by identity: callers never change it."""
-    hit = _COLUMNS.get((id(table), id(row), org_subtotal))
-    if hit is not None and hit[0] is table and hit[1] is row:
-        return hit[2]
-    cols = [c for c in table.columns_of(row) if not c.optional or org_subtotal]
-    _COLUMNS[(id(table), id(row), org_subtotal)] = (table, row, cols)
-    return cols
+    """A row's columns (the optional 小计 only where the table has it); a list kept
+    per row in the table's index: callers never change it."""
+    hit = _index(table).row_columns.get(id(row))
+    if hit is not None and hit[0] is row:
+        return hit[1][org_subtotal]
+    return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
 
 
 @lru_cache(maxsize=4096)
@@ -995,7 +1076,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 # only a token that is nothing but a row label, followed by
                 # its figures (prose that names a row is not a row)
                 nxt = tokens[ti + 1] if ti + 1 < len(tokens) else None
-                if not _bare_label(tok, rd.table) or nxt is None or not (nxt.grid or (nxt.text and _is_figures(nxt.text))):
+                # (the cheap test of what follows first: prose is mostly followed by prose)
+                if nxt is None or not (nxt.grid or (nxt.text and _is_figures(nxt.text))) or not _bare_label(tok, rd.table):
                     continue
                 hit = rd.find_label(tok)
                 if hit is not None:

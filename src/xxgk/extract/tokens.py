@@ -191,7 +191,7 @@ def split_glued(text: str) -> list[str]:
         p = p.strip()
         if not p:
             continue
-        m = _LEAD_FIGURES.match(p)
+        m = _LEAD_FIGURES.match(p) if p[0] in "+-" or p[0].isdigit() else None  # (the pattern opens with a sign or a digit)
         if m and m.group(2) and (pat.match(m.group(2)) or _heading_pattern().match(m.group(2))):
             out.extend([m.group(1).strip(), m.group(2).strip()])
         else:

@@ -146,7 +146,7 @@ def text_to_document(text: str, source: Source) -> Document:
 
 def _crawler_header(lines: list[str], doc: Document) -> list[str]:
     for i, line in enumerate(lines[:40]):
-        if _CRAWL_RULE.match(line.strip()):
+        if "正文" in line and _CRAWL_RULE.match(line.strip()):
             for head in lines[:i]:
                 m = _CRAWL_FIELD.match(head.strip())
                 if not m or not m.group(2).strip():

@@ -2,10 +2,11 @@
 
 The view is laid out here as lines of styled pieces: box-drawn tables whose columns are as
 wide as their widest cell, labels and headers folded to fit the width of the terminal, a
-Chinese character two columns wide.  :func:`print_record` prints the lines through rich
-(colours on a terminal); :func:`write_record` writes the same characters to a pipe or a
-file without importing rich — rich's import and its table layout cost about a third of a
-one-file ``xxgk parse``.
+Chinese character two columns wide.  :func:`print_record` prints the lines through rich;
+:func:`write_record` writes the same characters without importing rich — plain to a pipe or
+a file, and with the same SGR colour codes rich writes on a terminal (``colours=True``; rich
+stays for a Windows console, whose legacy modes it knows).  rich's import and its table
+layout cost about a third of a one-file ``xxgk parse``.
 """
 
 from __future__ import annotations
@@ -283,7 +284,33 @@ def print_record(console: Console, rec: Record, lang: str = "zh") -> None:
     console.print(Text("\n").join(Text.assemble(*line) for line in lines), soft_wrap=True)  # one print: rich's cost is per call
 
 
-def write_record(stream: TextIO, rec: Record, lang: str = "zh", width: int | None = None) -> None:
-    """The view as plain text (a pipe, a file): the characters :func:`print_record` prints."""
+# the Select Graphic Rendition codes of the view's styles, as rich writes them (attributes, then the colour)
+_SGR = {"bold": "1", "dim": "2", "italic": "3"}
+_SGR_COLOUR = {"yellow": "33"}
+# control characters a terminal would act on (rich drops BEL, BS, VT, FF and CR; ESC would start a sequence)
+_CONTROLS = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F])
+
+
+@lru_cache(maxsize=16)
+def _sgr(style: str, colour: bool) -> str:
+    words = style.split()
+    codes = [_SGR[w] for w in words if w in _SGR] + [_SGR_COLOUR[w] for w in words if colour and w in _SGR_COLOUR]
+    return f"\x1b[{';'.join(codes)}m" if codes else ""
+
+
+def write_record(stream: TextIO, rec: Record, lang: str = "zh", width: int | None = None, colours: bool = False, no_color: bool = False) -> None:
+    """The view as text: plain (a pipe, a file) the characters :func:`print_record` prints;
+    with ``colours`` (a terminal) also rich's codes for the styles, without its colour under
+    ``no_color`` (the NO_COLOR convention: attributes stay)."""
     lines = record_lines(rec, lang, terminal_width() if width is None else width, ASCII if _ascii_only(stream) else HEAVY_HEAD)
-    stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+    if not colours:
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        return
+    out = []
+    for line in lines:
+        for text, style in line:
+            text = text.translate(_CONTROLS)
+            code = _sgr(style, not no_color) if style and text else ""
+            out.append(f"{code}{text}\x1b[0m" if code else text)
+        out.append("\n")
+    stream.write("".join(out))
