@@ -246,7 +246,7 @@ def _kind(node: LexborNode, tid: int) -> int:
     """The walk's kind of a node (``tid``: its tag id), and the cell's kind into :data:`_CELL_KINDS`."""
     if tid == _TEXT_ID:
         return _TEXT
-    tag = node.tag
+    tag = node.tag or "-pi"  # (lexbor names no processing instruction: never text)
     kind = _KINDS_BY_NAME.get(tag)
     if kind is None:
         name = _tag_name(tag)
@@ -276,7 +276,7 @@ def _cell_kind(node: LexborNode, tid: int) -> int:
         _kind(node, tid)
         kind = _CELL_KINDS.get(tid)
         if kind is None:
-            kind = _CELL_KINDS_BY_NAME[node.tag]
+            kind = _CELL_KINDS_BY_NAME[node.tag or "-pi"]
     return kind
 
 
