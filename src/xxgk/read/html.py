@@ -262,6 +262,9 @@ def _kind(node: LexborNode, tid: int) -> int:
             kind = _LINK
         else:
             kind = _INLINE
+        if len(_KINDS_BY_NAME) >= 4096:  # (pages may invent any number of tag names: kept bounded)
+            _KINDS_BY_NAME.clear()
+            _CELL_KINDS_BY_NAME.clear()
         _KINDS_BY_NAME[tag] = kind
         _CELL_KINDS_BY_NAME[tag] = _CELL_BREAK if name in _CELL_BREAKS else kind if kind in (_SKIP, _BR) else _INLINE
     if tid < _KNOWN_IDS:
