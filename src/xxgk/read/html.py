@@ -479,9 +479,11 @@ class _Walker:
             if kind == _TEXT:
                 text = child.text_content
                 if text:
-                    buf.append(text)
                     if self.in_link:
+                        buf.append(text)
                         self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
+                    elif buf or not text.isspace():  # (white space that starts a run is stripped anyway)
+                        buf.append(text)
                 continue
             if kind == _SKIP:
                 continue
