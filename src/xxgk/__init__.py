@@ -35,7 +35,7 @@ def parse_document(doc: Document) -> Record:
 def parse_bytes(data: bytes, path: str = "<bytes>") -> Record:
     """The record of a report's bytes, in any format — xxgk's own fill-in workbook included."""
     if data[:4] == b"PK\x03\x04":  # only a zip can be a workbook (openpyxl is not imported for the rest)
-        from .render.workbook import is_workbook, record_of_workbook
+        from .extract.workbook import is_workbook, record_of_workbook
 
         if is_workbook(data):
             return record_of_workbook(data, path)

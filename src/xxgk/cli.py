@@ -730,7 +730,7 @@ def letter(
     failed = 0
     if files:
         from .check import check_record
-        from .render.letter import LetterItem
+        from .model import LetterItem
 
         from .batch import parse_files
 

@@ -130,6 +130,19 @@ class Finding(msgspec.Struct, omit_defaults=True):
     culprit: str | None = None  # the single cell the arithmetic singles out
 
 
+class LetterItem(msgspec.Struct):
+    """One report of an agency and the findings to send back to it (a 整改通知): what
+    the letter writer takes, from files checked on the spot or from the store."""
+
+    agency: str
+    year: int | None
+    title: str | None
+    source: str
+    published: str | None
+    findings: list[Finding] = msgspec.field(default_factory=list)
+    blank: frozenset[str] = frozenset()  # the report's blank cells (to group findings under one blank column)
+
+
 class Record(msgspec.Struct):
     source: Source
     meta: Meta

@@ -78,7 +78,7 @@ def records(draw, template: str | None = None) -> Record:
     # totals: left blank here on purpose for half the records (the renderer
     # computes them), given correctly for the others
     if draw(st.booleans()):
-        from xxgk.render.totals import compute_totals
+        from xxgk.totals import compute_totals
 
         tmp = Record(source=Source(path="x", sha256="", format="text"), meta=Meta(template=template), cells=cells)
         cells = compute_totals(tmp)[0]

@@ -15,7 +15,7 @@ from xxgk.model import record_to_builtins
 from xxgk.render.example import example_record
 from xxgk.render.output import render_record
 from xxgk.render.report import RefusedTotals, prepare
-from xxgk.render.totals import compute_totals
+from xxgk.totals import compute_totals
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 

@@ -14,7 +14,8 @@ from xxgk.read.errors import ReadError
 from xxgk.render.example import example_record
 from xxgk.render.inputs import load_record
 from xxgk.render.report import expected_record
-from xxgk.render.workbook import KEY_SHEET, build_workbook, read_workbook
+from xxgk.extract.workbook import KEY_SHEET, read_workbook
+from xxgk.render.workbook import build_workbook
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "example-2024.xlsx"
 

@@ -65,7 +65,7 @@ def test_workbook_prints_on_a4_and_locks_the_cells_beside_single_figures(tmp_pat
 
     from xxgk.layouts import layout_for, template_for_year
     from xxgk.render.grids import official_grid
-    from xxgk.render.workbook import KEY_SHEET
+    from xxgk.extract.workbook import KEY_SHEET
 
     path = tmp_path / "t.xlsx"
     assert CliRunner().invoke(app, ["template", "--year", str(year), "--xlsx", str(path)]).exit_code == 0

@@ -16,7 +16,7 @@ from functools import cache
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
 from ..text import alternation, clean, kept_if_short, norm_label, squeeze, tidy
-from .numbers import is_value_text
+from ..numbers import is_value_text
 
 
 class Token(msgspec.Struct, gc=False):

@@ -354,7 +354,7 @@ def _stream_cells(lines: list[tuple[int, str]]) -> list[tuple[str, int]]:
 
 
 def _is_figure_cell(text: str) -> bool:
-    from ..extract.numbers import is_value_text  # a cell's text: figure, placeholder or empty
+    from ..numbers import is_value_text  # a cell's text: figure, placeholder or empty
 
     return is_value_text(text)
 

@@ -28,7 +28,7 @@ from ..layouts import (
     label_span,
 )
 from ..model import Value
-from .totals import t3_row_keys
+from ..totals import t3_row_keys
 
 
 @dataclass

@@ -11,7 +11,7 @@ import msgspec
 from ..model import Record
 from ..read import file_bytes
 from ..read.errors import ReadError
-from .workbook import is_workbook, read_workbook
+from ..extract.workbook import is_workbook, read_workbook
 
 
 def load_record(path: str | Path) -> Record:

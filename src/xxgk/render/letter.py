@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -25,23 +24,10 @@ from ..check.registry import RULES
 from ..layouts import LAYOUT_2021, column_label
 
 _T3_TOTAL = LAYOUT_2021.table("t3").row("total").full_label  # （七）总计
-from ..model import Finding
+from ..model import Finding, LetterItem
 from ..safe_write import neutral_row
 
 _KEY = re.compile(r"^t[234]\.[a-z_0-9]+\.[a-z_0-9]+$")
-
-
-@dataclass
-class LetterItem:
-    """One report of an agency and the findings to send back."""
-
-    agency: str
-    year: int | None
-    title: str | None
-    source: str
-    published: str | None
-    findings: list[Finding] = field(default_factory=list)
-    blank: frozenset[str] = frozenset()  # the report's blank cells (to group findings under one blank column)
 
 
 def fix_text(rule_id: str) -> str:

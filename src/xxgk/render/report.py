@@ -2,7 +2,7 @@
 
 :func:`prepare` does everything the output formats share: it picks the
 layout, computes the totals (refusing given totals that disagree, see
-:mod:`xxgk.render.totals`), orders the sections under their official titles
+:mod:`xxgk.totals`), orders the sections under their official titles
 and says where each table goes.  The writers (docx, html, text) only typeset.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..layouts import SECTIONS, Layout, layout_for, template_for_year
 from ..model import Record, Value
-from .totals import Conflict, checker_messages, compute_totals
+from ..totals import Conflict, compute_totals
 
 CN_NUMERALS = "一二三四五六七八九十"
 # the table each standard section holds
@@ -244,3 +244,20 @@ def expected_record(record: Record, keep_given: bool = False) -> Record:
     sections = [SectionText(no=p.no, title=p.heading, text="\n".join(ln.strip() for ln in p.lines)) for p in rep.parts]
     meta = msgspec.structs.replace(record.meta, title=rep.title, template=rep.layout.template if rep.layout else record.meta.template)
     return msgspec.structs.replace(record, meta=meta, cells=rep.cells, sections=sections)
+
+
+def checker_messages(record: Record, conflicts: list[Conflict], lang: str = "zh") -> list[str]:
+    """The messages to show for refused totals: the checker's own findings
+    (XG3xx/XG4xx) when the checker is available, else ours."""
+    rules = sorted({c.rule for c in conflicts})
+    try:
+        from ..check import check_record
+
+        findings = check_record(record, select=rules)
+    except NotImplementedError:
+        findings = None
+    if findings:
+        found = [f for f in findings if f.rule in rules]
+        if found:
+            return [f"{f.rule} {f.message_en if lang == 'en' else f.message}" for f in found]
+    return [f"{c.rule} {c.message_en if lang == 'en' else c.message}" for c in conflicts]

@@ -2,7 +2,7 @@
 
 :func:`letter_items` groups the findings of the counted reports (view
 ``current_reports``) selected by year, region or agency into
-:class:`~xxgk.render.letter.LetterItem` lists, one list per agency, for
+:class:`~xxgk.model.LetterItem` lists, one list per agency, for
 :func:`~xxgk.render.letter.letter_docx` and :func:`~xxgk.render.letter.findings_xlsx`.
 """
 
@@ -13,7 +13,7 @@ import json
 import duckdb
 
 from ..model import Finding
-from ..render.letter import LetterItem
+from ..model import LetterItem
 from .summary import _where
 
 

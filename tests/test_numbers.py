@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from xxgk.extract.numbers import is_value_text, parse_cell
+from xxgk.numbers import is_value_text, parse_cell
 
 
 @pytest.mark.parametrize(

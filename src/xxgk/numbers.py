@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ..text import clean
+from .text import clean
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNITS = r"(?:个|件|项|条|次|份|篇|宗|例|人次|家|批次)"

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..layouts import T3_COLUMNS, T4_COLUMNS, T4_ROWS, Layout, layout_for
-from ..model import Record, Value
+from .layouts import T3_COLUMNS, T4_COLUMNS, T4_ROWS, Layout, label_of, layout_for
+from .model import Record, Value
 
 _APPLICANTS = [c.key for c in T3_COLUMNS if c.key not in ("org_subtotal", "total")]
 _ORGS = [k for k in _APPLICANTS if k != "natural"]
@@ -155,8 +155,6 @@ def balance_failures(layout: Layout, cells: dict) -> list[Conflict]:
 
 
 def _conflict(rel: Relation, given: Value, computed: Value, layout: Layout) -> Conflict:
-    from ..layouts import label_of
-
     where = (rel.total, *rel.details)
     label = label_of(rel.total, layout.template)
     return Conflict(
@@ -167,20 +165,3 @@ def _conflict(rel: Relation, given: Value, computed: Value, layout: Layout) -> C
         f"{label}：填报 {_num(given)}，明细合计 {_num(computed)}，两者不一致",
         f"{rel.total}: given {_num(given)}, the details add up to {_num(computed)}",
     )
-
-
-def checker_messages(record: Record, conflicts: list[Conflict], lang: str = "zh") -> list[str]:
-    """The messages to show for refused totals: the checker's own findings
-    (XG3xx/XG4xx) when the checker is available, else ours."""
-    rules = sorted({c.rule for c in conflicts})
-    try:
-        from ..check import check_record
-
-        findings = check_record(record, select=rules)
-    except NotImplementedError:
-        findings = None
-    if findings:
-        found = [f for f in findings if f.rule in rules]
-        if found:
-            return [f"{f.rule} {f.message_en if lang == 'en' else f.message}" for f in found]
-    return [f"{c.rule} {c.message_en if lang == 'en' else c.message}" for c in conflicts]
