@@ -186,6 +186,13 @@ def test_hidden_elements_and_comments_are_not_text():
     assert texts(doc) == ["可见文字"]
 
 
+def test_processing_instructions_are_not_text():
+    page = "<p>可见<?php echo 1; ?>文字</p><table><tr><td>规章<?x ?></td><td><svg><?td ?></svg>1</td></tr></table>"
+    doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
+    assert texts(doc) == ["可见文字"]
+    assert tables(doc)[0].rows == [["规章", "1"]]
+
+
 def test_elements_hidden_by_style_alone_are_not_text():
     page = '<p>可见<span style="display:none">隐藏</span>文字</p><div style="visibility: HIDDEN">也隐藏</div><p style="color:red">红字</p>'
     doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
@@ -202,9 +209,12 @@ def test_menus_are_dropped_but_text_with_links_stays():
 
 
 def test_text_holding_the_readers_private_marks_reads_as_is():
-    page = "<p>甲\U000f0002乙</p><p>丙</p>"
+    from xxgk.read.html import _SEGMENT, _SEP
+
+    page = f"<p>甲{_SEP}乙</p><p>丙</p><table><tr><td>丁{_SEGMENT}<span>戊</span></td><td>1</td></tr></table>"
     doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
-    assert texts(doc) == ["甲\U000f0002乙", "丙"]
+    assert texts(doc) == [f"甲{_SEP}乙", "丙"]
+    assert tables(doc)[0].rows == [[f"丁{_SEGMENT}戊", "1"]]
 
 
 @pytest.mark.parametrize("data", [b"<html></html>", b"<html><body>  </body></html>"])

@@ -554,22 +554,25 @@ def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: boo
     where it came from and how it was placed."""
     cv: CellValue = parse_cell(text, kind)
     res.cells[key] = cv.value
-    if cv.raw is not None:
-        res.raw[key] = cv.raw
-    if uncertain or (not cv.ok and cv.raw is not None and _DIGIT.search(cv.raw)):
-        # a figure written so that it cannot be read (--253, 1O2) is reported, not guessed
+    raw = cv.raw
+    if raw is not None:
+        res.raw[key] = raw
+        if uncertain or (not cv.ok and _DIGIT.search(raw)):
+            # a figure written so that it cannot be read (--253, 1O2) is reported, not guessed
+            res.uncertain.append(key)
+    elif uncertain:
         res.uncertain.append(key)
-    if source is not None and source.conf is not None:
+    if source is None:
+        res.sources[key] = CellSource(how=how, text=text or "")
+        return
+    if source.conf is not None:
         res.confidence[key] = source.conf
-    res.sources[key] = _source(source, how, text)
-
-
-def _source(tok: Token | None, how: str, text: str | None) -> CellSource:
-    if tok is None:
-        return CellSource(how=how, text=text or "")
     # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
-    return CellSource(how, tok.orig if how not in ("glued", "unplaced") else (text or tok.orig), tok.block,
-                      tok.row, tok.col + 1 if tok.grid else None, tok.at, tok.page)
+    res.sources[key] = CellSource(how, source.orig if how not in _OWN_TEXT else (text or source.orig), source.block,
+                                  source.row, source.col + 1 if source.grid else None, source.at, source.page)
+
+
+_OWN_TEXT = frozenset(("glued", "unplaced"))  # placements whose cell text is not its token's
 
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:

@@ -76,14 +76,44 @@ class GridBuilder:
         self.width = max(self.width, c + colspan)
         self.nrows = max(self.nrows, r + 1)
 
+    def place_flow(self, rows: list[list[tuple[str, int, int]]]) -> None:
+        """Cells given row by row as (text, rowspan, colspan), laid out as HTML
+        lays out a table: each cell takes the first position of its row that no
+        cell before it covers (the same as :meth:`place` cell by cell)."""
+        grid = self._grid
+        width = self.width
+        for r, row in enumerate(rows):
+            c = 0
+            for text, rs, cs in row:
+                while (r, c) in grid:
+                    c += 1
+                if rs == 1 and cs == 1:
+                    grid[r, c] = text
+                    c += 1
+                    if c > width:
+                        width = c
+                else:
+                    self.width = width
+                    self.place(r, c, text, rs, cs)
+                    width = self.width
+                    c += cs
+            if row and r >= self.nrows:
+                self.nrows = r + 1
+        self.width = width
+
     def text_at(self, r: int, c: int) -> str | None:
         return self._grid.get((r, c))
 
     def rows(self) -> list[list[str]]:
         out = []
+        get = self._grid.get
+        width = self.width
+        cols = range(width)
         for r in range(self.nrows):
-            row = [v for c in range(self.width) if (v := self._grid.get((r, c), "")) is not None]
-            row.extend([""] * (self.width - len(row)))
+            row = [get((r, c), "") for c in cols]
+            if None in row:  # (positions moved to the row's end)
+                row = [v for v in row if v is not None]
+                row.extend([""] * (width - len(row)))
             if any(row):
                 out.append(row)
         return out

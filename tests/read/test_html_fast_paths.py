@@ -1,0 +1,185 @@
+"""The HTML reader's fast paths read what the page says, and what the plain forms they replace read.
+
+* A cell's text taken by lexbor in one call (:func:`xxgk.read.html._cell_raw`)
+  against the walk over the cell's nodes that marks its line breaks
+  (``table_grid(..., fast=False)``), on the corpus's pages and on generated ones;
+* a table without merged cells taken as its rows, and
+  :meth:`xxgk.read.grid.GridBuilder.place_flow`, against placing every cell
+  one by one with the positions its neighbours cover;
+* generated pages — cells and paragraphs written in the markup real pages use
+  (Word's span soup, ``<p>`` padding, ``&nbsp;``, ``<br>``, comments, links,
+  hidden elements, menus) — read back as the cells and the paragraphs, in order.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from xxgk.model import Paragraph, Table
+from xxgk.read import read_bytes
+from xxgk.read.grid import GridBuilder
+from xxgk.read.html import _has_nested_table, page_source, table_grid
+from conftest import CORPUS
+from office_builders import known_values, report_parts, to_html
+
+# characters NFKC leaves alone, so that a cell reads back as written
+CHARS = "规章行政许可处罚本年新收申请予以公开总计其他合0123456789.%"
+line_text = st.text(alphabet=CHARS, min_size=1, max_size=8)
+cell_lines = st.lists(line_text, min_size=0, max_size=3)
+
+
+def _soup(text: str, rnd: random.Random) -> str:
+    """One line of text cut into pieces, each in the inline markup Word and CMS editors write."""
+    out = []
+    i = 0
+    while i < len(text):
+        j = rnd.randint(i + 1, len(text))
+        piece = html.escape(text[i:j])
+        wrap = rnd.choice(("", "span", "font", "b", "o:p-after", "comment"))
+        if wrap == "span":
+            piece = f'<span style="font-size:10.5pt">{piece}</span>'
+        elif wrap == "font":
+            piece = f'<font face="仿宋"><span lang="EN-US">{piece}</span></font>'
+        elif wrap == "b":
+            piece = f"<b>{piece}</b>"
+        elif wrap == "o:p-after":
+            piece = f"{piece}<o:p></o:p>"
+        elif wrap == "comment":
+            piece = f"<!-- {rnd.randint(0, 9)} -->{piece}"
+        out.append(piece)
+        i = j
+    return "".join(out)
+
+
+def _cell_markup(lines: list[str], rnd: random.Random) -> str:
+    """A cell holding ``lines`` (none: a blank cell) in one of the ways pages write them."""
+    ws = rnd.choice(("", "\n", "\n  ", " "))
+    if not lines:
+        return rnd.choice(("", "&nbsp;", "<p><o:p>&nbsp;</o:p></p>", f"{ws}<p>{ws}</p>{ws}", "<br>", "<p><span>&nbsp;</span></p>"))
+    style = rnd.choice(("br", "p", "div", "p-padded"))
+    parts = [_soup(line, rnd) for line in lines]
+    if style == "br":
+        return ws + "<br>".join(parts) + ws
+    if style == "p-padded":
+        return ws + f"<p>&nbsp;</p>{ws}" + ws.join(f'<p align="center">{p}</p>' for p in parts) + f"{ws}<p><br></p>"
+    return ws + ws.join(f"<{style}>{p}</{style}>" for p in parts) + ws
+
+
+def _tables(data: bytes) -> list:
+    """The data tables of a page (those holding no other table), parsed as the reader parses them."""
+    tree = LexborHTMLParser(page_source(data)[1])
+    return [t for t in tree.css("table") if not _has_nested_table(t)]
+
+
+def _pages() -> list[tuple[str, bytes]]:
+    pages = [(f"generated {k} soup={soup}", to_html(report_parts(known_values(blank_every=k)), soup=soup)) for k in (5, 11) for soup in (False, True)]
+    if (CORPUS / "raw").is_dir():
+        pages += [(p.name, p.read_bytes()) for p in sorted((CORPUS / "raw").glob("*.html"))]
+    return pages
+
+
+@pytest.mark.parametrize("name, data", _pages(), ids=[n for n, _ in _pages()])
+def test_fast_cell_text_reads_what_the_walk_over_the_cells_reads(name, data):
+    tables = _tables(data)
+    assert tables
+    for t in tables:
+        assert table_grid(t, fast=True) == table_grid(t, fast=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(cell_lines, min_size=1, max_size=6), min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_a_generated_table_reads_as_its_cells(rows, rnd):
+    markup = "".join("<tr>" + "".join(f"<td>{_cell_markup(c, rnd)}</td>" for c in row) + "</tr>" for row in rows)
+    data = f"<html><body><table>{markup}</table></body></html>".encode()
+    (t,) = _tables(data)
+    width = max(len(r) for r in rows)
+    expected = [[*("\n".join(c) for c in row), *[""] * (width - len(row))] for row in rows]
+    expected = [r for r in expected if any(r)]
+    assert table_grid(t, fast=True) == expected
+    assert table_grid(t, fast=False) == expected
+
+
+def _place_one_by_one(flow: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """The plain form place_flow replaces: every cell placed alone, after the positions cells before it cover."""
+    g = GridBuilder()
+    for r, row in enumerate(flow):
+        c = 0
+        for text, rs, cs in row:
+            while g.occupied(r, c):
+                c += 1
+            g.place(r, c, text, rs, cs)
+            c += cs
+    return g.rows()
+
+
+spans = st.tuples(st.sampled_from(("", "5", "规章", "三、本年度办理结果")), st.integers(1, 3), st.integers(1, 3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(spans, max_size=5), max_size=6))
+def test_place_flow_lays_out_cells_as_placing_them_one_by_one(flow):
+    g = GridBuilder()
+    g.place_flow(flow)
+    assert g.rows() == _place_one_by_one(flow)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(spans, min_size=1, max_size=5), min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_merged_cells_read_as_the_grid_lays_them_out(flow, rnd):
+    flow = [[(text, min(rs, len(flow) - r), cs) for text, rs, cs in row] for r, row in enumerate(flow)]
+    markup = "".join(
+        "<tr>" + "".join(f'<td rowspan="{rs}" colspan="{cs}">{_cell_markup([text] if text else [], rnd)}</td>' for text, rs, cs in row) + "</tr>"
+        for row in flow
+    )
+    (t,) = _tables(f"<table>{markup}</table>".encode())
+    assert table_grid(t, fast=True) == table_grid(t, fast=False) == _place_one_by_one(flow)
+
+
+blocks = st.lists(
+    st.one_of(
+        st.tuples(st.just("p"), st.lists(line_text, min_size=1, max_size=3)),
+        st.tuples(st.just("table"), st.lists(st.lists(line_text, min_size=2, max_size=4), min_size=1, max_size=3)),
+        st.tuples(st.just("chrome"), st.sampled_from(("menu", "hidden", "script", "nav", "comment"))),
+    ),
+    max_size=8,
+)
+
+
+def _chrome(kind: str) -> str:
+    return {
+        "menu": '<ul class="menu"><li><a href="/">首页</a></li><li><a href="/x">政务<span>公开</span></a></li></ul>',
+        "hidden": '<div style="display: none"><p>隐藏的段落</p></div><span hidden>也隐藏</span>',
+        "script": "<script>document.write('<p>脚本</p>');</script><style>p{color:red}</style>",
+        "nav": "<nav><p>机构概况</p></nav>",
+        "comment": "<!-- <p>注释</p> -->",
+    }[kind]
+
+
+@settings(max_examples=150, deadline=None)
+@given(blocks, st.randoms(use_true_random=False))
+def test_a_generated_page_reads_as_its_paragraphs_and_tables_in_order(items, rnd):
+    body = []
+    expected: list = []
+    for kind, value in items:
+        if kind == "p":
+            tag = rnd.choice(("p", "div", "li", "h3"))
+            inner = "<br>".join(_soup(line, rnd) for line in value)
+            if rnd.random() < 0.3:  # a link inside text does not make the text a menu
+                inner += '<a href="/more">详见附件</a>'
+                value = [*value[:-1], value[-1] + "详见附件"]
+            body.append(f"<{tag}>{inner}</{tag}>")
+            expected += [Paragraph(text=line) for line in value]
+        elif kind == "table":
+            body.append("<table>" + "".join("<tr>" + "".join(f"<td>{_cell_markup([c], rnd)}</td>" for c in row) + "</tr>" for row in value) + "</table>")
+            width = max(len(r) for r in value)
+            expected.append(Table(rows=[[*row, *[""] * (width - len(row))] for row in value]))
+        else:
+            body.append(_chrome(value))
+    data = ("<html><head><title>t</title></head><body>" + "\n".join(body) + "</body></html>").encode()
+    assert read_bytes(data, "x.html").blocks == expected
