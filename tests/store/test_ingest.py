@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from store_helpers import SEEDS, seeds_db, copy_seeds, seed_files  # noqa: F401 (seeds_db is a fixture)
 
 import xxgk
@@ -40,7 +41,11 @@ def test_reingest_changes_nothing(tmp_path):
     assert _counts(con) == before
 
 
-def test_parser_upgrade_reparses_and_keeps_the_old_version(tmp_path):
+@pytest.mark.parametrize("held", [200_000, 0], ids=["old-hashes-held", "too-many-to-hold"])
+def test_parser_upgrade_reparses_and_keeps_the_old_version(tmp_path, monkeypatch, held):
+    from xxgk.store.ingest import _Writer
+
+    monkeypatch.setattr(_Writer, "OLDER_HELD", held)  # the writer knows the old version's hashes, or updates every batch
     con = connect(tmp_path / "x.duckdb")
     files = seed_files()
     ingest(con, files, jobs=1, parser_version="0.1.0")

@@ -79,6 +79,8 @@ class IngestResult:
 class _Writer:
     """Buffers worker results and commits them in batches (one transaction each)."""
 
+    OLDER_HELD = 200_000  # hashes of another parser version's reports held in memory at most
+
     def __init__(self, con: duckdb.DuckDBPyConnection, parser_version: str, result: IngestResult):
         self.con = con
         self.version = parser_version
@@ -89,10 +91,14 @@ class _Writer:
         self.wide_pos = {k: i for i, k in enumerate(self.wide_keys)}
         self.figures = has_table(con, FIGURES)
         # hashes of current reports parsed by another parser version: a new parse of one of them makes
-        # the old one not current (none in a store of this version: the batch skips that update)
-        self.older = {
-            r[0] for r in con.execute("SELECT DISTINCT sha256 FROM reports WHERE current AND parser_version <> ?", [parser_version]).fetchall()
-        }
+        # the old one not current (none in a store of this version: the batch skips that update).
+        # None when there are too many to hold: every batch runs the update.
+        older = con.execute("SELECT count(*) FROM reports WHERE current AND parser_version <> ?", [parser_version]).fetchone()[0]
+        self.older: set[str] | None = None
+        if older <= self.OLDER_HELD:
+            self.older = {
+                r[0] for r in con.execute("SELECT DISTINCT sha256 FROM reports WHERE current AND parser_version <> ?", [parser_version]).fetchall()
+            }
         # failed rows a file of this run may replace (none: the batch skips that delete)
         self.had_failed = bool(con.execute("SELECT count(*) FROM reports WHERE error IS NOT NULL").fetchone()[0])
         self.buf: list[dict] = []
@@ -201,7 +207,8 @@ class _Writer:
                 if self.had_failed:
                     _drop_failed_rows(con, self.version, rep["sha256"], [p for p, e in zip(rep["source_path"], rep["error"]) if not e])
                 self.agencies.write()
-                parsed = [sha for sha in parsed if sha in self.older]
+                if self.older is not None:
+                    parsed = [sha for sha in parsed if sha in self.older]
                 if parsed:  # an older parser version's rows stay, but are no longer current
                     # cross-year findings against them stop counting on the reports that hold them
                     con.execute(
