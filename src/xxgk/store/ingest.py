@@ -497,7 +497,10 @@ def ingest(
 
     def maybe_flush(force: bool = False) -> None:
         nonlocal last_flush, ahead
-        if force or len(writer.buf) >= batch_size or (writer.buf and time.monotonic() - last_flush >= batch_seconds):
+        # once every file is handed out, smaller batches: the last one, committed after the workers
+        # have finished, is then small (its commit and its cross-year pairs no longer leave a core idle)
+        size, secs = (batch_size, batch_seconds) if todo else (max(1, batch_size // 4), batch_seconds / 4)
+        if force or len(writer.buf) >= size or (writer.buf and time.monotonic() - last_flush >= secs):
             writer.flush()
             last_flush = time.monotonic()
             if ahead is not None and writer.stored is not None and not stop.requested and (todo or inflight):
