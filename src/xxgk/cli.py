@@ -255,7 +255,17 @@ def ingest(
         except ClusterError as e:
             say_error(lang, f"{cluster}：{tr(lang, '无法连接 Dask 集群', 'cannot reach the Dask cluster')}（{e}）")
             raise typer.Exit(2)
-    con = _open_db(db, lang)
+    elif files and not db.exists():  # a new store: every file is parsed, so the workers start while the store is made
+        from .store.ingest import LocalPool
+
+        executor = LocalPool(jobs, Budget(time_limit, memory_limit))
+        executor.start()
+    try:
+        con = _open_db(db, lang)
+    except BaseException:
+        if executor is not None:
+            executor.close(cancel=True)
+        raise
     started = time.monotonic()
     with _progress(lang) as prog:
         task = prog.add_task(tr(lang, "入库", "ingest"), total=len(files), rate="")
