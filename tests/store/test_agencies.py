@@ -101,3 +101,30 @@ def test_rename(tmp_path):
     assert a["name"] == "杭州市西湖区财政局" and a["city"] == "杭州市"
     assert find_agency(con, "西湖区财政局") == find_agency(con, "杭州市西湖区财政局") == aid
     assert con.execute("SELECT DISTINCT city FROM reports").fetchall() == [("杭州市",)]
+
+
+def test_regions_read_name_by_name_are_what_cpca_transform_reads():
+    """The ingest reads regions with cpca's matcher one name at a time (no pandas); on every
+    agency name of the seeds and the fixture pages, and on generated ones, the result is what
+    cpca's own ``transform`` gives (the same expansion and the same city rule applied)."""
+    import unicodedata
+    from pathlib import Path
+
+    import xxgk
+    from xxgk import agency as A
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures"
+    names = {xxgk.parse_path(p).meta.agency for p in sorted((fixtures / "seeds").glob("*.txt"))}
+    names |= {xxgk.parse_path(p).meta.agency for p in sorted((fixtures / "pages").glob("*.txt"))}
+    rng = random.Random(13)
+    places = ["浙江省", "杭州市", "西湖区", "金东区", "黔东南州", "互助县", "北京市", "海淀区", "平潭", "江阴", "乐山市", "市中区", "凯里市"]
+    for _ in range(200):
+        names.add("".join(rng.sample(places, rng.randint(1, 3))) + rng.choice(["人民政府", "财政局", "生态环境局", "街道办事处"]))
+    names = sorted(n for n in names if n)
+    assert len(names) > 150
+    df = A._cpca().transform([A._expand(unicodedata.normalize("NFKC", n)) for n in names])
+    for name, prov, city, county in zip(names, df["省"], df["市"], df["区"]):
+        prov, city, county = (v if isinstance(v, str) and v else None for v in (prov, city, county))
+        if city in A._MUNICIPAL_CITY:
+            city = None
+        assert A._one_region(A._cpca(), name) == A.Region(prov, city, county), name
