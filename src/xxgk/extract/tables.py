@@ -30,6 +30,7 @@ with the column balance, 表二's with the figures the narrative states.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache, lru_cache, wraps
 
 import msgspec
@@ -787,8 +788,10 @@ def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: 
     }
     for i, h in enumerate(labelled):
         n = len(_columns(table, h.row, org_subtotal))
+        if len(h.values) <= n:  # (most rows: nothing to drop)
+            continue
         stream = _streamed(h)
-        if len(h.values) <= n or (h.label.block in padded and not stream):
+        if h.label.block in padded and not stream:
             continue
         lead = label_span(table, h.row) - 1
         nxt = labelled[i + 1] if i + 1 < len(labelled) else None
@@ -1183,14 +1186,10 @@ _T4_CELLS = len(T4.rows) * len(T4.columns)
 def _filler_lines(tokens: list[Token]) -> set[int]:
     """Source lines that hold two or more cells of a grid, all empty (``|||``
     between a header and its figures): fillers, not blank figures."""
-    count: dict[int, int] = {}
-    texts: set[int] = set()
-    for t in tokens:
-        if t.grid and t.at is not None:
-            count[t.at] = count.get(t.at, 0) + 1
-            if t.text:
-                texts.add(t.at)
-    return {line for line, n in count.items() if n >= 2 and line not in texts}
+    cells = [t for t in tokens if t.grid and t.at is not None]
+    texts = {t.at for t in cells if t.text}
+    count = Counter(t.at for t in cells if t.at not in texts)  # (only lines without text can be fillers)
+    return {line for line, n in count.items() if n >= 2}
 
 
 def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[int] = frozenset()) -> None:
