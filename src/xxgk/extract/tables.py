@@ -629,7 +629,8 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
         # a stray figure after a label (less than half a row) is not its row
         ncols = len([c for c in table.columns if not c.optional])
         for h in hits:
-            if h.row is not None and h.values and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
+            # (each cell counts at least 1: a row of half the columns or more is never stray)
+            if h.row is not None and h.values and 2 * len(h.values) < ncols and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
                 if not all(v.grid and v.reliable for v in h.values) and any(v.text for v in h.values):
                     # figures whose empty neighbours the source cannot show (cells
                     # on lines of their own): unless a row of figures comes for
