@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache, lru_cache, wraps
+from itertools import islice
 
 import msgspec
 
@@ -1156,7 +1157,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             continue
         start = next(k for k, t in enumerate(tokens) if t is last.label)
         mine = {id(v) for v in last.values}
-        rest = [t for t in tokens[start + 1 :] if t.text and id(t) not in mine]
+        rest = list(islice((t for t in islice(tokens, start + 1, None) if t.text and id(t) not in mine), 2))  # (two tell enough)
         # nothing after the row, or a piece of a label the cut left (（二）部分公)
         if not rest or (len(rest) == 1 and not rest[0].value and len(rest[0].norm) <= 12):
             last.at_end = True
