@@ -190,15 +190,17 @@ def test_a_mixed_batch_stores_every_good_file_and_names_every_hostile_one(tmp_pa
 def test_a_file_over_its_time_budget_is_failed_and_the_batch_goes_on(tmp_path):
     folder = tmp_path / "in"
     seeds = _seeds(folder, 2)
-    big_text(folder / "slow.txt", 16)  # a real report repeated: several seconds of CPU to parse
+    # a real report repeated: ≈ 4 s of CPU to parse here (2026-12), four times the limit, so that a
+    # faster parser or machine still cannot finish it in time (16 MB and 2 s once could)
+    big_text(folder / "slow.txt", 32)
     db = tmp_path / "x.duckdb"
-    r = _run("ingest", folder, "--db", db, "--jobs", "1", "--time-limit", "2")
+    r = _run("ingest", folder, "--db", db, "--jobs", "1", "--time-limit", "1")
     assert r.exit_code == 2
     rows = _rows(db)
-    assert "超出时间限制 2 秒" in rows["slow.txt"]
+    assert "超出时间限制 1 秒" in rows["slow.txt"]
     assert all(rows[p.name] is None for p in seeds)
-    r = _run("parse", folder / "slow.txt", seeds[0], "--time-limit", "2", "--format", "json")
-    assert r.exit_code == 2 and "超出时间限制 2 秒" in r.output and '"cells"' in r.output
+    r = _run("parse", folder / "slow.txt", seeds[0], "--time-limit", "1", "--format", "json")
+    assert r.exit_code == 2 and "超出时间限制 1 秒" in r.output and '"cells"' in r.output
 
 
 def test_a_file_over_its_memory_budget_is_failed_and_the_batch_goes_on(tmp_path):
