@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import msgspec
 
-from .text import clean
+from .text import clean, squeeze
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)?"
 _UNITS = r"(?:个|件|项|条|次|份|篇|宗|例|人次|家|批次)"
@@ -66,7 +66,7 @@ def parse_cell(text: str | None, kind: str = "count") -> CellValue:
     if text is None:
         return BLANK
     t = clean(text).strip()
-    compact = re.sub(r"\s+", "", t)
+    compact = squeeze(t)
     if not compact:
         return BLANK
     m = _SIGNED.match(compact)

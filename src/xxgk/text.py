@@ -112,7 +112,6 @@ def clean(text: str) -> str:
     return text
 
 
-
 def norm_label(text: str) -> str:
     """Label form for matching: cleaned, no white space, unified quotes."""
     return "".join(clean(text).split())

@@ -204,3 +204,28 @@ def test_one_character_off_on_real_labels():
 def test_word_index_finds_every_word_in_the_text(ws, text):
     index = T._Words((w, i) for i, w in enumerate(ws))
     assert {i for _, i in index.found(text)} == {i for i, w in enumerate(ws) if w in text}
+
+
+# ---------------------------------------------------------------- white space
+
+
+def test_squeeze_removes_exactly_what_the_white_space_pattern_removes_at_every_code_point():
+    """``text.squeeze`` (``str.split``) against ``re.sub(r"\\s+", "")``, the plain form it
+    replaced, for every code point between two letters (ASCII, CJK, every kind of space)."""
+    import sys
+
+    from xxgk.text import squeeze
+
+    ws = re.compile(r"\s+")
+    bad = [c for c in range(sys.maxunicode + 1) if 0xD800 > c or c > 0xDFFF
+           if squeeze(f"a{chr(c)}b") != ws.sub("", f"a{chr(c)}b")]
+    assert bad == []
+    assert squeeze("一、\u3000总体\t情况 \u00a0\n") == "一、总体情况"  # (the test can see a difference)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u2000\u2028\u3000\u200b公开1a", max_size=30))
+def test_squeeze_of_any_text_is_the_white_space_pattern_s(text):
+    from xxgk.text import squeeze
+
+    assert squeeze(text) == re.sub(r"\s+", "", text)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections import Counter
+from functools import cache
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
 from ..text import alternation, norm_label

@@ -948,7 +948,6 @@ def _is_header_norm(n: str, template: str) -> bool:
     return T2_ARTICLE in n
 
 
-
 def _t2_header(tok: Token) -> bool:
     n = tok.norm
     return T2_ARTICLE in n and len(n) <= 30 or n == T2_LABEL_HEADER

@@ -10,8 +10,9 @@ their own; the figures stay glued for :mod:`xxgk.extract.glued` to decode.
 from __future__ import annotations
 
 import re
-import msgspec
 from functools import cache
+
+import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
@@ -207,7 +208,6 @@ def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
     """(text, norm, orig, value) of a grid cell."""
     text = clean(cell).strip()
     return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
-
 
 
 def tokens_of(doc: Document) -> list[Token]:
