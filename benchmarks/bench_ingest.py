@@ -216,7 +216,7 @@ def main() -> None:
         print(f"generated {n} reports + {real} real files in {time.monotonic() - t:.1f} s")
         env = dict(os.environ, PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
         db = tmp / "xxgk.duckdb"
-        cli = [sys.executable, "-m", "xxgk.cli"]
+        cli = [sys.executable, "-m", "xxgk"]  # as the console script: the workers (spawned) do not import the typer face
         load = os.getloadavg()[0]
         where = ["--cluster", cluster.scheduler_address] if cluster else []
         split: dict = {}

@@ -126,103 +126,23 @@ DbOpt = Annotated[Path, typer.Option("--db", help="数据库文件 (the DuckDB s
 _DEFAULT_DB = Path("xxgk.duckdb")
 
 
-_open: list = []  # the connection of the running command (closed when the next one opens, as under a test runner)
-
-
-LOCK_WAIT_SECONDS = 3600.0  # how long a reading command waits for a running ingest
+from .cli_files import _open, close_store as _close_db  # noqa: E402,F401  (the store's connection, shared by both faces)
 
 
 def _open_db(db: Path, lang: str, read_only: bool = False, config: dict | None = None):
     """The store, or one line saying why not (exit 2).  While another process (an ingest)
     holds the database, a reading command waits with a message instead of failing on the lock."""
-    import time
+    from .cli_files import StoreUnavailable, open_store
 
-    import duckdb
-
-    from .store import connect
-
-    while _open:
-        try:
-            _open.pop().close()
-        except duckdb.Error:
-            pass
-    waited = False
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
-    while True:
-        try:
-            con = connect(db, read_only=read_only, config=config)
-            _open.append(con)
-            if waited:
-                say(err, tr(lang, "继续", "resuming"), "green", tr(lang, "入库已结束，继续。", "the ingest has finished; going on."))
-            return con
-        except FileNotFoundError:
-            say_error(lang, f"{db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
-        except (duckdb.Error, RuntimeError) as e:
-            if _locked(e):
-                _desk_holds(db, lang)  # the review desk holds it: say so at once (it does not end like an ingest)
-            if _locked(e) and time.monotonic() < deadline:
-                if not waited:
-                    say(err, tr(lang, "等待", "waiting"), "yellow", tr(lang, f"{db}：入库进行中，等待…（Ctrl-C 取消）", f"{db}: an ingest is running, waiting… (Ctrl-C to cancel)"))
-                    waited = True
-                time.sleep(0.5)
-                continue
-            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            if _locked(e):
-                first = tr(lang, "另一个进程一直占用数据库", "another process keeps the database locked")
-            say_error(lang, f"{db}：{tr(lang, '无法打开数据库', 'cannot open the database')}（{first}）")
-        raise typer.Exit(2)
-
-
-def _close_db() -> None:
-    import duckdb
-
-    while _open:
-        try:
-            _open.pop().close()
-        except duckdb.Error:
-            pass
-
-
-def _desk_holds(db: Path, lang: str) -> None:
-    """One line and exit 2 when `xxgk serve` holds the store (its note beside the file says so)."""
-    from .store.holder import holder
-
-    desk = holder(db)
-    if desk is not None:
-        say_error(
-            lang,
-            f"{db}："
-            + tr(lang, f"数据库正由审阅台使用（xxgk serve，进程 {desk['pid']}，{desk.get('url', '')}）；请在审阅台网页中操作，或关闭审阅台后再运行本命令",
-                 f"the review desk holds this database (xxgk serve, process {desk['pid']}, {desk.get('url', '')}); use the desk in a browser, or stop it first"),
-        )
-        raise typer.Exit(2)
-
-
-def _locked(e: Exception) -> bool:
-    """The error DuckDB gives while another process holds the database file."""
-    text = str(e).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
+    try:
+        return open_store(db, lang, read_only=read_only, config=config, err=err)
+    except StoreUnavailable:
+        raise typer.Exit(2) from None
 
 
 def _wide() -> Console:
     """The console for wide tables: the terminal as it is, or 200 columns when piped (never squeezed to 80)."""
     return out if out.is_terminal else Console(width=200, highlight=False, soft_wrap=True)
-
-
-def _progress(lang: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=False,
-    )
 
 
 @app.command()
@@ -236,91 +156,9 @@ def ingest(
     lang: LangOpt = "zh",
 ) -> None:
     """批量入库：解析、检查并存入数据库，可中断续跑。Ingest reports into the store (resumable)."""
-    import time
+    from .cli_files import run_ingest
 
-    from .store.ingest import ingest as run_ingest
-    from .workers import Budget
-
-    files = expand_paths(paths)
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    for p in missing:
-        say_error(lang, f"{p}：{tr(lang, '文件不存在', 'no such file')}")
-    files = [f for f in files if f.exists() or f.is_symlink()]  # a link that leads nowhere is recorded as failed, with why
-    executor = None
-    if cluster:
-        from .store.cluster import ClusterError, DaskPool
-
-        try:
-            executor = DaskPool(cluster)
-        except ClusterError as e:
-            say_error(lang, f"{cluster}：{tr(lang, '无法连接 Dask 集群', 'cannot reach the Dask cluster')}（{e}）")
-            raise typer.Exit(2)
-    elif files and not db.exists():  # a new store: every file is parsed, so the workers start while the store is made
-        from .store.ingest import LocalPool
-
-        executor = LocalPool(jobs, Budget(time_limit, memory_limit))
-        executor.start()
-    try:
-        con = _open_db(db, lang)
-    except BaseException:
-        if executor is not None:
-            executor.close(cancel=True)
-        raise
-    started = time.monotonic()
-    with _progress(lang) as prog:
-        task = prog.add_task(tr(lang, "入库", "ingest"), total=len(files), rate="")
-
-        def on_progress(done: int, total: int) -> None:
-            dt = max(time.monotonic() - started, 1e-6)
-            prog.update(task, completed=done, rate=f"{done / dt:.0f} {tr(lang, '份/秒', 'files/s')}")
-
-        try:
-            res = run_ingest(con, files, jobs=jobs, progress=on_progress, executor=executor, budget=Budget(time_limit, memory_limit))
-        except RuntimeError as e:  # the workers cannot run, or the cluster went away: what was committed stays
-            con.close()
-            say_error(lang, f"{e}；{tr(lang, '已提交的结果已保存，重新运行同一命令即可继续', 'what was committed is kept; run the same command again to resume')}")
-            raise typer.Exit(2)
-    con.close()
-    _print_ingest_result(res, lang)
-    if res.interrupted:
-        raise typer.Exit(130)
-    raise typer.Exit(2 if (res.failed or missing) else 0)
-
-
-def _print_ingest_result(res, lang: str) -> None:
-    for path, zh, en in res.failed[:50]:
-        say(err, tr(lang, "失败", "failed"), "red", en if lang == "en" else zh)
-    if len(res.failed) > 50:
-        err.print(tr(lang, f"……另有 {len(res.failed) - 50} 份失败，见 reports 表的 error 列", f"… {len(res.failed) - 50} more; see column error of table reports"))
-    rate = (res.ingested + len(res.failed)) / res.seconds if res.seconds else 0
-    out.print(
-        tr(
-            lang,
-            f"入库 {res.ingested} 份，重复跳过 {res.duplicates} 份，失败 {len(res.failed)} 份（{res.seconds:.1f} 秒，{rate:.0f} 份/秒）",
-            f"ingested {res.ingested}, skipped as duplicates {res.duplicates}, failed {len(res.failed)} ({res.seconds:.1f} s, {rate:.0f} files/s)",
-        )
-    )
-    if res.copies or res.superseded:
-        out.print(
-            tr(
-                lang,
-                f"同一报告的其他形式 {res.copies} 份（如网页与其文本、PDF 与扫描件），只计一次；被更正版取代的旧版 {res.superseded} 份，只计新版（xxgk agencies 列出）",
-                f"{res.copies} copies of a stored report in another form (counted once); {res.superseded} earlier versions replaced by a corrected one (the later counts; see xxgk agencies)",
-            ),
-            style="yellow",
-        )
-    sev = res.severities
-    names = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "info": ("提示", "info")}
-    parts = [f"{names[k][0] if lang != 'en' else names[k][1]} {sev.get(k, 0)}" for k in ("error", "warning", "info")]
-    out.print(tr(lang, "检查发现：", "findings: ") + ("，" if lang != "en" else ", ").join(parts))
-    if res.unchecked:
-        out.print(tr(lang, f"检查器尚不可用：{res.unchecked} 份报告待检查（检查器可用后重新运行 ingest 即补查）", f"no checker yet: {res.unchecked} reports wait to be checked (re-run ingest once it is available)"), style="yellow")
-    if res.cross_checked:
-        out.print(tr(lang, f"跨年度比对 {res.cross_checked} 对", f"cross-year comparisons: {res.cross_checked}"))
-    if res.cross_pending:
-        out.print(tr(lang, f"{res.cross_pending} 对跨年度比对待检查器可用后进行", f"{res.cross_pending} cross-year comparisons wait for the checker"), style="yellow")
-    if res.interrupted:
-        err.print(tr(lang, "已中断：已提交的结果已保存，重新运行同一命令即可继续。", "interrupted: what was committed is kept; run the same command again to resume."), style="yellow")
+    raise typer.Exit(run_ingest(paths, db, jobs, cluster, seconds=time_limit, memory_mb=memory_limit, lang=lang, out=out, err=err))
 
 
 agencies_app = typer.Typer(help="机关：列出、合并、改名。Agencies: list, merge, rename.", no_args_is_help=False)

@@ -1,11 +1,12 @@
-"""``xxgk parse`` and ``xxgk check``: the commands over report files.
+"""``xxgk parse``, ``xxgk check`` and ``xxgk ingest``: the commands over report files.
 
 They live apart from the typer application (``xxgk.cli``) so that the command
 users run most starts fast: :func:`fast_main` reads their options with the
 standard library and never imports typer (nor pydantic, which typer pulls in);
 rich is imported only to print.  Anything it does not understand — ``--help``,
 a misspelt option — goes to the typer application, which prints the usual
-help and messages.  Both faces call :func:`run_parse` / :func:`run_check`.
+help and messages.  Both faces call :func:`run_parse` / :func:`run_check` /
+:func:`run_ingest` (ingest starts its workers before typer would have finished loading).
 """
 
 from __future__ import annotations
@@ -237,6 +238,218 @@ class _check_progress:
         return False
 
 
+# ------------------------------------------------------------------ the store: opening it, ingest
+
+
+LOCK_WAIT_SECONDS = 3600.0  # how long a reading command waits for a running ingest
+
+_open: list = []  # the connection of the running command (closed when the next one opens, as under a test runner)
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be opened; one line saying why was printed (the command exits with status 2)."""
+
+
+def open_store(db: Path, lang: str, read_only: bool = False, config: dict | None = None, err=None):
+    """The store, or one line saying why not (:class:`StoreUnavailable`).  While another process
+    (an ingest) holds the database, a reading command waits with a message instead of failing on the lock."""
+    import time
+
+    import duckdb
+
+    from .store import connect
+
+    err = err or _Consoles().err
+    close_store()
+    waited = False
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            con = connect(db, read_only=read_only, config=config)
+            _open.append(con)
+            if waited:
+                say(err, tr(lang, "继续", "resuming"), "green", tr(lang, "入库已结束，继续。", "the ingest has finished; going on."))
+            return con
+        except FileNotFoundError:
+            _say_error(err, lang, f"{db}：{tr(lang, '数据库不存在，请先运行 xxgk ingest', 'no such database; run xxgk ingest first')}")
+        except (duckdb.Error, RuntimeError) as e:
+            if _locked(e):
+                _desk_holds(db, lang, err)  # the review desk holds it: say so at once (it does not end like an ingest)
+            if _locked(e) and time.monotonic() < deadline:
+                if not waited:
+                    say(err, tr(lang, "等待", "waiting"), "yellow", tr(lang, f"{db}：入库进行中，等待…（Ctrl-C 取消）", f"{db}: an ingest is running, waiting… (Ctrl-C to cancel)"))
+                    waited = True
+                time.sleep(0.5)
+                continue
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            if _locked(e):
+                first = tr(lang, "另一个进程一直占用数据库", "another process keeps the database locked")
+            _say_error(err, lang, f"{db}：{tr(lang, '无法打开数据库', 'cannot open the database')}（{first}）")
+        raise StoreUnavailable(str(db))
+
+
+def close_store() -> None:
+    """Close the connection the last command opened (a test runner runs many commands in one process)."""
+    import duckdb
+
+    while _open:
+        try:
+            _open.pop().close()
+        except duckdb.Error:
+            pass
+
+
+def _say_error(err, lang: str, msg: str) -> None:
+    say(err, tr(lang, "错误", "error"), "red", msg)
+
+
+def _desk_holds(db: Path, lang: str, err) -> None:
+    """One line and :class:`StoreUnavailable` when `xxgk serve` holds the store (its note beside the file says so)."""
+    from .store.holder import holder
+
+    desk = holder(db)
+    if desk is not None:
+        _say_error(
+            err,
+            lang,
+            f"{db}："
+            + tr(lang, f"数据库正由审阅台使用（xxgk serve，进程 {desk['pid']}，{desk.get('url', '')}）；请在审阅台网页中操作，或关闭审阅台后再运行本命令",
+                 f"the review desk holds this database (xxgk serve, process {desk['pid']}, {desk.get('url', '')}); use the desk in a browser, or stop it first"),
+        )
+        raise StoreUnavailable(str(db))
+
+
+def _locked(e: Exception) -> bool:
+    """The error DuckDB gives while another process holds the database file."""
+    text = str(e).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def ingest_progress(err):
+    """The ingest's progress bar on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def run_ingest(
+    paths: list[Path],
+    db: Path = Path("xxgk.duckdb"),
+    jobs: int = 2,
+    cluster: str | None = None,
+    seconds: float = 60.0,
+    memory_mb: int = 1024,
+    lang: str = "zh",
+    out=None,
+    err=None,
+) -> int:
+    """``xxgk ingest``: parse, check and store the files (resumable); the exit status
+    (0, 2 when a file failed or the store cannot be used, 130 when interrupted)."""
+    import time
+
+    from .workers import Budget
+
+    cons = _Consoles()
+    out, err = out or cons.out, err or cons.err
+    budget = Budget(seconds, memory_mb)
+    files = expand_paths(paths)
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    for p in missing:
+        _say_error(err, lang, f"{p}：{tr(lang, '文件不存在', 'no such file')}")
+    files = [f for f in files if f.exists() or f.is_symlink()]  # a link that leads nowhere is recorded as failed, with why
+    executor = None
+    if cluster:
+        from .store.cluster import ClusterError, DaskPool
+
+        try:
+            executor = DaskPool(cluster)
+        except ClusterError as e:
+            _say_error(err, lang, f"{cluster}：{tr(lang, '无法连接 Dask 集群', 'cannot reach the Dask cluster')}（{e}）")
+            return 2
+    elif files and not db.exists():  # a new store: every file is parsed, so the workers start while the store is made
+        from .store.ingest import LocalPool
+
+        executor = LocalPool(jobs, budget)
+        executor.start()
+    try:
+        con = open_store(db, lang, err=err)
+    except StoreUnavailable:
+        if executor is not None:
+            executor.close(cancel=True)
+        return 2
+    except BaseException:
+        if executor is not None:
+            executor.close(cancel=True)
+        raise
+    from .store.ingest import ingest
+
+    started = time.monotonic()
+    with ingest_progress(err) as prog:
+        task = prog.add_task(tr(lang, "入库", "ingest"), total=len(files), rate="")
+
+        def on_progress(done: int, total: int) -> None:
+            dt = max(time.monotonic() - started, 1e-6)
+            prog.update(task, completed=done, rate=f"{done / dt:.0f} {tr(lang, '份/秒', 'files/s')}")
+
+        try:
+            res = ingest(con, files, jobs=jobs, progress=on_progress, executor=executor, budget=budget)
+        except RuntimeError as e:  # the workers cannot run, or the cluster went away: what was committed stays
+            con.close()
+            _say_error(err, lang, f"{e}；{tr(lang, '已提交的结果已保存，重新运行同一命令即可继续', 'what was committed is kept; run the same command again to resume')}")
+            return 2
+    con.close()
+    print_ingest_result(res, lang, out, err)
+    if res.interrupted:
+        return 130
+    return 2 if (res.failed or missing) else 0
+
+
+def print_ingest_result(res, lang: str, out, err) -> None:
+    for path, zh, en in res.failed[:50]:
+        say(err, tr(lang, "失败", "failed"), "red", en if lang == "en" else zh)
+    if len(res.failed) > 50:
+        err.print(tr(lang, f"……另有 {len(res.failed) - 50} 份失败，见 reports 表的 error 列", f"… {len(res.failed) - 50} more; see column error of table reports"))
+    rate = (res.ingested + len(res.failed)) / res.seconds if res.seconds else 0
+    out.print(
+        tr(
+            lang,
+            f"入库 {res.ingested} 份，重复跳过 {res.duplicates} 份，失败 {len(res.failed)} 份（{res.seconds:.1f} 秒，{rate:.0f} 份/秒）",
+            f"ingested {res.ingested}, skipped as duplicates {res.duplicates}, failed {len(res.failed)} ({res.seconds:.1f} s, {rate:.0f} files/s)",
+        )
+    )
+    if res.copies or res.superseded:
+        out.print(
+            tr(
+                lang,
+                f"同一报告的其他形式 {res.copies} 份（如网页与其文本、PDF 与扫描件），只计一次；被更正版取代的旧版 {res.superseded} 份，只计新版（xxgk agencies 列出）",
+                f"{res.copies} copies of a stored report in another form (counted once); {res.superseded} earlier versions replaced by a corrected one (the later counts; see xxgk agencies)",
+            ),
+            style="yellow",
+        )
+    sev = res.severities
+    names = {"error": ("错误", "errors"), "warning": ("警告", "warnings"), "info": ("提示", "info")}
+    parts = [f"{names[k][0] if lang != 'en' else names[k][1]} {sev.get(k, 0)}" for k in ("error", "warning", "info")]
+    out.print(tr(lang, "检查发现：", "findings: ") + ("，" if lang != "en" else ", ").join(parts))
+    if res.unchecked:
+        out.print(tr(lang, f"检查器尚不可用：{res.unchecked} 份报告待检查（检查器可用后重新运行 ingest 即补查）", f"no checker yet: {res.unchecked} reports wait to be checked (re-run ingest once it is available)"), style="yellow")
+    if res.cross_checked:
+        out.print(tr(lang, f"跨年度比对 {res.cross_checked} 对", f"cross-year comparisons: {res.cross_checked}"))
+    if res.cross_pending:
+        out.print(tr(lang, f"{res.cross_pending} 对跨年度比对待检查器可用后进行", f"{res.cross_pending} cross-year comparisons wait for the checker"), style="yellow")
+    if res.interrupted:
+        err.print(tr(lang, "已中断：已提交的结果已保存，重新运行同一命令即可继续。", "interrupted: what was committed is kept; run the same command again to resume."), style="yellow")
+
+
 # ------------------------------------------------------------------ the fast face
 
 
@@ -254,6 +467,14 @@ def _parser(command: str):
     # never prints help (typer does): a fixed width spares argparse shutil's terminal size (and its imports)
     ap = Parser(prog=f"xxgk {command}", add_help=False, allow_abbrev=False, formatter_class=lambda prog: argparse.HelpFormatter(prog, width=80))
     ap.add_argument("files", nargs="+", type=Path)
+    if command == "ingest":
+        ap.add_argument("--db", type=Path, default=Path("xxgk.duckdb"))
+        ap.add_argument("--jobs", "-j", type=int, default=2)
+        ap.add_argument("--cluster", default=None)
+        ap.add_argument("--time-limit", type=float, default=60.0)
+        ap.add_argument("--memory-limit", type=int, default=1024)
+        ap.add_argument("--lang", default="zh")
+        return ap
     ap.add_argument("--format", "-f", default="text")
     ap.add_argument("--lang", default="zh")
     ap.add_argument("--jobs", "-j", type=int, default=None)
@@ -269,13 +490,15 @@ def _parser(command: str):
 
 
 def fast_main(argv: list[str]) -> int | None:
-    """The exit status of ``xxgk parse|check …`` run without typer, or None to hand it to typer."""
-    if not argv or argv[0] not in ("parse", "check") or any(a in ("--help", "-h") or a.startswith("--help") for a in argv[1:]):
+    """The exit status of ``xxgk parse|check|ingest …`` run without typer, or None to hand it to typer."""
+    if not argv or argv[0] not in ("parse", "check", "ingest") or any(a in ("--help", "-h") or a.startswith("--help") for a in argv[1:]):
         return None
     try:
         ns = _parser(argv[0]).parse_intermixed_args(argv[1:])
     except _Unsure:
         return None
+    if argv[0] == "ingest":
+        return run_ingest(ns.files, ns.db, ns.jobs, ns.cluster, seconds=ns.time_limit, memory_mb=ns.memory_limit, lang=ns.lang)
     if argv[0] == "parse":
         return run_parse(ns.files, ns.format, ns.lang, ns.jobs, provenance=ns.provenance, seconds=ns.time_limit, memory_mb=ns.memory_limit)
     return run_check(ns.files, ns.format, ns.select, ns.ignore, ns.previous, ns.lang, ns.jobs, seconds=ns.time_limit, memory_mb=ns.memory_limit)

@@ -51,3 +51,28 @@ def seeds_db(tmp_path_factory):
     assert res.ingested == 5 and not res.failed
     con.close()
     return path
+
+
+def store_rows(con) -> dict[str, list]:
+    """Every table's rows with report ids replaced by the file's hash and run-dependent columns
+    left out (ids, times, paths' folders; the cube's ``sig``, a sum of id hashes)."""
+    sha = "(SELECT sha256 FROM reports x WHERE x.id = {})"
+
+    def columns(table: str, skip: tuple[str, ...]) -> str:
+        cols = con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]).fetchall()
+        return ", ".join('"' + c.replace('"', '""') + '"' for (c,) in cols if c not in skip)
+
+    queries = {
+        "reports": f"SELECT r.* EXCLUDE (id, agency_id, parsed_at, source_path, primary_id), regexp_replace(r.source_path, '^.*/', ''), {sha.format('r.primary_id')} FROM reports r",
+        "cells": f"SELECT {sha.format('c.report_id')}, c.* EXCLUDE (report_id) FROM cells c",
+        "sections": f"SELECT {sha.format('s.report_id')}, s.* EXCLUDE (report_id) FROM sections s",
+        "findings": f"SELECT {sha.format('f.report_id')}, {sha.format('f.previous_id')}, f.* EXCLUDE (report_id, previous_id) FROM findings f",
+        "report_cells": f"SELECT {sha.format('report_id')}, {columns('report_cells', ('report_id',))} FROM report_cells",
+        "report_figures": f"SELECT {sha.format('report_id')}, {columns('report_figures', ('report_id',))} FROM report_figures",
+        "summary_cube": f"SELECT {columns('summary_cube', ('sig',))} FROM summary_cube",
+        "summary_blanks": "SELECT * FROM summary_blanks",
+        "agencies": "SELECT * EXCLUDE (id, created_at) FROM agencies",
+        "agency_aliases": "SELECT a.spelling, a.norm, g.name FROM agency_aliases a JOIN agencies g ON g.id = a.agency_id",
+        "cross_checks": f"SELECT {sha.format('x.report_id')}, {sha.format('x.previous_id')} FROM cross_checks x",
+    }
+    return {name: sorted(con.execute(q).fetchall(), key=repr) for name, q in queries.items()}

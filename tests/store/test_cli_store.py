@@ -75,3 +75,50 @@ def test_store_commands(tmp_path):
     assert r.exit_code == 2  # read-only
     r = _run("summary", "--db", tmp_path / "none.duckdb")
     assert r.exit_code == 2 and "数据库不存在" in r.output
+
+
+def test_ingest_fast_face_never_imports_typer_and_stores_what_the_typer_face_does(tmp_path):
+    """`xxgk ingest` starts without typer (its workers start sooner); the typer face (CliRunner, --help)
+    runs the same function: the same lines, exit status and rows."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from store_helpers import store_rows
+
+    from xxgk.store import connect
+
+    repo = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "in"
+    copy_seeds(folder)
+    (folder / "zz_broken.docx").write_bytes(b"PK\x03\x04broken")
+    env = dict(os.environ, PYTHONPATH=str(repo / "src"), COLUMNS="200")
+    probe = (
+        "import sys; from xxgk.cli_files import fast_main; c = fast_main(sys.argv[1:]); "
+        "print(sorted(m for m in ('typer', 'pydantic') if m in sys.modules), file=sys.stderr); sys.exit(c)"
+    )
+    fast = subprocess.run([sys.executable, "-c", probe, "ingest", str(folder), "--db", str(tmp_path / "fast.duckdb"), "-j", "2", "--lang", "en"],
+                          capture_output=True, text=True, env=env)
+    assert fast.stderr.strip().splitlines()[-1] == "[]", fast.stderr
+    slow = _run("ingest", folder, "--db", tmp_path / "typer.duckdb", "--jobs", "2", "--lang", "en")
+    assert fast.returncode == slow.exit_code == 2  # the broken file
+    timing = re.compile(r"\([0-9.]+ s, [0-9]+ files/s\)")
+    assert timing.sub("", fast.stdout) == timing.sub("", slow.stdout) and "ingested 5, skipped as duplicates 0, failed 1" in fast.stdout
+    assert "zz_broken.docx" in fast.stderr and "Traceback" not in fast.stderr
+    a, b = connect(tmp_path / "fast.duckdb", read_only=True), connect(tmp_path / "typer.duckdb", read_only=True)
+    rows_a, rows_b = store_rows(a), store_rows(b)
+    assert rows_a["reports"] and rows_a["summary_cube"]
+    for table in rows_a:
+        assert rows_a[table] == rows_b[table], table
+    # a store that cannot be opened: one line, exit 2, from either face
+    bad = tmp_path / "not_a_store.duckdb"
+    bad.write_bytes(b"this is not a database" * 100)
+    fast = subprocess.run([sys.executable, "-c", probe, "ingest", str(folder), "--db", str(bad)], capture_output=True, text=True, env=env)
+    slow = _run("ingest", folder, "--db", bad)
+    assert fast.returncode == slow.exit_code == 2
+    assert "无法打开数据库" in fast.stderr and "无法打开数据库" in slow.output and "Traceback" not in fast.stderr
+    # --help is typer's
+    help_ = subprocess.run([sys.executable, "-m", "xxgk", "ingest", "--help"], capture_output=True, text=True, env=env)
+    assert help_.returncode == 0 and "--cluster" in help_.stdout
