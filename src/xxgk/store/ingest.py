@@ -463,6 +463,8 @@ def ingest(
     ex = executor if executor is not None else LocalPool(jobs, budget)
     if files and not known and isinstance(ex, LocalPool):  # nothing stored yet: every file is parsed, start the workers now
         ex.start()
+    if files:
+        _preload()
     writer = _Writer(con, parser_version, res)
     done = 0
 
@@ -580,6 +582,28 @@ def ingest(
             ex.close(cancel=res.interrupted)
     res.seconds = time.monotonic() - t0
     return res
+
+
+def _preload() -> None:
+    """Load what the first batch needs (numpy for its arrays, cpca for the agencies' regions) in a
+    thread, while the workers start and parse: ≈ 0.15 s of imports the first commit no longer waits for."""
+    import sys
+    import threading
+
+    if "numpy" in sys.modules and "cpca" in sys.modules:
+        return
+
+    def load() -> None:
+        try:
+            import numpy  # noqa: F401
+
+            from ..agency import _cpca
+
+            _cpca()
+        except Exception:  # noqa: BLE001 - only a head start: the writer imports them itself and says what fails
+            pass
+
+    threading.Thread(target=load, name="xxgk-preload", daemon=True).start()
 
 
 def _one_thread(con: duckdb.DuckDBPyConnection) -> int | None:
