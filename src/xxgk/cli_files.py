@@ -380,6 +380,7 @@ def run_ingest(
         from .store.ingest import LocalPool
 
         executor = LocalPool(jobs, budget)
+        executor.plan([str(f) for f in files])
         executor.start()
     try:
         con = open_store(db, lang, err=err)

@@ -24,3 +24,35 @@ def test_the_end_on_one_thread_stores_what_the_parallel_end_stores(tmp_path, mon
     assert a["summary_cube"] and a["report_figures"] and len(a["reports"]) == 45
     for table in a:
         assert a[table] == b[table], table
+
+
+def test_workers_are_started_for_what_the_files_are_worth(tmp_path):
+    from xxgk.batch import MIN_POOL
+
+    short = write_synthetic(tmp_path / "short", 2 * MIN_POOL + 1)
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4\n")
+    workers_for = ingest_mod.workers_for
+    assert workers_for([], 2) == 1
+    assert workers_for(short[:5], 2) == 1  # a handful of short texts: one worker
+    assert workers_for(short[:MIN_POOL], 2) == 1 and workers_for(short[: MIN_POOL + 1], 2) == 2
+    assert workers_for(short, 8) == 3 and workers_for(short, 2) == 2
+    assert workers_for([big], 2) == 1 and workers_for([big, big], 2) == 2 and workers_for([big, *short[:1]], 4) == 2
+    assert workers_for(short, 1) == 1
+
+
+def test_a_few_files_on_one_worker_store_what_two_workers_store(tmp_path):
+    files = copy_seeds(tmp_path / "in")
+    planned = ingest_mod.LocalPool(2)
+    a = connect(tmp_path / "planned.duckdb")
+    res_a = ingest_mod.ingest(a, files, executor=planned)
+    assert planned.jobs == 1  # five short texts: one worker started
+    plain = ingest_mod.LocalPool(2)
+    plain.plan = lambda files: None  # the plain form: every job gets a worker
+    b = connect(tmp_path / "plain.duckdb")
+    res_b = ingest_mod.ingest(b, files, executor=plain)
+    assert plain.jobs == 2
+    assert (res_a.ingested, res_a.cross_checked, res_a.severities) == (res_b.ingested, res_b.cross_checked, res_b.severities) and res_a.ingested == 5
+    rows_a, rows_b = store_rows(a), store_rows(b)
+    for table in rows_a:
+        assert rows_a[table] == rows_b[table], table
