@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import xxgk
 from xxgk.extract import tables as T
 from xxgk.extract.tokens import _heading_pattern, _headings, _split_labels, _split_pattern, tokens_of
-from xxgk.layouts import LAYOUTS
+from xxgk.layouts import LAYOUTS, SECTIONS
 from xxgk.model import Paragraph
 from xxgk.text import alternation, clean, norm_label, tidy
 
@@ -250,6 +250,11 @@ def _document_paragraphs(draw) -> list[str]:
         k = draw(st.integers(1, len(label) - 1))
         at = draw(st.integers(0, len(paras)))
         paras[at:at] = [draw(st.text(alphabet="12 ", max_size=3)) + label[:k], label[k:] + draw(st.text(alphabet="12 ", max_size=3))]
+    if paras and draw(st.booleans()):
+        # a numbered heading's numeral at one paragraph's end, a section's key words at the next one's start
+        key = draw(st.sampled_from(sorted({k for s in SECTIONS for k in s.keys})))
+        at = draw(st.integers(0, len(paras)))
+        paras[at:at] = [draw(st.text(alphabet="1 。", max_size=2)) + draw(st.sampled_from(["二、", "十一 、", "三"])), draw(st.sampled_from(["", "、", "工作"])) + key]
     return paras
 
 
