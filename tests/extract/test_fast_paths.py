@@ -263,19 +263,21 @@ def _document_paragraphs(draw) -> list[str]:
 def test_paragraphs_normalised_and_cut_at_once_as_one_by_one(paras):
     """tokens_of normalises and cuts all of a document's paragraphs in one pass:
     the same as each on its own (a text holding the joining character is done one by one)."""
-    from xxgk.extract.tokens import _each, split_glued, split_glued_all
+    from xxgk.extract.tokens import split_glued, split_glued_all
+    from xxgk.text import each
 
-    assert _each(tidy, paras) == [tidy(p) for p in paras]
-    assert _each(clean, paras) == [clean(p) for p in paras]
+    assert each(tidy, paras) == [tidy(p) for p in paras]
+    assert each(clean, paras) == [clean(p) for p in paras]
     cleaned = [clean(tidy(p).strip()) for p in paras]
     assert split_glued_all(cleaned) == [split_glued(p) for p in cleaned]
 
 
 def test_real_paragraphs_cut_at_once_as_one_by_one():
-    from xxgk.extract.tokens import _each, split_glued, split_glued_all
+    from xxgk.extract.tokens import split_glued, split_glued_all
+    from xxgk.text import each
 
     raw = _paragraphs(cleaned=False)
-    assert _each(clean, raw) == [clean(p) for p in raw]
+    assert each(clean, raw) == [clean(p) for p in raw]
     paras = [clean(p) for p in raw]
     cut = split_glued_all(paras)
     assert cut == [split_glued(p) for p in paras]

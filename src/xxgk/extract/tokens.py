@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import alternation, clean, kept_if_short, norm_label, squeeze, tidy
+from ..text import alternation, clean, each, kept_if_short, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import is_value_text
 
 
@@ -204,45 +204,12 @@ def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[
     return [p for p in out if p]
 
 
-# Between the texts of a document joined for one pass of a pattern or a normaliser: a
-# noncharacter, so never text, never white space, never part of a label; a starter that
-# composes with nothing, so Unicode normalisation never reaches across it.
-_JOIN = "\ufdd3"
-
-
-def _joined(texts: list[str]) -> str | None:
-    """``texts`` joined by :data:`_JOIN`, or None where a text holds it."""
-    joined = _JOIN.join(texts)
-    return joined if joined.count(_JOIN) == len(texts) - 1 else None
-
-
 def split_glued_all(texts: list[str]) -> list[list[str]]:
     """:func:`split_glued` of each text, the labels of all found in one pass of the
     pattern (a document has hundreds of paragraphs, most of them prose with no label:
     one call of the regex engine a paragraph costs more than the search itself)."""
-    joined = _joined(texts)
-    if joined is None or len(texts) < 2:
-        return [split_glued(t) for t in texts]
-    spans: list[list[tuple[int, int]]] = [[] for _ in texts]
-    i, start, end = 0, 0, len(texts[0])  # the text the matches are in, its place in ``joined``
-    for m in _split_pattern().finditer(joined):
-        a, b = m.span()
-        while a > end:  # (a match never holds the joining character: it is in one text)
-            i += 1
-            start = end + 1
-            end = start + len(texts[i])
-        spans[i].append((a - start, b - start))
+    spans = spans_in_each(_split_pattern(), texts)
     return [split_glued(t, s) for t, s in zip(texts, spans)]
-
-
-def _each(fn, texts: list[str]) -> list[str]:
-    """``[fn(t) for t in texts]`` for a normaliser that works character by character
-    (:func:`tidy`, :func:`clean`): applied once to the texts joined."""
-    joined = _joined(texts)
-    if joined is None:
-        return [fn(t) for t in texts]
-    out = fn(joined).split(_JOIN)
-    return out if len(out) == len(texts) else [fn(t) for t in texts]
 
 
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
@@ -261,8 +228,8 @@ def tokens_of(doc: Document) -> list[Token]:
     line = 0
     # every paragraph's text as published, and its pieces: normalised and cut all at once
     paragraphs = [block.text for block in doc.blocks if isinstance(block, Paragraph)]
-    published_all = [t.strip() for t in _each(tidy, paragraphs)]
-    pieces_all = iter(split_glued_all(_each(clean, published_all)))
+    published_all = [t.strip() for t in each(tidy, paragraphs)]
+    pieces_all = iter(split_glued_all(each(clean, published_all)))
     published_all = iter(published_all)
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
