@@ -174,7 +174,7 @@ def _blocks(lines: list[str], base: int = 0):
     # each line's stripped text, and whether it is a line of the "one cell a line"
     # layout (:func:`_is_cell_line`), found once: the loops below look at lines again
     strips = [line.strip() for line in lines]
-    cell = [line[:1] == "\t" and line.count("\t") == 1 for line in lines] if any(line[:1] == "\t" for line in lines) else None
+    cell: list[bool] | None = None  # (found at the first line with a tab: most text has none)
     # most text has no "|" at all: then no line can open a pipe table
     pipes = any("|" in line for line in lines)
     while i < n:
@@ -183,6 +183,8 @@ def _blocks(lines: list[str], base: int = 0):
         if not stripped and line[:1] != "\t":
             i += 1
             continue
+        if "\t" in line and cell is None:
+            cell = [line[:1] == "\t" and line.count("\t") == 1 for line in lines]
         if cell is not None and cell[i]:
             rows: list[list[str]] = []
             starts: list[int] = []
@@ -205,7 +207,7 @@ def _blocks(lines: list[str], base: int = 0):
             continue
         if "\t" in line:
             rows, starts = [], []
-            while i < n and "\t" in lines[i] and not (cell is not None and cell[i]):
+            while i < n and "\t" in lines[i] and not cell[i]:
                 rows.append([c.strip() for c in lines[i].split("\t")])
                 starts.append(base + i + 1)
                 i += 1
