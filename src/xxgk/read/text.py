@@ -176,7 +176,7 @@ def _blocks(lines: list[str], base: int = 0):
     strips = [line.strip() for line in lines]
     cell: list[bool] | None = None  # (found at the first line with a tab: most text has none)
     # most text has no "|" at all: then no line can open a pipe table
-    pipes = any("|" in line for line in lines)
+    pipes = "|" in "".join(lines)
     while i < n:
         line = lines[i]
         stripped = strips[i]
@@ -213,7 +213,8 @@ def _blocks(lines: list[str], base: int = 0):
                 i += 1
             yield Table(rows=rows, lines=starts, style="tabs")
             continue
-        if pipes and (_is_pipe_line(stripped) or _opens_pipe_stream(lines, i)):
+        # (the "|" each test needs, looked for first: most lines of a text with a pipe table have none)
+        if pipes and (("|" in stripped and _is_pipe_line(stripped)) or (i + 1 < n and "|" in lines[i + 1] and _opens_pipe_stream(lines, i))):
             end = _pipe_region_end(lines, i)
             if end > i:
                 yield from pipe_tables(lines[i:end], base + i)
