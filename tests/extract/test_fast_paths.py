@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 import xxgk
 from xxgk.extract import tables as T
-from xxgk.extract.tokens import _heading_pattern, _headings, _split_pattern, tokens_of
-from xxgk.layouts import LAYOUTS
+from xxgk.extract.tokens import _heading_pattern, _headings, _split_labels, _split_pattern, tokens_of
+from xxgk.layouts import LAYOUTS, SECTIONS
 from xxgk.model import Paragraph
 from xxgk.text import alternation, clean, norm_label, tidy
 
@@ -229,3 +229,56 @@ def test_squeeze_of_any_text_is_the_white_space_pattern_s(text):
     from xxgk.text import squeeze
 
     assert squeeze(text) == re.sub(r"\s+", "", text)
+
+
+# paragraphs as documents have them: labels, headings, figures, prose, and what
+# normalisers change (full-width forms, odd spaces, combining marks, curly quotes, \r)
+_PARA_ALPHABET = "一二三、主动公开规章行政规范性文件情况其他总计0123 \t\r\n，（）：１２\u3000\u00a0\u0301\u0308“”ｱ\ufdd3"
+_para = st.one_of(
+    st.text(alphabet=_PARA_ALPHABET, max_size=40),
+    st.builds(lambda a, b, c: a + b + c, st.text(alphabet=_PARA_ALPHABET, max_size=8), st.sampled_from(sorted(_split_labels())), st.text(alphabet="0123 ", max_size=6)),
+)
+
+
+@st.composite
+def _document_paragraphs(draw) -> list[str]:
+    """Paragraphs, sometimes with a label cut in two across neighbours (规 | 章: the
+    two halves must not be found as one label when the texts are joined)."""
+    paras = draw(st.lists(_para, max_size=12))
+    if paras and draw(st.booleans()):
+        label = draw(st.sampled_from(sorted(lab for lab in _split_labels() if len(lab) >= 2)))
+        k = draw(st.integers(1, len(label) - 1))
+        at = draw(st.integers(0, len(paras)))
+        paras[at:at] = [draw(st.text(alphabet="12 ", max_size=3)) + label[:k], label[k:] + draw(st.text(alphabet="12 ", max_size=3))]
+    if paras and draw(st.booleans()):
+        # a numbered heading's numeral at one paragraph's end, a section's key words at the next one's start
+        key = draw(st.sampled_from(sorted({k for s in SECTIONS for k in s.keys})))
+        at = draw(st.integers(0, len(paras)))
+        paras[at:at] = [draw(st.text(alphabet="1 。", max_size=2)) + draw(st.sampled_from(["二、", "十一 、", "三"])), draw(st.sampled_from(["", "、", "工作"])) + key]
+    return paras
+
+
+@settings(max_examples=400, deadline=None)
+@given(_document_paragraphs())
+def test_paragraphs_normalised_and_cut_at_once_as_one_by_one(paras):
+    """tokens_of normalises and cuts all of a document's paragraphs in one pass:
+    the same as each on its own (a text holding the joining character is done one by one)."""
+    from xxgk.extract.tokens import split_glued, split_glued_all
+    from xxgk.text import each
+
+    assert each(tidy, paras) == [tidy(p) for p in paras]
+    assert each(clean, paras) == [clean(p) for p in paras]
+    cleaned = [clean(tidy(p).strip()) for p in paras]
+    assert split_glued_all(cleaned) == [split_glued(p) for p in cleaned]
+
+
+def test_real_paragraphs_cut_at_once_as_one_by_one():
+    from xxgk.extract.tokens import split_glued, split_glued_all
+    from xxgk.text import each
+
+    raw = _paragraphs(cleaned=False)
+    assert each(clean, raw) == [clean(p) for p in raw]
+    paras = [clean(p) for p in raw]
+    cut = split_glued_all(paras)
+    assert cut == [split_glued(p) for p in paras]
+    assert sum(len(c) > 1 for c in cut) > 0  # (some real paragraphs are cut)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from ..layouts import layout_for
 from ..model import Document, Meta, Record
-import re
 from functools import cache
 
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
 from .sections import is_section_heading, split_sections
 from .tables import read_tables
 from .tokens import tokens_of
-from ..text import norm_label
+from ..text import norm_label, squeeze
 
 __all__ = ["extract", "OCR_MIN_CONFIDENCE"]
 
@@ -28,7 +27,7 @@ def _strip_signature(sections, agency: str | None) -> None:
     cut = len(lines)
     while cut > 0:
         line = lines[cut - 1].strip()
-        compact = re.sub(r"\s+", "", line)
+        compact = squeeze(line)
         if not compact:
             cut -= 1
         elif (sig := signature(line)) is not None and line[: sig[0]].strip() and len(line) - sig[0] <= 160:

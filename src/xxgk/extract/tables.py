@@ -233,7 +233,8 @@ class _TableIndex:
             for k in keys if len(k) >= 4 for half in (k[: len(k) // 2], k[len(k) // 2 :])
         )
         self.label_len = [len(norm_label(r.label)) for r in table.rows]
-        # each row's columns: without the optional 小计, and with it
+        # the table's columns and each row's: without the optional 小计, and with it
+        self.columns = ([c for c in table.columns if not c.optional], list(table.columns))
         self.row_columns = {
             id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
         }
@@ -446,7 +447,7 @@ def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
     """Whether a row already holds all its figures and ``tok`` starts a new line."""
     if not hit.values or tok.line == hit.values[-1].line:
         return False
-    cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
+    cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else _index(table).columns[org_subtotal]
     return len([v for v in hit.values if v.text]) >= len(cols) and all(_one_run(v.text) for v in hit.values if v.text)
 
 
@@ -628,7 +629,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     stray: dict[str, list[Token]] = {}
     if table.columns:
         # a stray figure after a label (less than half a row) is not its row
-        ncols = len([c for c in table.columns if not c.optional])
+        ncols = len(_index(table).columns[False])
         for h in hits:
             # (each cell counts at least 1: a row of half the columns or more is never stray)
             if h.row is not None and h.values and 2 * len(h.values) < ncols and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
@@ -656,7 +657,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
 
     def flush(next_anchor: int) -> None:
         free = [rows[i] for i in range(prev_anchor + 1, next_anchor) if i not in anchored]
-        ncols = len([c for c in table.columns if not c.optional]) or 1
+        ncols = len(_index(table).columns[False]) or 1
         # a stray figure that cannot fill a row is not a row
         for o in [o for o in pending if sum(len(glued.digits_of(v.text)) or 1 for v in o.values) < ncols]:
             res.notes.append(f"{table.key}: 孤立的数字“{' '.join(v.text for v in o.values)}”不属于任何一行，已忽略")

@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import alternation, clean, kept_if_short, norm_label, squeeze, tidy
+from ..text import alternation, clean, each, kept_if_short, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import is_value_text
 
 
@@ -129,7 +129,7 @@ def _adjacent(text: str, a: int, b: int) -> bool:
     return not text[a:b].strip()
 
 
-def split_glued(text: str) -> list[str]:
+def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[str]:
     """Cut a paragraph at the official labels and section headings it runs together.
 
     A label is cut out only where it stands as a table's label would: next to
@@ -137,28 +137,32 @@ def split_glued(text: str) -> list[str]:
     prose (``规范性文件类信息68条``).  A section heading is cut out wherever it
     starts (``…工作。二、主动公开政府信息情况第二十条…``), and a standard
     title is cut from the text that follows it.
+
+    ``labels``: the spans of the label pattern's matches in ``text`` when they
+    are known (:func:`split_glued_all` finds those of many paragraphs at once).
     """
-    pat = _split_pattern()
-    matches = list(pat.finditer(text))
+    if labels is None:
+        labels = [m.span() for m in _split_pattern().finditer(text)]
     mark = _heading_mark()
-    if not matches and mark not in text:
+    if not labels and mark not in text:
         return [text]  # no label, no heading: prose as it is
+    pat = _split_pattern()
     cuts: set[int] = set()
     n = len(text)
-    for i, m in enumerate(matches):
+    for i, (start, end) in enumerate(labels):
         # the first character after the label and the last before it, white
         # space skipped (found in place: a page of glued text has hundreds of labels)
-        nxt = _NON_SPACE.search(text, m.end())
-        k = m.start() - 1
+        nxt = _NON_SPACE.search(text, end)
+        k = start - 1
         while k >= 0 and text[k].isspace():
             k -= 1
         if (
             (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
             or (k >= 0 and text[k].isdigit())
-            or (i > 0 and _adjacent(text, matches[i - 1].end(), m.start()))
-            or (i + 1 < len(matches) and _adjacent(text, m.end(), matches[i + 1].start()))
+            or (i > 0 and _adjacent(text, labels[i - 1][1], start))
+            or (i + 1 < len(labels) and _adjacent(text, end, labels[i + 1][0]))
         ):
-            cuts.update((m.start(), m.end()))
+            cuts.update((start, end))
     for m in _headings(text) if mark in text else ():
         cuts.add(m.start())
         if m.group("head"):
@@ -200,6 +204,14 @@ def split_glued(text: str) -> list[str]:
     return [p for p in out if p]
 
 
+def split_glued_all(texts: list[str]) -> list[list[str]]:
+    """:func:`split_glued` of each text, the labels of all found in one pass of the
+    pattern (a document has hundreds of paragraphs, most of them prose with no label:
+    one call of the regex engine a paragraph costs more than the search itself)."""
+    spans = spans_in_each(_split_pattern(), texts)
+    return [split_glued(t, s) for t, s in zip(texts, spans)]
+
+
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
@@ -214,10 +226,15 @@ def tokens_of(doc: Document) -> list[Token]:
     toks: list[Token] = []
     append = toks.append
     line = 0
+    # every paragraph's text as published, and its pieces: normalised and cut all at once
+    paragraphs = [block.text for block in doc.blocks if isinstance(block, Paragraph)]
+    published_all = [t.strip() for t in each(tidy, paragraphs)]
+    pieces_all = iter(split_glued_all(each(clean, published_all)))
+    published_all = iter(published_all)
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
-            published = tidy(block.text).strip()
-            pieces = split_glued(clean(published))
+            published = next(published_all)
+            pieces = next(pieces_all)
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
                 append(
