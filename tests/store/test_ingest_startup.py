@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 from store_helpers import copy_seeds, store_rows, write_synthetic
+
+from xxgk.layouts import layout_for
 
 from xxgk.store import connect
 from xxgk.store import ingest as ingest_mod
+from xxgk.store.synth import random_cells, report_text
+
+
+def _two_years(folder: Path, n: int) -> list[Path]:
+    """``n`` agencies with a report for 2021 and 2022 each (cross-year pairs)."""
+    rng = random.Random(5)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        previous = None
+        for year in (2021, 2022):
+            cells = random_cells(layout_for("2021"), rng, scale=20, previous=previous)
+            previous = dict(cells)
+            p = folder / f"a{i:03d}_{year}.txt"
+            p.write_text(report_text(f"杭州市西湖区第{i}号财政局", year, cells, template="2021"), encoding="utf-8")
+            out.append(p)
+    return out
 
 
 def test_the_end_on_one_thread_stores_what_the_parallel_end_stores(tmp_path, monkeypatch):
@@ -56,3 +78,24 @@ def test_a_few_files_on_one_worker_store_what_two_workers_store(tmp_path):
     rows_a, rows_b = store_rows(a), store_rows(b)
     for table in rows_a:
         assert rows_a[table] == rows_b[table], table
+
+
+def test_batches_are_small_only_at_the_tail():
+    limits = ingest_mod.batch_limits
+    assert limits(False, 5000, 1000, 2.0) == (1000, 2.0)  # files still to hand out
+    assert limits(True, 2999, 1000, 2.0) == (1000, 2.0)  # all handed out (the queue holds them), most still to come
+    assert limits(True, 1000, 1000, 2.0) == (250, 0.5)  # the tail: the batch after the workers finish is small
+    assert limits(True, 0, 1, 2.0) == (1, 0.5)
+
+
+def test_the_rows_do_not_depend_on_the_batches(tmp_path):
+    """Batches of every size store the same rows (ids aside): one batch, batches of 7 with a tail of 1."""
+    files = copy_seeds(tmp_path / "in") + write_synthetic(tmp_path / "in" / "gen", 40, seed=3) + _two_years(tmp_path / "in" / "pairs", 10)
+    one = connect(tmp_path / "one.duckdb")
+    first = ingest_mod.ingest(one, files, jobs=2, batch_size=100_000, batch_seconds=1e9)
+    many = connect(tmp_path / "many.duckdb")
+    res = ingest_mod.ingest(many, files, jobs=2, batch_size=7, batch_seconds=1e9)
+    assert res.ingested == first.ingested == 65 and res.cross_checked == first.cross_checked == 10
+    a, b = store_rows(one), store_rows(many)
+    for table in a:
+        assert a[table] == b[table], table
