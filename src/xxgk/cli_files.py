@@ -392,7 +392,7 @@ def run_ingest(
         if executor is not None:
             executor.close(cancel=True)
         raise
-    from .store.ingest import ingest
+    from .store.ingest import close_after, ingest
 
     started = time.monotonic()
     with ingest_progress(err) as prog:
@@ -408,7 +408,7 @@ def run_ingest(
             con.close()
             _say_error(err, lang, f"{e}；{tr(lang, '已提交的结果已保存，重新运行同一命令即可继续', 'what was committed is kept; run the same command again to resume')}")
             return 2
-    con.close()
+    close_after(con)
     print_ingest_result(res, lang, out, err)
     if res.interrupted:
         return 130

