@@ -4,7 +4,8 @@
   those already stored for this parser version — and repeats within the run;
   the hash travels with the file to its worker.
 * An executor parses the files: worker processes on this machine
-  (:class:`LocalPool` on :class:`xxgk.workers.BudgetPool`, 2 by default: each
+  (:class:`LocalPool` on :class:`xxgk.workers.BudgetPool`, 2 by default, as many as
+  the files are worth — :func:`workers_for`: each
   file has a time and memory budget, 60 s / 1 GiB by default; the worker that
   goes over is replaced and the file recorded as failed with the reason,
   ``超出时间限制 60 秒``; workers die with the ingesting process) or the workers of
@@ -12,7 +13,7 @@
   reads, extracts and checks one file per task and returns plain column lists;
   the loop below does not care which.
 * The main process is the single writer: it resolves agencies and commits
-  results in batches, one transaction each.  Killing a worker or the whole run
+  results in batches, one transaction each (smaller at the tail: :func:`batch_limits`).  Killing a worker or the whole run
   loses only the batch in flight; a re-run skips what was committed.
 * A worker that dies (segfault, OOM, SIGKILL) breaks the pool: the files that
   were in flight are retried one at a time in a fresh pool, and a file that
