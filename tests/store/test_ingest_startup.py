@@ -114,3 +114,28 @@ def test_closing_on_one_thread_writes_what_the_plain_close_writes(tmp_path):
     assert len(rows_a["reports"]) == 11 and rows_a["summary_cube"]
     for table in rows_a:
         assert rows_a[table] == rows_b[table], table
+
+
+def test_a_run_without_pairs_never_loads_the_checker_in_the_writer(tmp_path):
+    """The single-report checks run in the workers; the writer loads the checker only for a cross-year
+    pair (or a report stored before the checker existed), and finds the same either way."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys\n"
+        "from xxgk.store import connect, ingest\n"
+        "if __name__ == '__main__':\n"
+        "    res = ingest(connect(sys.argv[1]), sys.argv[2:], jobs=1)\n"
+        "    print(res.ingested, res.cross_checked, sum(res.severities.values()), 'xxgk.check' in sys.modules)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(repo / "src"))
+    seeds = [str(p) for p in copy_seeds(tmp_path / "in")]
+    pairs = [str(p) for p in _two_years(tmp_path / "pairs", 1)]
+    alone = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.duckdb"), *seeds], capture_output=True, text=True, env=env, check=True)
+    ingested, cross, findings, loaded = alone.stdout.split()
+    assert (ingested, cross, loaded) == ("5", "0", "False") and int(findings) > 0  # the workers checked them
+    both = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.duckdb"), *seeds, *pairs], capture_output=True, text=True, env=env, check=True)
+    assert both.stdout.split()[1:2] == ["1"] and both.stdout.split()[3] == "True"

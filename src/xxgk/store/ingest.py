@@ -521,7 +521,8 @@ def ingest(
 
     # cross-year findings worked out while the workers parse, for the pairs a batch makes; kept aside
     # (never stored early) and used by cross_check at the end if the pair is still one after dedup
-    ahead = CrossAhead(con) if cross_year and checker_available() else None
+    # (the checker is imported only when a batch makes a pair: a run without one never loads it here)
+    ahead = CrossAhead(con) if cross_year else None
 
     def maybe_flush(force: bool = False) -> None:
         nonlocal last_flush, ahead
@@ -728,9 +729,9 @@ class _StopOnCtrlC:
 
 def check_stored(con: duckdb.DuckDBPyConnection, res: IngestResult | None = None, chunk: int = 500, stop=None) -> int:
     """Run the single-report checks on reports stored before a checker existed."""
-    if not checker_available():
-        return 0
     ids = [r[0] for r in con.execute("SELECT id FROM reports WHERE error IS NULL AND NOT checked ORDER BY id").fetchall()]
+    if not ids or not checker_available():  # (the checker is imported only when a report waits for it)
+        return 0
     for i in range(0, len(ids), chunk):
         if stop is not None and stop.requested:
             break
@@ -816,7 +817,7 @@ class CrossAhead:
             return
         pairs = [tuple(p) for p in self.con.execute(PAIRS_SQL_TOUCHING, [lo, hi, lo, hi]).fetchall()]
         pairs = [p for p in pairs if p not in self.found]
-        if not pairs:
+        if not pairs or not checker_available():
             return
         recs = records_from_store(self.con, [x for pair in pairs for x in pair], with_findings=False)
         for rid, pid in pairs:
