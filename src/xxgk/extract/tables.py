@@ -551,11 +551,11 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None, how: str = "label") -> None:
+def _put(res: TableResult, key: str, text: str | None, uncertain: bool, source: Token | None, how: str = "label") -> None:
     """One cell into the result: its value, its raw text when not a plain number,
     whether it is uncertain, the OCR confidence of the token it came from, and
     where it came from and how it was placed."""
-    cv: CellValue = parse_cell(text, kind)
+    cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
     res.cells[key] = cv.value
     raw = cv.raw
     if raw is not None:
@@ -587,7 +587,7 @@ def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     prefix = f"{table.key}.{rr.row.key}."
     for i, col in enumerate(rr.cols[: len(texts)]):
         source = first if whole else (values[i] if i < len(values) else None)
-        _put(res, prefix + col.key, texts[i], col.kind, i in uncertain, source, how)
+        _put(res, prefix + col.key, texts[i], i in uncertain, source, how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -1216,4 +1216,4 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[in
     for i, (r, c) in enumerate(cols[: len(texts)]):
         glued_figures = bool(values) and len(values) < len(cols)
         source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source, "glued" if glued_figures else "t4-sequence")
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], i in uncertain, source, "glued" if glued_figures else "t4-sequence")
