@@ -76,6 +76,7 @@ class RowHit(msgspec.Struct):
     line: int = -1
     how: str = "label"  # how the row was placed (model.PLACEMENTS)
     label: Token | None = None  # the label's token
+    label_at: int = -1  # the label's place in the token stream (where read_tables found it)
     truncated: bool = False  # the text ends at this label (a page cut short)
     at_end: bool = False  # the text ends inside this row
 
@@ -1089,6 +1090,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     continue
                 hit = rd.find_label(tok)
                 if hit is not None:
+                    hit.label_at = ti
                     state = key
                     current_table = rd
                     current = hit
@@ -1100,6 +1102,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             rd.org_subtotal = True
         hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80) else None
         if hit is not None:
+            hit.label_at = ti
             close_row()
             current_table = rd
             current = hit
@@ -1155,7 +1158,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         last = rd.hits[-1] if rd.hits else None
         if last is None or last.row is None or last.label is None:
             continue
-        start = next(k for k, t in enumerate(tokens) if t is last.label)
+        start = last.label_at if last.label_at >= 0 else next(k for k, t in enumerate(tokens) if t is last.label)
         mine = {id(v) for v in last.values}
         rest = list(islice((t for t in islice(tokens, start + 1, None) if t.text and id(t) not in mine), 2))  # (two tell enough)
         # nothing after the row, or a piece of a label the cut left (（二）部分公)
