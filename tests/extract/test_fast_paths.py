@@ -282,3 +282,49 @@ def test_real_paragraphs_cut_at_once_as_one_by_one():
     cut = split_glued_all(paras)
     assert cut == [split_glued(p) for p in paras]
     assert sum(len(c) > 1 for c in cut) > 0  # (some real paragraphs are cut)
+
+
+def _label_cuts_plain(text: str, labels: list[tuple[int, int]]) -> set[int]:
+    """Where labels cut a text, as the tokenizer first decided it (the reference)."""
+    from xxgk.extract.tokens import _NON_SPACE, _PROSE_COUNT
+
+    cuts: set[int] = set()
+    for i, (start, end) in enumerate(labels):
+        nxt = _NON_SPACE.search(text, end)
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if (
+            (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
+            or (k >= 0 and text[k].isdigit())
+            or (i > 0 and not text[labels[i - 1][1] : start].strip())
+            or (i + 1 < len(labels) and not text[end : labels[i + 1][0]].strip())
+        ):
+            cuts.update((start, end))
+    return cuts
+
+
+_glued = st.lists(
+    st.one_of(st.sampled_from(sorted(_split_labels())), st.text(alphabet="0123 件条项，。类信息\u3000\t", max_size=5)), max_size=14
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_glued)
+def test_label_cuts_of_generated_glued_text_as_the_plain_decision(text):
+    from xxgk.extract.tokens import _label_cuts
+
+    labels = [m.span() for m in _split_pattern().finditer(text)]
+    assert _label_cuts(text, labels) == _label_cuts_plain(text, labels)
+
+
+def test_label_cuts_of_real_paragraphs_as_the_plain_decision():
+    from xxgk.extract.tokens import _label_cuts
+
+    seen = 0
+    for p in _paragraphs():
+        labels = [m.span() for m in _split_pattern().finditer(p)]
+        cuts = _label_cuts(p, labels)
+        assert cuts == _label_cuts_plain(p, labels), p[:80]
+        seen += bool(cuts)
+    assert seen > 0
