@@ -328,3 +328,38 @@ def test_label_cuts_of_real_paragraphs_as_the_plain_decision():
         assert cuts == _label_cuts_plain(p, labels), p[:80]
         seen += bool(cuts)
     assert seen > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="岚市监综〔2017〕13号 ", max_size=12),
+    st.sampled_from(["平潭综合实验区市场监督管理局", "某某县人民政府办公室", "某局"]),
+    st.sampled_from(["2016年度政府信息公开工作年度报告", "2020 年政府信息公开年度报告", "2019年政务公开工作年度报告", "2021年度工作总结"]),
+    st.text(alphabet="根据条例现将本年度情况报告如下。，", min_size=90, max_size=140),
+)
+def test_a_title_run_into_the_body_is_found_as_the_full_pattern_finds_it(prefix, agency, title, body):
+    """The opening of a body run into one paragraph is searched for a title only where
+    the title's year and words stand: the result is the full pattern's, or none."""
+    from xxgk.extract.meta import _TITLE_IN_TEXT, find_title
+
+    text = f"{prefix}{agency} {title} {body}"
+    doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
+    toks = tokens_of(doc)
+    found, at = find_title(toks, None)
+    head = [t for t in toks if len(t.norm) > 80][:1]
+    m = _TITLE_IN_TEXT.search(head[0].text[:160]) if head else None
+    if m is not None and toks.index(head[0]) < 5:
+        assert found == norm_label(m.group(0))
+    elif found is not None:
+        assert at >= 0 and "报告" in found  # (a title line of its own, found by the first loop)
+
+
+def test_the_title_of_a_body_run_into_one_paragraph():
+    from xxgk.extract.meta import find_title
+
+    text = "岚市监综〔2017〕13号 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 " + "根据条例现将本年度情况报告如下。" * 8
+    doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
+    assert find_title(tokens_of(doc), None) == ("平潭综合实验区市场监督管理局2016年度政府信息公开工作年度报告", 0)
+    # without the report's year and words there is no title in it
+    doc.blocks = [Paragraph(text=text.replace("2016年度政府信息公开工作年度报告", "工作总结"))]
+    assert find_title(tokens_of(doc), "页面标题") == ("页面标题", -1)
