@@ -468,13 +468,12 @@ def _stems(col: Column) -> set[str]:
     return out
 
 
-def stated_values(prose: list[str], row: Row, col: Column) -> set[float]:
-    """Figures the narrative states for one cell: a clause naming the row and
-    the column, ending in the figure and its counting word
-    (动态更新本年度制发的规范性文件88件, 作出行政处罚决定305起)."""
+def _row_figures(prose: list[str], row: Row) -> list[tuple[str, float]]:
+    """Each figure the narrative states in a clause naming the row, ending in the
+    figure and its counting word (动态更新本年度制发的规范性文件88件, 作出行政处罚决定305起),
+    with the clause's words before it (normalised): found once for all the row's columns."""
     row_keys = {norm_label(k) for k in row.match_keys()}
-    stems = _stems(col)
-    found: set[float] = set()
+    found: list[tuple[str, float]] = []
     for text in prose:
         if not any(k in text for k in row_keys):
             continue
@@ -483,9 +482,15 @@ def stated_values(prose: list[str], row: Row, col: Column) -> set[float]:
                 continue
             for m in _PROSE_FIGURE.finditer(clause):
                 head = norm_label(clause[: m.start()])
-                if any(k in head for k in row_keys) and any(st in head for st in stems):
-                    found.add(float(m.group(1)))
+                if any(k in head for k in row_keys):
+                    found.append((head, float(m.group(1))))
     return found
+
+
+def _stated_for(figures: list[tuple[str, float]], col: Column) -> set[float]:
+    """The figures the narrative states for one cell: those whose words name the column too."""
+    stems = _stems(col)
+    return {value for head, value in figures if any(st in head for st in stems)}
 
 
 def with_evidence(d: Decoded, row: Row, cols: list[Column], prose: list[str]) -> Decoded:
@@ -493,8 +498,9 @@ def with_evidence(d: Decoded, row: Row, cols: list[Column], prose: list[str]) ->
     column (a stated figure that no reading has is a contradiction for the
     checker, not a choice); the cells still open stay uncertain."""
     current = list(d.fitting)
+    figures = _row_figures(prose, row)
     for i, col in enumerate(cols):
-        stated = stated_values(prose, row, col)
+        stated = _stated_for(figures, col)
         if not stated:
             continue
         sub = [r for r in current if _value(r[i]) in stated]
