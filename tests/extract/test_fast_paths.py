@@ -363,3 +363,15 @@ def test_the_title_of_a_body_run_into_one_paragraph():
     # without the report's year and words there is no title in it
     doc.blocks = [Paragraph(text=text.replace("2016年度政府信息公开工作年度报告", "工作总结"))]
     assert find_title(tokens_of(doc), "页面标题") == ("页面标题", -1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="某局镇人民政府。；，: \n2024年", max_size=120))
+def test_the_signer_before_a_date_is_found_in_the_last_40_characters(before):
+    """The words before a 落款 date (at most 40, up to the text's end) are looked for
+    only where they can start: the same match as a search of the whole text."""
+    from xxgk.extract.meta import _SIGNER
+
+    before = before.rstrip()
+    whole, tail = _SIGNER.search(before), _SIGNER.search(before, max(0, len(before) - 40))
+    assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))

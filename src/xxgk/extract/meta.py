@@ -267,7 +267,7 @@ def signature(text: str) -> tuple[int, str] | None:
             continue
         before = text[: m.start()].rstrip()
         start = len(before)
-        sig = _SIGNER.search(before)
+        sig = _SIGNER.search(before, max(0, len(before) - 40))  # (a match starts in the last 40 characters)
         if sig and AGENCY_END.search(sig.group(1)):
             before = before[: sig.start()]
             start = sig.start()
