@@ -375,3 +375,25 @@ def test_the_signer_before_a_date_is_found_in_the_last_40_characters(before):
     before = before.rstrip()
     whole, tail = _SIGNER.search(before), _SIGNER.search(before, max(0, len(before) - 40))
     assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))
+
+
+def test_records_keep_cells_and_their_sources_in_layout_order():
+    """A record's cells are in layout order whatever order the report wrote its rows in
+    (kept as read where that is the order already), and its provenance in the same order."""
+    from xxgk.extract import _cell_order, _in_order_of
+
+    files = list(SEEDS)
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
+        files += sorted((CORPUS.parent / "sites").glob("*.txt"))
+    for f in files:
+        rec = xxgk.parse_bytes(f.read_bytes(), str(f))
+        if not rec.cells:
+            continue
+        order = _cell_order(rec.meta.template)
+        assert list(rec.cells) == sorted(rec.cells, key=lambda k: order.get(k, len(order))), f  # (a key the layout lacks after the rest)
+        assert list(rec.provenance) == [k for k in rec.cells if k in rec.provenance], f
+    # sources written in another order than the cells are put in the cells' order
+    cells = {"t2.b.x": 1, "t2.a.x": 2}
+    assert list(_in_order_of(cells, {"t2.a.x": "A", "t2.b.x": "B"})) == ["t2.b.x", "t2.a.x"]
+    assert _in_order_of(cells, {"t2.b.x": "B"}) == {"t2.b.x": "B"}
