@@ -397,3 +397,12 @@ def test_records_keep_cells_and_their_sources_in_layout_order():
     cells = {"t2.b.x": 1, "t2.a.x": 2}
     assert list(_in_order_of(cells, {"t2.a.x": "A", "t2.b.x": "B"})) == ["t2.b.x", "t2.a.x"]
     assert _in_order_of(cells, {"t2.b.x": "B"}) == {"t2.b.x": "B"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), unique=True).map(lambda xs: tuple(sorted(xs))), st.integers(0, 32), st.sets(st.integers(-1, 30)))
+def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued):
+    """The rows a label names, after the last row with figures first (most labels name
+    rows after it: then the rows as they are)."""
+    plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+    assert list(T._in_order(idxs, start, valued)) == plain

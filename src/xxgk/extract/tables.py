@@ -363,6 +363,14 @@ def _numbering_matches(tok: Token, row: Row) -> bool:
     return bool(row.numbering) and numbering_of(tok.norm) == norm_label(row.numbering)
 
 
+def _in_order(idxs: tuple[int, ...], start: int, valued: set[int]) -> list[int] | tuple[int, ...]:
+    """The rows after the last one with figures (``start`` on), then the earlier rows
+    still without figures (表二's blocks in another order, a converter's displaced labels)."""
+    if not idxs or (idxs[0] >= start):  # (layout order: all of them after the last)
+        return idxs
+    return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+
+
 class _TableReader:
     """Reads one table's rows from a token stream, in layout order."""
 
@@ -400,18 +408,11 @@ class _TableReader:
         named = _label_hits(self.table, body)
         if not (named.rows or named.near or named.groups):
             return None
-        valued = set(self.valued)
+        valued = self.valued
         if pending is not None and pending.row is not None and pending.values:
-            valued.add(self.row_index.get(id(pending.row), -1))
+            valued = valued | {self.row_index.get(id(pending.row), -1)}
         start = max(valued, default=-1) + 1
-
-        def in_order(idxs: tuple[int, ...]) -> list[int]:
-            # the rows after the last one with figures, then the earlier rows
-            # still without figures (表二's blocks in another order, a
-            # converter's displaced labels)
-            return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
-
-        for idx in in_order(named.rows):
+        for idx in _in_order(named.rows, start, valued):
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
@@ -419,7 +420,7 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        near = in_order(named.near)
+        near = _in_order(named.near, start, valued)
         if len(near) == 1 and not named.groups:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
