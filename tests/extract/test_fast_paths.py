@@ -282,3 +282,127 @@ def test_real_paragraphs_cut_at_once_as_one_by_one():
     cut = split_glued_all(paras)
     assert cut == [split_glued(p) for p in paras]
     assert sum(len(c) > 1 for c in cut) > 0  # (some real paragraphs are cut)
+
+
+def _label_cuts_plain(text: str, labels: list[tuple[int, int]]) -> set[int]:
+    """Where labels cut a text, as the tokenizer first decided it (the reference)."""
+    from xxgk.extract.tokens import _NON_SPACE, _PROSE_COUNT
+
+    cuts: set[int] = set()
+    for i, (start, end) in enumerate(labels):
+        nxt = _NON_SPACE.search(text, end)
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if (
+            (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
+            or (k >= 0 and text[k].isdigit())
+            or (i > 0 and not text[labels[i - 1][1] : start].strip())
+            or (i + 1 < len(labels) and not text[end : labels[i + 1][0]].strip())
+        ):
+            cuts.update((start, end))
+    return cuts
+
+
+_glued = st.lists(
+    st.one_of(st.sampled_from(sorted(_split_labels())), st.text(alphabet="0123 件条项，。类信息\u3000\t", max_size=5)), max_size=14
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_glued)
+def test_label_cuts_of_generated_glued_text_as_the_plain_decision(text):
+    from xxgk.extract.tokens import _label_cuts
+
+    labels = [m.span() for m in _split_pattern().finditer(text)]
+    assert _label_cuts(text, labels) == _label_cuts_plain(text, labels)
+
+
+def test_label_cuts_of_real_paragraphs_as_the_plain_decision():
+    from xxgk.extract.tokens import _label_cuts
+
+    seen = 0
+    for p in _paragraphs():
+        labels = [m.span() for m in _split_pattern().finditer(p)]
+        cuts = _label_cuts(p, labels)
+        assert cuts == _label_cuts_plain(p, labels), p[:80]
+        seen += bool(cuts)
+    assert seen > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="岚市监综〔2017〕13号 ", max_size=12),
+    st.sampled_from(["平潭综合实验区市场监督管理局", "某某县人民政府办公室", "某局"]),
+    st.sampled_from(["2016年度政府信息公开工作年度报告", "2020 年政府信息公开年度报告", "2019年政务公开工作年度报告", "2021年度工作总结"]),
+    st.text(alphabet="根据条例现将本年度情况报告如下。，", min_size=90, max_size=140),
+)
+def test_a_title_run_into_the_body_is_found_as_the_full_pattern_finds_it(prefix, agency, title, body):
+    """The opening of a body run into one paragraph is searched for a title only where
+    the title's year and words stand: the result is the full pattern's, or none."""
+    from xxgk.extract.meta import _TITLE_IN_TEXT, find_title
+
+    text = f"{prefix}{agency} {title} {body}"
+    doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
+    toks = tokens_of(doc)
+    found, at = find_title(toks, None)
+    head = [t for t in toks if len(t.norm) > 80][:1]
+    m = _TITLE_IN_TEXT.search(head[0].text[:160]) if head else None
+    if m is not None and toks.index(head[0]) < 5:
+        assert found == norm_label(m.group(0))
+    elif found is not None:
+        assert at >= 0 and "报告" in found  # (a title line of its own, found by the first loop)
+
+
+def test_the_title_of_a_body_run_into_one_paragraph():
+    from xxgk.extract.meta import find_title
+
+    text = "岚市监综〔2017〕13号 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 " + "根据条例现将本年度情况报告如下。" * 8
+    doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
+    assert find_title(tokens_of(doc), None) == ("平潭综合实验区市场监督管理局2016年度政府信息公开工作年度报告", 0)
+    # without the report's year and words there is no title in it
+    doc.blocks = [Paragraph(text=text.replace("2016年度政府信息公开工作年度报告", "工作总结"))]
+    assert find_title(tokens_of(doc), "页面标题") == ("页面标题", -1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="某局镇人民政府。；，: \n2024年", max_size=120))
+def test_the_signer_before_a_date_is_found_in_the_last_40_characters(before):
+    """The words before a 落款 date (at most 40, up to the text's end) are looked for
+    only where they can start: the same match as a search of the whole text."""
+    from xxgk.extract.meta import _SIGNER
+
+    before = before.rstrip()
+    whole, tail = _SIGNER.search(before), _SIGNER.search(before, max(0, len(before) - 40))
+    assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))
+
+
+def test_records_keep_cells_and_their_sources_in_layout_order():
+    """A record's cells are in layout order whatever order the report wrote its rows in
+    (kept as read where that is the order already), and its provenance in the same order."""
+    from xxgk.extract import _cell_order, _in_order_of
+
+    files = list(SEEDS)
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
+        files += sorted((CORPUS.parent / "sites").glob("*.txt"))
+    for f in files:
+        rec = xxgk.parse_bytes(f.read_bytes(), str(f))
+        if not rec.cells:
+            continue
+        order = _cell_order(rec.meta.template)
+        assert list(rec.cells) == sorted(rec.cells, key=lambda k: order.get(k, len(order))), f  # (a key the layout lacks after the rest)
+        assert list(rec.provenance) == [k for k in rec.cells if k in rec.provenance], f
+    # sources written in another order than the cells are put in the cells' order
+    cells = {"t2.b.x": 1, "t2.a.x": 2}
+    assert list(_in_order_of(cells, {"t2.a.x": "A", "t2.b.x": "B"})) == ["t2.b.x", "t2.a.x"]
+    assert _in_order_of(cells, {"t2.b.x": "B"}) == {"t2.b.x": "B"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), unique=True).map(lambda xs: tuple(sorted(xs))), st.integers(0, 32), st.sets(st.integers(-1, 30)))
+def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued):
+    """The rows a label names, after the last row with figures first (most labels name
+    rows after it: then the rows as they are)."""
+    plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+    assert list(T._in_order(idxs, start, valued)) == plain

@@ -105,19 +105,24 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
             return title, i
     # a body run into one paragraph starts with its title (岚市监综〔2017〕13号
     # 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 根据…)
-    for i, t in enumerate([t for t in tokens[:5] if not t.grid]):
-        m = _TITLE_IN_TEXT.search(t.text[:160])
-        if m and len(t.norm) > 80:
+    for t in [t for t in tokens[:5] if not t.grid and len(t.norm) > 80]:
+        head = t.text[:160]
+        m = _TITLE_IN_TEXT.search(head) if _YEAR_REPORT_ALONE.search(head) else None
+        if m:
             return norm_label(m.group(0)), tokens.index(t)
     if doc_title:
         return norm_label(doc_title), -1
     return None, -1
 
 
-_TITLE_IN_TEXT = re.compile(
-    r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*(?:(?:19|20)\d{2}\s*年度?)\s*"
+_YEAR_REPORT = (
+    r"(?:(?:19|20)\d{2}\s*年度?)\s*"
     r"(?:政府信息公开工作年度报告|政府信息公开年度报告|信息公开工作年度报告|政府信息公开工作报告|政务公开工作年度报告)"
 )
+_TITLE_IN_TEXT = re.compile(r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*" + _YEAR_REPORT)
+# the title's year and words alone: where they are not, the title cannot be (asked first:
+# the agency part before them is tried at every place of the text, 40 lengths each)
+_YEAR_REPORT_ALONE = re.compile(_YEAR_REPORT)
 
 
 def agency_from_title(title: str | None) -> str | None:
@@ -262,7 +267,7 @@ def signature(text: str) -> tuple[int, str] | None:
             continue
         before = text[: m.start()].rstrip()
         start = len(before)
-        sig = _SIGNER.search(before)
+        sig = _SIGNER.search(before, max(0, len(before) - 40))  # (a match starts in the last 40 characters)
         if sig and AGENCY_END.search(sig.group(1)):
             before = before[: sig.start()]
             start = sig.start()

@@ -76,6 +76,7 @@ class RowHit(msgspec.Struct):
     line: int = -1
     how: str = "label"  # how the row was placed (model.PLACEMENTS)
     label: Token | None = None  # the label's token
+    label_at: int = -1  # the label's place in the token stream (where read_tables found it)
     truncated: bool = False  # the text ends at this label (a page cut short)
     at_end: bool = False  # the text ends inside this row
 
@@ -362,6 +363,14 @@ def _numbering_matches(tok: Token, row: Row) -> bool:
     return bool(row.numbering) and numbering_of(tok.norm) == norm_label(row.numbering)
 
 
+def _in_order(idxs: tuple[int, ...], start: int, valued: set[int]) -> list[int] | tuple[int, ...]:
+    """The rows after the last one with figures (``start`` on), then the earlier rows
+    still without figures (表二's blocks in another order, a converter's displaced labels)."""
+    if not idxs or (idxs[0] >= start):  # (layout order: all of them after the last)
+        return idxs
+    return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+
+
 class _TableReader:
     """Reads one table's rows from a token stream, in layout order."""
 
@@ -399,18 +408,11 @@ class _TableReader:
         named = _label_hits(self.table, body)
         if not (named.rows or named.near or named.groups):
             return None
-        valued = set(self.valued)
+        valued = self.valued
         if pending is not None and pending.row is not None and pending.values:
-            valued.add(self.row_index.get(id(pending.row), -1))
+            valued = valued | {self.row_index.get(id(pending.row), -1)}
         start = max(valued, default=-1) + 1
-
-        def in_order(idxs: tuple[int, ...]) -> list[int]:
-            # the rows after the last one with figures, then the earlier rows
-            # still without figures (表二's blocks in another order, a
-            # converter's displaced labels)
-            return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
-
-        for idx in in_order(named.rows):
+        for idx in _in_order(named.rows, start, valued):
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
@@ -418,7 +420,7 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        near = in_order(named.near)
+        near = _in_order(named.near, start, valued)
         if len(near) == 1 and not named.groups:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
@@ -551,11 +553,11 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None, how: str = "label") -> None:
+def _put(res: TableResult, key: str, text: str | None, uncertain: bool, source: Token | None, how: str = "label") -> None:
     """One cell into the result: its value, its raw text when not a plain number,
     whether it is uncertain, the OCR confidence of the token it came from, and
     where it came from and how it was placed."""
-    cv: CellValue = parse_cell(text, kind)
+    cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
     res.cells[key] = cv.value
     raw = cv.raw
     if raw is not None:
@@ -587,7 +589,7 @@ def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     prefix = f"{table.key}.{rr.row.key}."
     for i, col in enumerate(rr.cols[: len(texts)]):
         source = first if whole else (values[i] if i < len(values) else None)
-        _put(res, prefix + col.key, texts[i], col.kind, i in uncertain, source, how)
+        _put(res, prefix + col.key, texts[i], i in uncertain, source, how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -1089,6 +1091,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     continue
                 hit = rd.find_label(tok)
                 if hit is not None:
+                    hit.label_at = ti
                     state = key
                     current_table = rd
                     current = hit
@@ -1100,6 +1103,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             rd.org_subtotal = True
         hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80) else None
         if hit is not None:
+            hit.label_at = ti
             close_row()
             current_table = rd
             current = hit
@@ -1155,7 +1159,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         last = rd.hits[-1] if rd.hits else None
         if last is None or last.row is None or last.label is None:
             continue
-        start = next(k for k, t in enumerate(tokens) if t is last.label)
+        start = last.label_at if last.label_at >= 0 else next(k for k, t in enumerate(tokens) if t is last.label)
         mine = {id(v) for v in last.values}
         rest = list(islice((t for t in islice(tokens, start + 1, None) if t.text and id(t) not in mine), 2))  # (two tell enough)
         # nothing after the row, or a piece of a label the cut left (（二）部分公)
@@ -1216,4 +1220,4 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[in
     for i, (r, c) in enumerate(cols[: len(texts)]):
         glued_figures = bool(values) and len(values) < len(cols)
         source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source, "glued" if glued_figures else "t4-sequence")
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], i in uncertain, source, "glued" if glued_figures else "t4-sequence")

@@ -126,7 +126,7 @@ _TITLE_STOP = re.compile(r"[(（\d。；;:：，,]|\s")
 
 
 def _adjacent(text: str, a: int, b: int) -> bool:
-    return not text[a:b].strip()
+    return a == b or not text[a:b].strip()
 
 
 def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[str]:
@@ -147,22 +147,8 @@ def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[
     if not labels and mark not in text:
         return [text]  # no label, no heading: prose as it is
     pat = _split_pattern()
-    cuts: set[int] = set()
+    cuts = _label_cuts(text, labels)
     n = len(text)
-    for i, (start, end) in enumerate(labels):
-        # the first character after the label and the last before it, white
-        # space skipped (found in place: a page of glued text has hundreds of labels)
-        nxt = _NON_SPACE.search(text, end)
-        k = start - 1
-        while k >= 0 and text[k].isspace():
-            k -= 1
-        if (
-            (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
-            or (k >= 0 and text[k].isdigit())
-            or (i > 0 and _adjacent(text, labels[i - 1][1], start))
-            or (i + 1 < len(labels) and _adjacent(text, end, labels[i + 1][0]))
-        ):
-            cuts.update((start, end))
     for m in _headings(text) if mark in text else ():
         cuts.add(m.start())
         if m.group("head"):
@@ -202,6 +188,34 @@ def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[
         else:
             out.append(p)
     return [p for p in out if p]
+
+
+def _label_cuts(text: str, labels: list[tuple[int, int]]) -> set[int]:
+    """Where the labels found in ``text`` (their spans) cut it: a label stands as a table's
+    label would, next to a figure (not a count in prose: 68条) or to another label."""
+    cuts: set[int] = set()
+    n = len(text)
+    last = len(labels) - 1
+    for i, (start, end) in enumerate(labels):
+        # the last character before the label and the first after it, white space
+        # skipped (in a page of glued text, hundreds of labels, most stand right against them)
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k >= 0 and text[k].isdigit():
+            cuts.update((start, end))
+            continue
+        j = end
+        if j < n and text[j].isspace():
+            nxt = _NON_SPACE.search(text, j)
+            j = nxt.start() if nxt is not None else n
+        if (
+            (j < n and text[j].isdigit() and not _PROSE_COUNT.match(text, j))
+            or (i > 0 and _adjacent(text, labels[i - 1][1], start))
+            or (i < last and _adjacent(text, end, labels[i + 1][0]))
+        ):
+            cuts.update((start, end))
+    return cuts
 
 
 def split_glued_all(texts: list[str]) -> list[list[str]]:
