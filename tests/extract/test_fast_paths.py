@@ -406,3 +406,14 @@ def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued):
     rows after it: then the rows as they are)."""
     plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
     assert list(T._in_order(idxs, start, valued)) == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789٣०１", min_size=1, max_size=20))
+def test_a_piece_of_digits_alone_has_no_text_after_its_figures(piece):
+    """split_glued passes over the lead-figures pattern for a piece of nothing but digits:
+    the pattern finds no text after them there."""
+    from xxgk.extract.tokens import _LEAD_FIGURES
+
+    m = _LEAD_FIGURES.match(piece)
+    assert m is not None and m.group(2) is None

@@ -182,7 +182,9 @@ def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[
         p = p.strip()
         if not p:
             continue
-        m = _LEAD_FIGURES.match(p) if p[0] in "+-" or p[0].isdigit() else None  # (the pattern opens with a sign or a digit)
+        # (the pattern opens with a sign or a digit; a piece of nothing but digits, most
+        # of a glued table's, is all figures)
+        m = _LEAD_FIGURES.match(p) if (p[0] in "+-" or p[0].isdigit()) and not p.isdecimal() else None
         if m and m.group(2) and (pat.match(m.group(2)) or _heading_pattern().match(m.group(2))):
             out.extend([m.group(1).strip(), m.group(2).strip()])
         else:
