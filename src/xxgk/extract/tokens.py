@@ -91,14 +91,24 @@ def _heading_pattern() -> re.Pattern[str]:
 _NUMERAL = re.compile("[一二三四五六七八九十]")
 
 
+@cache
+def _heading_starts() -> re.Pattern[str]:
+    """Where a match of :func:`_heading_pattern` can start: a numeral — followed by 、
+    (after one more numeral, or white space) where every standard title starts so."""
+    titles = [norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)]
+    if all(re.match("[一二三四五六七八九十]、", t) for t in titles):
+        return re.compile("[一二三四五六七八九十](?=[一二三四五六七八九十]?\\s*、)")
+    return _NUMERAL
+
+
 def _headings(text: str):
     """``_heading_pattern().finditer(text)``, found faster: every match starts
-    with a numeral, so the pattern is tried only there.  (Its branches start
-    with groups, which keeps the regex engine from skipping to those
+    with a numeral before a 、, so the pattern is tried only there.  (Its branches
+    start with groups, which keeps the regex engine from skipping to those
     characters on its own: it would try the whole pattern at every position.)"""
     pat = _heading_pattern()
     end = 0
-    for n in _NUMERAL.finditer(text):
+    for n in _heading_starts().finditer(text):
         at = n.start()
         if at < end:
             continue
