@@ -428,3 +428,14 @@ def test_headings_found_where_a_numeral_stands_before_a_mark_as_finditer_finds_t
     """The heading finder tries its pattern only at a numeral followed by 、: the same
     matches as the pattern's own finditer, on generated texts of numerals, marks and titles."""
     assert [m.span() for m in _headings(text)] == [m.span() for m in _heading_pattern().finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_PARA_ALPHABET + "\r\u2003\u200b\ufeff", max_size=40))
+def test_a_tidied_paragraph_is_cleaned_without_tidying_it_again(text):
+    """tokens_of cleans the paragraphs it has tidied with clean_tidied: the same as clean."""
+    from xxgk.text import clean_tidied
+
+    published = tidy(text).strip()
+    assert tidy(published) == published
+    assert clean_tidied(published) == clean(published)

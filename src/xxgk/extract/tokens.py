@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import SHORT_TEXT, alternation, clean, each, norm_label, spans_in_each, squeeze, tidy
+from ..text import SHORT_TEXT, alternation, clean, clean_tidied, each, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import is_value_text
 
 
@@ -270,7 +270,7 @@ def tokens_of(doc: Document) -> list[Token]:
     # every paragraph's text as published, and its pieces: normalised and cut all at once
     paragraphs = [block.text for block in doc.blocks if isinstance(block, Paragraph)]
     published_all = [t.strip() for t in each(tidy, paragraphs)]
-    pieces_all = iter(split_glued_all(each(clean, published_all)))
+    pieces_all = iter(split_glued_all(each(clean_tidied, published_all)))
     published_all = iter(published_all)
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
