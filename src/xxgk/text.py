@@ -101,9 +101,12 @@ def _nfkc(text: str) -> str:
 @kept_if_short(16384)
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _nfkc(_SPACES.sub(" ", text))
+    return clean_tidied(tidy(text))
+
+
+def clean_tidied(text: str) -> str:
+    """:func:`clean` of a text that is already :func:`tidy` (its line ends and spaces unified)."""
+    text = _nfkc(text)
     if _QUOTE_CHARS.search(text):
         # (replace is a fast scan; translate looks every character of the text up)
         for curly, plain in _QUOTE_PAIRS:

@@ -406,3 +406,36 @@ def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued):
     rows after it: then the rows as they are)."""
     plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
     assert list(T._in_order(idxs, start, valued)) == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789٣०１", min_size=1, max_size=20))
+def test_a_piece_of_digits_alone_has_no_text_after_its_figures(piece):
+    """split_glued passes over the lead-figures pattern for a piece of nothing but digits:
+    the pattern finds no text after them there."""
+    from xxgk.extract.tokens import _LEAD_FIGURES
+
+    m = _LEAD_FIGURES.match(piece)
+    assert m is None or m.group(2) is None
+
+
+_HEADING_PIECES = ["一", "二", "十", "十一", "、", " ", "\u3000", "总体情况", "主动公开", "政府信息公开", "行政复议", "情况", "12", "。", "，", "其他需要报告的事项"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_PIECES), max_size=14).map("".join))
+def test_headings_found_where_a_numeral_stands_before_a_mark_as_finditer_finds_them(text):
+    """The heading finder tries its pattern only at a numeral followed by 、: the same
+    matches as the pattern's own finditer, on generated texts of numerals, marks and titles."""
+    assert [m.span() for m in _headings(text)] == [m.span() for m in _heading_pattern().finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_PARA_ALPHABET + "\r\u2003\u200b\ufeff", max_size=40))
+def test_a_tidied_paragraph_is_cleaned_without_tidying_it_again(text):
+    """tokens_of cleans the paragraphs it has tidied with clean_tidied: the same as clean."""
+    from xxgk.text import clean_tidied
+
+    published = tidy(text).strip()
+    assert tidy(published) == published
+    assert clean_tidied(published) == clean(published)

@@ -385,6 +385,7 @@ class _TableReader:
         self.org_subtotal = False
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
+        self.last_valued = -1  # the last of them in layout order
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
         self.group_first: dict[str, int] = {}  # a group's first row
         for i, r in enumerate(self.rows):
@@ -408,10 +409,11 @@ class _TableReader:
         named = _label_hits(self.table, body)
         if not (named.rows or named.near or named.groups):
             return None
-        valued = self.valued
+        valued, last = self.valued, self.last_valued
         if pending is not None and pending.row is not None and pending.values:
-            valued = valued | {self.row_index.get(id(pending.row), -1)}
-        start = max(valued, default=-1) + 1
+            at = self.row_index.get(id(pending.row), -1)
+            valued, last = valued | {at}, max(last, at)
+        start = last + 1
         for idx in _in_order(named.rows, start, valued):
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
@@ -442,7 +444,9 @@ class _TableReader:
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
         if hit.row is not None and hit.values and id(hit.row) in self.row_index:
-            self.valued.add(self.row_index[id(hit.row)])
+            at = self.row_index[id(hit.row)]
+            self.valued.add(at)
+            self.last_valued = max(self.last_valued, at)
 
 
 def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:

@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import alternation, clean, each, kept_if_short, norm_label, spans_in_each, squeeze, tidy
+from ..text import SHORT_TEXT, alternation, clean, clean_tidied, each, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import is_value_text
 
 
@@ -91,14 +91,24 @@ def _heading_pattern() -> re.Pattern[str]:
 _NUMERAL = re.compile("[一二三四五六七八九十]")
 
 
+@cache
+def _heading_starts() -> re.Pattern[str]:
+    """Where a match of :func:`_heading_pattern` can start: a numeral — followed by 、
+    (after one more numeral, or white space) where every standard title starts so."""
+    titles = [norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)]
+    if all(re.match("[一二三四五六七八九十]、", t) for t in titles):
+        return re.compile("[一二三四五六七八九十](?=[一二三四五六七八九十]?\\s*、)")
+    return _NUMERAL
+
+
 def _headings(text: str):
     """``_heading_pattern().finditer(text)``, found faster: every match starts
-    with a numeral, so the pattern is tried only there.  (Its branches start
-    with groups, which keeps the regex engine from skipping to those
+    with a numeral before a 、, so the pattern is tried only there.  (Its branches
+    start with groups, which keeps the regex engine from skipping to those
     characters on its own: it would try the whole pattern at every position.)"""
     pat = _heading_pattern()
     end = 0
-    for n in _NUMERAL.finditer(text):
+    for n in _heading_starts().finditer(text):
         at = n.start()
         if at < end:
             continue
@@ -182,7 +192,9 @@ def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[
         p = p.strip()
         if not p:
             continue
-        m = _LEAD_FIGURES.match(p) if p[0] in "+-" or p[0].isdigit() else None  # (the pattern opens with a sign or a digit)
+        # (the pattern opens with a sign or a digit; a piece of nothing but digits, most
+        # of a glued table's, is all figures)
+        m = _LEAD_FIGURES.match(p) if (p[0] in "+-" or p[0].isdigit()) and not p.isdecimal() else None
         if m and m.group(2) and (pat.match(m.group(2)) or _heading_pattern().match(m.group(2))):
             out.extend([m.group(1).strip(), m.group(2).strip()])
         else:
@@ -229,11 +241,26 @@ def split_glued_all(texts: list[str]) -> list[list[str]]:
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
-@kept_if_short(16384)  # short cells repeat across reports (figures, labels)
 def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
     """(text, norm, orig, value) of a grid cell."""
     text = clean(cell).strip()
     return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
+
+
+# Short cells repeat across reports (figures, labels): their forms are kept, looked up by
+# tokens_of in place (a report has hundreds of cells: a cached function's call costs
+# more than the lookup).  Emptied when full, as the label caches are.
+_CELL_FORMS: dict[str, tuple[str, str, str, bool]] = {}
+_CELL_FORMS_KEPT = 16384
+
+
+def _cell_forms_kept(cell: str) -> tuple[str, str, str, bool]:
+    forms = _cell_forms(cell)
+    if len(cell) <= SHORT_TEXT:
+        if len(_CELL_FORMS) >= _CELL_FORMS_KEPT:
+            _CELL_FORMS.clear()
+        _CELL_FORMS[cell] = forms
+    return forms
 
 
 def tokens_of(doc: Document) -> list[Token]:
@@ -243,7 +270,7 @@ def tokens_of(doc: Document) -> list[Token]:
     # every paragraph's text as published, and its pieces: normalised and cut all at once
     paragraphs = [block.text for block in doc.blocks if isinstance(block, Paragraph)]
     published_all = [t.strip() for t in each(tidy, paragraphs)]
-    pieces_all = iter(split_glued_all(each(clean, published_all)))
+    pieces_all = iter(split_glued_all(each(clean_tidied, published_all)))
     published_all = iter(published_all)
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
@@ -261,6 +288,7 @@ def tokens_of(doc: Document) -> list[Token]:
             confidence = block.confidence
             reliable = block.reliable_blanks
             page = block.page
+            kept = _CELL_FORMS.get
             for r, row in enumerate(block.rows):
                 at = starts[r] if starts is not None and r < len(starts) else None
                 cell_at = per_cell[r] if per_cell is not None and r < len(per_cell) else ()
@@ -273,7 +301,7 @@ def tokens_of(doc: Document) -> list[Token]:
                             conf = confidence[r][c]
                         except IndexError:
                             conf = None
-                    text, norm, orig, value = _cell_forms(cell)
+                    text, norm, orig, value = kept(cell) or _cell_forms_kept(cell)
                     append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
     return toks
