@@ -498,11 +498,17 @@ def fast_main(argv: list[str]) -> int | None:
         ns = _parser(argv[0]).parse_intermixed_args(argv[1:])
     except _Unsure:
         return None
-    if argv[0] == "ingest":
-        return run_ingest(ns.files, ns.db, ns.jobs, ns.cluster, seconds=ns.time_limit, memory_mb=ns.memory_limit, lang=ns.lang)
-    if argv[0] == "parse":
-        return run_parse(ns.files, ns.format, ns.lang, ns.jobs, provenance=ns.provenance, seconds=ns.time_limit, memory_mb=ns.memory_limit)
-    return run_check(ns.files, ns.format, ns.select, ns.ignore, ns.previous, ns.lang, ns.jobs, seconds=ns.time_limit, memory_mb=ns.memory_limit)
+    try:
+        if argv[0] == "ingest":
+            return run_ingest(ns.files, ns.db, ns.jobs, ns.cluster, seconds=ns.time_limit, memory_mb=ns.memory_limit, lang=ns.lang)
+        if argv[0] == "parse":
+            return run_parse(ns.files, ns.format, ns.lang, ns.jobs, provenance=ns.provenance, seconds=ns.time_limit, memory_mb=ns.memory_limit)
+        return run_check(ns.files, ns.format, ns.select, ns.ignore, ns.previous, ns.lang, ns.jobs, seconds=ns.time_limit, memory_mb=ns.memory_limit)
+    except KeyboardInterrupt:  # Ctrl-C outside a batch (e.g. waiting for a store): as the typer face says it, never a traceback
+        err = _Consoles().err
+        err.print()
+        err.print("Aborted.", style="red", highlight=False)
+        return 1
 
 
 def main() -> None:

@@ -122,3 +122,46 @@ def test_ingest_fast_face_never_imports_typer_and_stores_what_the_typer_face_doe
     # --help is typer's
     help_ = subprocess.run([sys.executable, "-m", "xxgk", "ingest", "--help"], capture_output=True, text=True, env=env)
     assert help_.returncode == 0 and "--cluster" in help_.stdout
+
+
+def test_ctrl_c_while_ingest_waits_for_the_store_is_one_line_not_a_traceback(tmp_path):
+    """`xxgk ingest` waits while another process holds the store, and says Ctrl-C cancels: the fast face
+    then ends as the typer face does (\"Aborted.\", status 1), never with a traceback."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    import duckdb
+
+    repo = Path(__file__).resolve().parents[2]
+    folder = tmp_path / "in"
+    copy_seeds(folder)
+    db = tmp_path / "held.duckdb"
+    holder = duckdb.connect(str(db))  # this process holds the file: another process cannot open it
+    try:
+        env = dict(os.environ, PYTHONPATH=str(repo / "src"))
+        proc = subprocess.Popen([sys.executable, "-m", "xxgk", "ingest", str(folder), "--db", str(db), "--lang", "en"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        lines: list[str] = []
+        waiting = threading.Event()
+
+        def read() -> None:  # stderr as it comes: the interrupt goes once the command says it waits
+            for line in proc.stderr:
+                lines.append(line)
+                if "waiting" in line:
+                    waiting.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        assert waiting.wait(120), "".join(lines)
+        os.kill(proc.pid, signal.SIGINT)
+        proc.wait(timeout=60)
+        reader.join(10)
+        err = "".join(lines)
+    finally:
+        holder.close()
+    assert proc.returncode == 1, err
+    assert "waiting" in err and "Aborted." in err and "Traceback" not in err
