@@ -139,3 +139,56 @@ def test_a_run_without_pairs_never_loads_the_checker_in_the_writer(tmp_path):
     assert (ingested, cross, loaded) == ("5", "0", "False") and int(findings) > 0  # the workers checked them
     both = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.duckdb"), *seeds, *pairs], capture_output=True, text=True, env=env, check=True)
     assert both.stdout.split()[1:2] == ["1"] and both.stdout.split()[3] == "True"
+
+
+def test_the_writer_hashes_regular_files_only_and_never_blocks(tmp_path):
+    import hashlib
+    import os
+
+    data = bytes(range(256)) * 5000  # more than one read
+    (tmp_path / "a.txt").write_bytes(data)
+    assert ingest_mod._hash(tmp_path / "a.txt") == ingest_mod._hash(str(tmp_path / "a.txt")) == hashlib.sha256(data).hexdigest()
+    (tmp_path / "empty.txt").write_bytes(b"")
+    assert ingest_mod._hash(tmp_path / "empty.txt") == hashlib.sha256(b"").hexdigest()
+    assert ingest_mod._hash(tmp_path) is None  # a folder
+    assert ingest_mod._hash(tmp_path / "missing.txt") is None
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.txt")
+        assert ingest_mod._hash(tmp_path / "pipe.txt") is None  # a pipe with no writer: not waited for
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    assert ingest_mod._hash(tmp_path / "link.txt") == hashlib.sha256(data).hexdigest()
+
+
+def _expand_plain(paths: list[Path]) -> list[Path]:
+    """expand_paths as it was written first (the reference of the faster form)."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(
+                sorted(
+                    q
+                    for q in p.rglob("*")
+                    if (q.is_file() or (q.is_symlink() and not q.exists())) and not any(part.startswith(".") for part in q.relative_to(p).parts)
+                )
+            )
+        else:
+            files.append(p)
+    return files
+
+
+def test_expanding_folders_finds_what_the_plain_form_finds_in_its_order(tmp_path, monkeypatch):
+    from xxgk.cli_files import expand_paths
+
+    root = tmp_path / "in"
+    for rel in ("a-b/x.txt", "a/b.txt", "a/b/c.txt", "a b/d.txt", "A/e.txt", "z.txt", "a.b/f.txt", ".hidden/g.txt",
+                "a/.h.txt", "a/b/.git/h.txt", "年报/2024.txt", "年报/2023 更正.txt", "10/x.txt", "9/x.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "dangling.txt").symlink_to(root / "nowhere.txt")
+    (root / "loop").symlink_to(root / "loop")
+    (root / "a" / "link_dir").symlink_to(root / "年报")
+    (root / "a" / "link.txt").symlink_to(root / "z.txt")
+    for given in ([root], [root / "a"], [root, root / "z.txt"], [Path(str(root) + "/")]):
+        assert expand_paths(given) == _expand_plain(given), given
+    monkeypatch.chdir(tmp_path)
+    assert expand_paths([Path("in")]) == _expand_plain([Path("in")]) and len(expand_paths([Path("in")])) == 14  # 11 files, two links that lead nowhere, a link to a file

@@ -29,8 +29,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import queue
 import signal
+import stat
 import time
 from array import array
 from collections import Counter, deque
@@ -340,8 +342,6 @@ class LocalPool(Executor):
     and memory budget, the worker that goes over is replaced, and workers die with this process."""
 
     def __init__(self, jobs: int, budget: Budget | None = None):
-        import os
-
         self.jobs = max(1, int(jobs))
         self.budget = budget
         # enough queued work to keep the workers busy while the writer commits a batch and compares its
@@ -438,17 +438,25 @@ def _drop_failed_rows(con: duckdb.DuckDBPyConnection, version: str, shas: list[s
     )
 
 
-def _hash(path: Path) -> str | None:
+def _hash(path: str | Path) -> str | None:
+    """The sha256 of a regular file's bytes; None for anything else (a pipe or a device would block or
+    never end, a folder, a file that cannot be read): the worker then reports why.  One ``open`` and
+    its ``fstat`` (never blocking: O_NONBLOCK), no separate look at the path first."""
     try:
-        if not path.is_file():  # a pipe or a device would block or never end; the worker reports it
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None
         h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
+        while chunk := os.read(fd, 1 << 20):
+            h.update(chunk)
         return h.hexdigest()
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
 def _died(p: str, sha: str) -> dict:
@@ -507,7 +515,7 @@ def ingest(
         """The next file not stored yet, with its hash (duplicates are counted and skipped)."""
         while todo:
             p = todo.popleft()
-            sha = _hash(Path(p))
+            sha = _hash(p)
             if sha is not None and (sha in known or sha in seen):
                 res.duplicates += 1
                 tick()
@@ -567,7 +575,7 @@ def ingest(
                     writer.add(item)
                     tick()
                 elif kind == OVER:
-                    writer.add(_over_budget(p, sha or _hash(Path(p)) or "", item))
+                    writer.add(_over_budget(p, sha or _hash(p) or "", item))
                     tick()
                 elif kind == DIED and not isolating and p not in retried:
                     retried.add(p)
