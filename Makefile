@@ -13,6 +13,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.lock  # (setuptools pinned there too: cpca needs its pkg_resources, the editable install its backend)
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@# the package's bytecode, as an installed wheel has it (where PYTHONDONTWRITEBYTECODE is set,
+	@# every process would otherwise compile every module it imports)
+	@$(BIN)/python -m compileall -q src >/dev/null
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
