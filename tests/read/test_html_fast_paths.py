@@ -4,8 +4,8 @@
   against the walk over the cell's nodes that marks its line breaks
   (``table_grid(..., fast=False)``), on the corpus's pages and on generated ones;
 * a table without merged cells taken as its rows, and
-  :meth:`xxgk.read.grid.GridBuilder.place_flow`, against placing every cell
-  one by one with the positions its neighbours cover;
+  :func:`xxgk.read.grid.lay_out`, against placing every cell one by one
+  with the positions its neighbours cover (:class:`~xxgk.read.grid.GridBuilder`);
 * generated pages — cells and paragraphs written in the markup real pages use
   (Word's span soup, ``<p>`` padding, ``&nbsp;``, ``<br>``, comments, links,
   hidden elements, menus) — read back as the cells and the paragraphs, in order.
@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from xxgk.model import Paragraph, Table
 from xxgk.read import read_bytes
-from xxgk.read.grid import GridBuilder
+from xxgk.read.grid import GridBuilder, lay_out
 from xxgk.read.html import _has_nested_table, page_source, table_grid
 from conftest import CORPUS
 from office_builders import known_values, report_parts, to_html
@@ -106,7 +106,7 @@ def test_a_generated_table_reads_as_its_cells(rows, rnd):
 
 
 def _place_one_by_one(flow: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """The plain form place_flow replaces: every cell placed alone, after the positions cells before it cover."""
+    """The plain form lay_out replaces: every cell placed alone, after the positions cells before it cover."""
     g = GridBuilder()
     for r, row in enumerate(flow):
         c = 0
@@ -123,10 +123,8 @@ spans = st.tuples(st.sampled_from(("", "5", "规章", "三、本年度办理结�
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(spans, max_size=5), max_size=6))
-def test_place_flow_lays_out_cells_as_placing_them_one_by_one(flow):
-    g = GridBuilder()
-    g.place_flow(flow)
-    assert g.rows() == _place_one_by_one(flow)
+def test_lay_out_places_cells_as_placing_them_one_by_one(flow):
+    assert lay_out(flow) == _place_one_by_one(flow)
 
 
 @settings(max_examples=100, deadline=None)

@@ -64,7 +64,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..model import Document, Paragraph, Source, Table
 from ..text import clean, tidy
 from .errors import ReadError
-from .grid import MAX_SPAN, GridBuilder
+from .grid import MAX_SPAN, lay_out
 from .text import decode_bom, decode_guess, utf16_guess
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
@@ -236,8 +236,12 @@ _CELL_KINDS_BY_NAME: dict[str, int] = {}
 _TR_ID, _CAPTION_ID = _IDS["tr"], _IDS["caption"]
 _CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
 _ROW_GROUP_IDS = frozenset((_IDS["tbody"], _IDS["thead"], _IDS["tfoot"]))
-# elements inside a table that _table_rows passes over without a look
-_PLAIN_IDS = frozenset(_IDS[t] for t in ("p", "span", "br", "div", "font", "b", "strong", "tbody", "thead", "tfoot", "caption"))
+_COMMENT_ID = LexborHTMLParser("<p><!-- --></p>").css_first("p").child.tag_id
+# elements inside a table that _table_rows passes over without a look (lexbor's
+# text of a cell leaves comments out, as the walk over the cell does)
+_PLAIN_IDS = frozenset(
+    [_COMMENT_ID, *(_IDS[t] for t in ("p", "span", "br", "div", "font", "b", "strong", "tbody", "thead", "tfoot", "caption"))]
+)
 # inside a table cell these elements break lines (for the paragraph walk they are blocks)
 _CELL_BREAKS = frozenset(("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd"))
 
@@ -379,7 +383,12 @@ def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
     :mod:`xxgk.read.grid` says (labels repeated, figures once).  ``fast``:
     no text of the page holds the private characters (the cells' text may be
     taken by lexbor, see :func:`_cell_raw`)."""
-    rows = _table_rows(table) if fast else None
+    return _grid(table, _table_rows(table) if fast else None)
+
+
+def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[str]]:
+    """:func:`table_grid` of the rows :func:`_table_rows` found (None: the long way)."""
+    fast = rows is not None
     if rows is None:
         fast = False
         rows = [[cell for cell in tr.iter() if cell.tag_id in _CELL_IDS] for tr in _own_rows(table)]
@@ -426,9 +435,7 @@ def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
                 line.append((texts[i], 1, 1))
             i += 1
         flow.append(line)
-    g = GridBuilder()
-    g.place_flow(flow)
-    return g.rows()
+    return lay_out(flow)
 
 
 class _Walker:
@@ -506,9 +513,11 @@ class _Walker:
     def table(self, table: LexborNode) -> bool:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
-        if _has_nested_table(table):
+        # (rows found in one pass: the table holds no other table, nor anything SKIP leaves out)
+        rows = _table_rows(table) if self.fast else None
+        if rows is None and _has_nested_table(table):
             return False  # a layout table: its cells are page regions
-        grid = table_grid(table, self.fast)
+        grid = _grid(table, rows)
         for caption in table.iter():
             if caption.tag_id == _CAPTION_ID:
                 self.blocks.extend(Paragraph(text=line) for line in cell_text(caption).split("\n") if line)
