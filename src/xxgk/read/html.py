@@ -438,6 +438,13 @@ def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[s
     return lay_out(flow)
 
 
+# Text outside links made of these characters alone becomes spaces and line
+# breaks once normalised (_chunk_texts), and each character result() counts in a
+# run's text comes from a link character it counts: a run of links and such
+# text is a menu whatever the links say, and is dropped before it is normalised.
+_LINKS_ONLY_BLANK = " \t\r\n\f\u00a0\u3000" + _MARK
+
+
 class _Walker:
     def __init__(self, fast: bool) -> None:
         self.fast = fast  # no text holds the private characters (see table_grid)
@@ -445,6 +452,7 @@ class _Walker:
         self.chunks: list[tuple[str, int]] = []  # raw text of a run of paragraphs, its link characters
         self.buf: list[str] = []
         self.link_chars = 0  # characters of the buffer that are link text
+        self.plain = False  # the buffer holds text outside links other than white space
         self.in_link = 0
 
     def flush(self) -> None:
@@ -453,10 +461,12 @@ class _Walker:
             return
         text = "".join(self.buf)
         self.buf.clear()
-        if not text.isspace():
+        # (nothing but links and white space: result() would drop it, see _LINKS_ONLY_BLANK)
+        if not text.isspace() and (self.plain or not self.link_chars):
             self.blocks.append(len(self.chunks))
             self.chunks.append((text, self.link_chars))
         self.link_chars = 0
+        self.plain = False
 
     def result(self) -> list:
         """The blocks read, paragraphs made from the runs of text."""
@@ -491,6 +501,8 @@ class _Walker:
                         self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
                     elif buf or not text.isspace():  # (white space that starts a run is stripped anyway)
                         buf.append(text)
+                        if not self.plain and text.strip(_LINKS_ONLY_BLANK):
+                            self.plain = True
                 continue
             if kind == _SKIP:
                 continue
