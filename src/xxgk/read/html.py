@@ -512,9 +512,11 @@ class _Walker:
             if kind == _SKIP:
                 continue
             if kind == _BLOCK:
-                self.flush()
+                if buf:  # (an empty buffer has nothing to flush: links and text both go into it)
+                    self.flush()
                 self.walk(child)
-                self.flush()
+                if buf:
+                    self.flush()
             elif kind == _BR:
                 buf.append(_MARK)
             elif kind == _LINK:
