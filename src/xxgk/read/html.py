@@ -195,7 +195,20 @@ def _span(value: str | None, remaining: int) -> int:
 # bytes a character (a character beyond it makes every string it joins four).
 _MARK = "\ufdd0"  # a line break, in the raw text of a cell or a run of paragraphs
 _SEP = "\ufdd1"  # between the cells of a table normalised in one go
-_LINE_EDGES = re.compile(r" *\n[ \n]*")
+_SPACES_2 = re.compile("  +")
+_LINE_START = re.compile("\n[ \n]*")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of spaces made one, and runs of spaces and line breaks holding a break
+    made that break, in text without NBSP or ideographic spaces (cleaned or
+    tidied: they are spaces by then) — what ``_SPACE_RUN`` and then ``r" *\n[ \n]*"``
+    do, each pattern starting with a fixed character (three times faster)."""
+    if "  " in text:
+        text = _SPACES_2.sub(" ", text)
+    if "\n" in text:  # (after the first step a space before a break is a single one)
+        text = _LINE_START.sub("\n", text.replace(" \n", "\n"))
+    return text
 
 
 def _cell_texts(raw: list[str]) -> list[str]:
@@ -203,8 +216,7 @@ def _cell_texts(raw: list[str]) -> list[str]:
     joined = _WS.sub(" ", _SEP.join(raw)).replace(_MARK, "\n")
     if not joined.isascii():
         joined = clean(joined)
-    joined = _LINE_EDGES.sub("\n", _SPACE_RUN.sub(" ", joined))
-    return [t.strip(" \n") for t in joined.split(_SEP)]
+    return [t.strip(" \n") for t in _squeeze(joined).split(_SEP)]
 
 
 def _chunk_texts(raw: list[str]) -> list[str]:
@@ -214,7 +226,9 @@ def _chunk_texts(raw: list[str]) -> list[str]:
     joined = _SEP.join(raw)
     if joined.count(_SEP) != len(raw) - 1:  # (the page holds the separator: one by one)
         return [_lines(_WS.sub(" ", text).replace(_MARK, "\n"), keep=True) for text in raw]
-    joined = _SPACE_RUN.sub(" ", tidy(_WS.sub(" ", joined).replace(_MARK, "\n")))
+    joined = tidy(_WS.sub(" ", joined).replace(_MARK, "\n"))
+    if "  " in joined:  # (tidy made NBSP and ideographic spaces spaces)
+        joined = _SPACES_2.sub(" ", joined)
     out = []
     for text in joined.split(_SEP):
         if "\n" in text:
