@@ -414,7 +414,7 @@ def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[s
     cells = [cell for row in rows for cell in row]
     if fast:
         # (text nodes of nothing but ASCII white space left out: they are blank)
-        raw = [cell.text(separator=_SEGMENT, skip_empty=True) for cell in cells]
+        raw = [cell.text(True, _SEGMENT, False, True) for cell in cells]  # (deep, separator, strip, skip_empty)
         if _SEGMENT in _SEP.join(raw):
             raw = [text if _SEGMENT not in text else _cell_raw(cell, text) for cell, text in zip(cells, raw)]
     else:
