@@ -13,9 +13,7 @@
   squeezed by patterns that start with a fixed character) against the patterns
   it replaces, on texts of every kind of white space;
 * a run of nothing but links dropped when it ends, against keeping every run
-  until :meth:`~xxgk.read.html._Walker.result` drops the menus;
-* each way of hiding looked for only where the page's bytes show it, against
-  looking for every way whenever the page hides anything.
+  until :meth:`~xxgk.read.html._Walker.result` drops the menus.
 """
 
 from __future__ import annotations
@@ -272,37 +270,3 @@ def test_a_run_of_links_is_dropped_as_result_drops_it(runs):
         body.append(f"<{tag}>{''.join(inner)}</{tag}>" if tag != "td" else f"<table><tr><td>{''.join(inner)}</td></tr></table>")
     data = ("<html><body><ul>" + "\n".join(body) + "</ul></body></html>").encode()
     assert _walk(data, H._Walker) == _walk(data, _KeepEveryRun)
-
-
-# --- each way of hiding looked for where the page shows it, against every way whenever one shows ---
-
-_HIDES = (
-    'style="display:none"', 'style="DISPLAY: NONE"', 'style="color:red; display :none"', 'style="visibility:hidden"',
-    'style="Visibility: Hidden"', "hidden", 'hidden="hidden"', 'style="border:none"', 'style="overflow:hidden"',
-    'style="text-decoration:none" hidden', 'class="hidden"', "",
-)
-
-
-def _read_hiding_every_way(data: bytes) -> list:
-    """The plain form: when the page hides anything, look for every way of hiding."""
-    text, page = page_source(data)
-    tree = LexborHTMLParser(page)
-    if H._hiding(page):
-        H._drop_hidden(tree.body)
-    w = H._Walker(True)
-    w.walk(tree.body)
-    w.flush()
-    return w.result()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(_HIDES), st.sampled_from(("div", "span", "p", "td"))), min_size=1, max_size=6))
-def test_hidden_elements_are_dropped_as_looking_for_every_way_drops_them(elements):
-    body = []
-    for k, (attrs, tag) in enumerate(elements):
-        if tag == "td":
-            body.append(f"<table><tr><td {attrs}>格{k}</td><td>{k}</td></tr></table>")
-        else:
-            body.append(f"<p>前{k}<{tag} {attrs}>藏{k}</{tag}>后{k}</p>")
-    data = ("<html><body>" + "".join(body) + "</body></html>").encode()
-    assert read_bytes(data, "x.html").blocks == _read_hiding_every_way(data)
