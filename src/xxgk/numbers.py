@@ -62,7 +62,9 @@ def _is_value_text(text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def parse_cell(text: str | None, kind: str = "count") -> CellValue:
-    """Parse one cell.  ``kind`` is ``count``, ``signed`` or ``amount`` (see layouts)."""
+    """Parse one cell.  ``kind`` (``count``, ``signed`` or ``amount``, the column's in layouts)
+    does not change the reading: a figure's own text says whether it is an integer or a
+    decimal, and a sign is read wherever it is written (the checker judges it)."""
     if text is None:
         return BLANK
     t = clean(text).strip()

@@ -101,9 +101,12 @@ def _nfkc(text: str) -> str:
 @kept_if_short(16384)
 def clean(text: str) -> str:
     """Readable normalised text (NFKC, spaces, line ends)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _nfkc(_SPACES.sub(" ", text))
+    return clean_tidied(tidy(text))
+
+
+def clean_tidied(text: str) -> str:
+    """:func:`clean` of a text that is already :func:`tidy` (its line ends and spaces unified)."""
+    text = _nfkc(text)
     if _QUOTE_CHARS.search(text):
         # (replace is a fast scan; translate looks every character of the text up)
         for curly, plain in _QUOTE_PAIRS:
@@ -121,6 +124,49 @@ def squeeze(cleaned: str) -> str:
     """:func:`norm_label` of a text that is already :func:`clean`.  (``str.split`` cuts at
     exactly the characters a pattern's ``\\s`` matches, four times faster than a substitution.)"""
     return "".join(cleaned.split())
+
+
+# Between the texts of a document joined for one pass of a pattern or a normaliser: a
+# noncharacter, so never text, never white space, never part of a word; a starter that
+# composes with nothing, so Unicode normalisation never reaches across it.
+JOIN = "\ufdd3"
+
+
+def _joined(texts: list[str]) -> str | None:
+    """``texts`` joined by :data:`JOIN`, or None where a text holds it."""
+    joined = JOIN.join(texts)
+    return joined if joined.count(JOIN) == len(texts) - 1 else None
+
+
+def each(fn, texts: list[str]) -> list[str]:
+    """``[fn(t) for t in texts]`` for a normaliser that works character by character
+    (:func:`tidy`, :func:`clean`): applied once to the texts joined (a document's
+    hundreds of short texts cost one call, not hundreds)."""
+    joined = _joined(texts)
+    if joined is None:
+        return [fn(t) for t in texts]
+    out = fn(joined).split(JOIN)
+    return out if len(out) == len(texts) else [fn(t) for t in texts]
+
+
+def spans_in_each(pattern: re.Pattern[str], texts: list[str]) -> list[list[tuple[int, int]]]:
+    """``[[m.span() for m in pattern.finditer(t)] for t in texts]``, found in one pass over the
+    texts joined (one call of the regex engine a text costs more than the search in a short
+    one).  For a pattern that cannot match :data:`JOIN` and looks neither behind nor ahead
+    of its match: then no match reaches from one text into the next."""
+    joined = _joined(texts)
+    if joined is None or len(texts) < 2:
+        return [[m.span() for m in pattern.finditer(t)] for t in texts]
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    i, start, end = 0, 0, len(texts[0])  # the text the matches are in, its place in ``joined``
+    for m in pattern.finditer(joined):
+        a, b = m.span()
+        while a > end:  # (a match never holds the joining character: it is in one text)
+            i += 1
+            start = end + 1
+            end = start + len(texts[i])
+        out[i].append((a - start, b - start))
+    return out
 
 
 def strip_numbering(label: str) -> str:

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 import xxgk
 from xxgk.extract import tables as T
-from xxgk.extract.tokens import _heading_pattern, _headings, _split_pattern, tokens_of
-from xxgk.layouts import LAYOUTS
+from xxgk.extract.tokens import _heading_pattern, _headings, _split_labels, _split_pattern, tokens_of
+from xxgk.layouts import LAYOUTS, SECTIONS
 from xxgk.model import Paragraph
 from xxgk.text import alternation, clean, norm_label, tidy
 
@@ -229,3 +229,213 @@ def test_squeeze_of_any_text_is_the_white_space_pattern_s(text):
     from xxgk.text import squeeze
 
     assert squeeze(text) == re.sub(r"\s+", "", text)
+
+
+# paragraphs as documents have them: labels, headings, figures, prose, and what
+# normalisers change (full-width forms, odd spaces, combining marks, curly quotes, \r)
+_PARA_ALPHABET = "一二三、主动公开规章行政规范性文件情况其他总计0123 \t\r\n，（）：１２\u3000\u00a0\u0301\u0308“”ｱ\ufdd3"
+_para = st.one_of(
+    st.text(alphabet=_PARA_ALPHABET, max_size=40),
+    st.builds(lambda a, b, c: a + b + c, st.text(alphabet=_PARA_ALPHABET, max_size=8), st.sampled_from(sorted(_split_labels())), st.text(alphabet="0123 ", max_size=6)),
+)
+
+
+@st.composite
+def _document_paragraphs(draw) -> list[str]:
+    """Paragraphs, sometimes with a label cut in two across neighbours (规 | 章: the
+    two halves must not be found as one label when the texts are joined)."""
+    paras = draw(st.lists(_para, max_size=12))
+    if paras and draw(st.booleans()):
+        label = draw(st.sampled_from(sorted(lab for lab in _split_labels() if len(lab) >= 2)))
+        k = draw(st.integers(1, len(label) - 1))
+        at = draw(st.integers(0, len(paras)))
+        paras[at:at] = [draw(st.text(alphabet="12 ", max_size=3)) + label[:k], label[k:] + draw(st.text(alphabet="12 ", max_size=3))]
+    if paras and draw(st.booleans()):
+        # a numbered heading's numeral at one paragraph's end, a section's key words at the next one's start
+        key = draw(st.sampled_from(sorted({k for s in SECTIONS for k in s.keys})))
+        at = draw(st.integers(0, len(paras)))
+        paras[at:at] = [draw(st.text(alphabet="1 。", max_size=2)) + draw(st.sampled_from(["二、", "十一 、", "三"])), draw(st.sampled_from(["", "、", "工作"])) + key]
+    return paras
+
+
+@settings(max_examples=400, deadline=None)
+@given(_document_paragraphs())
+def test_paragraphs_normalised_and_cut_at_once_as_one_by_one(paras):
+    """tokens_of normalises and cuts all of a document's paragraphs in one pass:
+    the same as each on its own (a text holding the joining character is done one by one)."""
+    from xxgk.extract.tokens import split_glued, split_glued_all
+    from xxgk.text import each
+
+    assert each(tidy, paras) == [tidy(p) for p in paras]
+    assert each(clean, paras) == [clean(p) for p in paras]
+    cleaned = [clean(tidy(p).strip()) for p in paras]
+    assert split_glued_all(cleaned) == [split_glued(p) for p in cleaned]
+
+
+def test_real_paragraphs_cut_at_once_as_one_by_one():
+    from xxgk.extract.tokens import split_glued, split_glued_all
+    from xxgk.text import each
+
+    raw = _paragraphs(cleaned=False)
+    assert each(clean, raw) == [clean(p) for p in raw]
+    paras = [clean(p) for p in raw]
+    cut = split_glued_all(paras)
+    assert cut == [split_glued(p) for p in paras]
+    assert sum(len(c) > 1 for c in cut) > 0  # (some real paragraphs are cut)
+
+
+def _label_cuts_plain(text: str, labels: list[tuple[int, int]]) -> set[int]:
+    """Where labels cut a text, as the tokenizer first decided it (the reference)."""
+    from xxgk.extract.tokens import _NON_SPACE, _PROSE_COUNT
+
+    cuts: set[int] = set()
+    for i, (start, end) in enumerate(labels):
+        nxt = _NON_SPACE.search(text, end)
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if (
+            (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
+            or (k >= 0 and text[k].isdigit())
+            or (i > 0 and not text[labels[i - 1][1] : start].strip())
+            or (i + 1 < len(labels) and not text[end : labels[i + 1][0]].strip())
+        ):
+            cuts.update((start, end))
+    return cuts
+
+
+_glued = st.lists(
+    st.one_of(st.sampled_from(sorted(_split_labels())), st.text(alphabet="0123 件条项，。类信息\u3000\t", max_size=5)), max_size=14
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_glued)
+def test_label_cuts_of_generated_glued_text_as_the_plain_decision(text):
+    from xxgk.extract.tokens import _label_cuts
+
+    labels = [m.span() for m in _split_pattern().finditer(text)]
+    assert _label_cuts(text, labels) == _label_cuts_plain(text, labels)
+
+
+def test_label_cuts_of_real_paragraphs_as_the_plain_decision():
+    from xxgk.extract.tokens import _label_cuts
+
+    seen = 0
+    for p in _paragraphs():
+        labels = [m.span() for m in _split_pattern().finditer(p)]
+        cuts = _label_cuts(p, labels)
+        assert cuts == _label_cuts_plain(p, labels), p[:80]
+        seen += bool(cuts)
+    assert seen > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="岚市监综〔2017〕13号 ", max_size=12),
+    st.sampled_from(["平潭综合实验区市场监督管理局", "某某县人民政府办公室", "某局"]),
+    st.sampled_from(["2016年度政府信息公开工作年度报告", "2020 年政府信息公开年度报告", "2019年政务公开工作年度报告", "2021年度工作总结"]),
+    st.text(alphabet="根据条例现将本年度情况报告如下。，", min_size=90, max_size=140),
+)
+def test_a_title_run_into_the_body_is_found_as_the_full_pattern_finds_it(prefix, agency, title, body):
+    """The opening of a body run into one paragraph is searched for a title only where
+    the title's year and words stand: the result is the full pattern's, or none."""
+    from xxgk.extract.meta import _TITLE_IN_TEXT, find_title
+
+    text = f"{prefix}{agency} {title} {body}"
+    doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
+    toks = tokens_of(doc)
+    found, at = find_title(toks, None)
+    head = [t for t in toks if len(t.norm) > 80][:1]
+    m = _TITLE_IN_TEXT.search(head[0].text[:160]) if head else None
+    if m is not None and toks.index(head[0]) < 5:
+        assert found == norm_label(m.group(0))
+    elif found is not None:
+        assert at >= 0 and "报告" in found  # (a title line of its own, found by the first loop)
+
+
+def test_the_title_of_a_body_run_into_one_paragraph():
+    from xxgk.extract.meta import find_title
+
+    text = "岚市监综〔2017〕13号 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 " + "根据条例现将本年度情况报告如下。" * 8
+    doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
+    assert find_title(tokens_of(doc), None) == ("平潭综合实验区市场监督管理局2016年度政府信息公开工作年度报告", 0)
+    # without the report's year and words there is no title in it
+    doc.blocks = [Paragraph(text=text.replace("2016年度政府信息公开工作年度报告", "工作总结"))]
+    assert find_title(tokens_of(doc), "页面标题") == ("页面标题", -1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="某局镇人民政府。；，: \n2024年", max_size=120))
+def test_the_signer_before_a_date_is_found_in_the_last_40_characters(before):
+    """The words before a 落款 date (at most 40, up to the text's end) are looked for
+    only where they can start: the same match as a search of the whole text."""
+    from xxgk.extract.meta import _SIGNER
+
+    before = before.rstrip()
+    whole, tail = _SIGNER.search(before), _SIGNER.search(before, max(0, len(before) - 40))
+    assert (whole and (whole.span(), whole.group(1))) == (tail and (tail.span(), tail.group(1)))
+
+
+def test_records_keep_cells_and_their_sources_in_layout_order():
+    """A record's cells are in layout order whatever order the report wrote its rows in
+    (kept as read where that is the order already), and its provenance in the same order."""
+    from xxgk.extract import _cell_order, _in_order_of
+
+    files = list(SEEDS)
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
+        files += sorted((CORPUS.parent / "sites").glob("*.txt"))
+    for f in files:
+        rec = xxgk.parse_bytes(f.read_bytes(), str(f))
+        if not rec.cells:
+            continue
+        order = _cell_order(rec.meta.template)
+        assert list(rec.cells) == sorted(rec.cells, key=lambda k: order.get(k, len(order))), f  # (a key the layout lacks after the rest)
+        assert list(rec.provenance) == [k for k in rec.cells if k in rec.provenance], f
+    # sources written in another order than the cells are put in the cells' order
+    cells = {"t2.b.x": 1, "t2.a.x": 2}
+    assert list(_in_order_of(cells, {"t2.a.x": "A", "t2.b.x": "B"})) == ["t2.b.x", "t2.a.x"]
+    assert _in_order_of(cells, {"t2.b.x": "B"}) == {"t2.b.x": "B"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 30), unique=True).map(lambda xs: tuple(sorted(xs))), st.integers(0, 32), st.sets(st.integers(-1, 30)))
+def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued):
+    """The rows a label names, after the last row with figures first (most labels name
+    rows after it: then the rows as they are)."""
+    plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+    assert list(T._in_order(idxs, start, valued)) == plain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789٣०１", min_size=1, max_size=20))
+def test_a_piece_of_digits_alone_has_no_text_after_its_figures(piece):
+    """split_glued passes over the lead-figures pattern for a piece of nothing but digits:
+    the pattern finds no text after them there."""
+    from xxgk.extract.tokens import _LEAD_FIGURES
+
+    m = _LEAD_FIGURES.match(piece)
+    assert m is None or m.group(2) is None
+
+
+_HEADING_PIECES = ["一", "二", "十", "十一", "、", " ", "\u3000", "总体情况", "主动公开", "政府信息公开", "行政复议", "情况", "12", "。", "，", "其他需要报告的事项"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_PIECES), max_size=14).map("".join))
+def test_headings_found_where_a_numeral_stands_before_a_mark_as_finditer_finds_them(text):
+    """The heading finder tries its pattern only at a numeral followed by 、: the same
+    matches as the pattern's own finditer, on generated texts of numerals, marks and titles."""
+    assert [m.span() for m in _headings(text)] == [m.span() for m in _heading_pattern().finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_PARA_ALPHABET + "\r\u2003\u200b\ufeff", max_size=40))
+def test_a_tidied_paragraph_is_cleaned_without_tidying_it_again(text):
+    """tokens_of cleans the paragraphs it has tidied with clean_tidied: the same as clean."""
+    from xxgk.text import clean_tidied
+
+    published = tidy(text).strip()
+    assert tidy(published) == published
+    assert clean_tidied(published) == clean(published)

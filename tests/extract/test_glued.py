@@ -167,3 +167,100 @@ def test_a_row_with_too_many_readings_is_uncertain_in_every_cell():
     # 40 digits for 7 cells: thousands of readings, none can be trusted
     d = glued.decode(["1234567891" * 4], T3)
     assert d is None or d.uncertain == set(range(7))
+
+
+# ---- the balance's combinations look each row's figures up (read once a reading):
+# the same choices as the first form, which read them again for every combination
+
+from itertools import product  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from xxgk.extract.glued import _MAX_COMBOS, _PIECE, Decoded, _differing, _likelihood, _value  # noqa: E402
+
+def _balance_t3_plain(rows: dict[str, tuple[list[str], Decoded]]) -> dict[str, Decoded]:
+    """Choose between the readings of the 表三 rows that several readings fit,
+    with the column balance: 一 + 二 = （七） + 四 and （七） = Σ result rows.
+
+    ``rows`` maps a row key to (its column keys, its decoding).  Returns the
+    rows whose choice changed.  A row is made certain only when exactly one
+    combination of readings balances every column.
+    """
+    open_rows = [k for k, (_, d) in rows.items() if len(d.fitting) > 1 and not d.violations]
+    if not open_rows:
+        return {}
+    options = [rows[k][1].fitting for k in open_rows]
+    n_combos = 1
+    for o in options:
+        n_combos *= len(o)
+    if n_combos > _MAX_COMBOS:
+        return {}
+    cols = rows[open_rows[0]][0]
+    results = [k for k in rows if k not in ("new", "carried_in", "total", "carried_out")]
+
+    def value(key: str, chosen: dict[str, tuple], ci: int) -> float | None:
+        if key not in rows:
+            return None
+        ckeys, d = rows[key]
+        if cols[ci] not in ckeys:
+            return None
+        r = chosen.get(key, d.texts)
+        i = ckeys.index(cols[ci])
+        if i >= len(r) or (r[i] is not None and not _PIECE.fullmatch(r[i])):
+            return None  # a cell missing or not a figure: no balance to check
+        return _value(r[i])
+
+    scored = []
+    for combo in product(*options):
+        chosen = dict(zip(open_rows, combo))
+        bad = 0
+        for ci in range(len(cols)):
+            a = [value(k, chosen, ci) for k in ("new", "carried_in", "total", "carried_out")]
+            if None not in a and abs(a[0] + a[1] - a[2] - a[3]) > 1e-9:
+                bad += 1
+            tot = a[2]
+            parts = [value(k, chosen, ci) for k in results]
+            if tot is not None and parts and None not in parts and abs(sum(parts) - tot) > 1e-9:
+                bad += 1
+        scored.append((bad, combo))
+    best = min(b for b, _ in scored)
+    winners = [c for b, c in scored if b == best]
+    if len(winners) == len(scored):
+        return {}  # the balance does not tell the readings apart
+    changed: dict[str, Decoded] = {}
+    for i, key in enumerate(open_rows):
+        ckeys, d = rows[key]
+        choices = [w[i] for w in winners]
+        choices_sorted = sorted(set(choices), key=_likelihood)
+        chosen = choices_sorted[0]
+        unc = _differing(choices_sorted) if best == 0 else _differing(d.fitting)
+        changed[key] = Decoded(list(chosen), unc, choices_sorted, d.readings, 0)
+    return changed
+
+
+_T3_KEYS = ("new", "carried_in", "granted", "partial", "unable_not_held", "total", "carried_out")
+_glued_row = st.lists(st.sampled_from(["0", "1", "2", "10", "12", "21", "3 0", "120", "1 1"]), min_size=1, max_size=4).map(lambda p: "".join(p) + "0" * 4)
+
+
+@st.composite
+def _balanced_t3(draw) -> list[str]:
+    """The rows of a 表三 that balances, each row's figures run together (glued): the
+    balance then has readings to choose between."""
+    n = len(T3) - 1  # (the last column is the row's total)
+    small = st.integers(0, 25)
+    results = [[draw(small) for _ in range(n)] for _ in range(3)]
+    total = [sum(col) for col in zip(*results)]
+    out = [draw(small) for _ in range(n)]
+    carried_in = [draw(st.integers(0, t + o)) for t, o in zip(total, out)]
+    new = [t + o - c for t, o, c in zip(total, out, carried_in)]
+    rows = [new, carried_in, *results, total, out]
+    return ["".join(str(v) for v in (*row, sum(row))) for row in rows]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.lists(_glued_row, min_size=len(_T3_KEYS), max_size=len(_T3_KEYS)), _balanced_t3()))
+def test_balance_chooses_as_the_plain_form(texts):
+    keys = [c.key for c in T3]
+    rows = {k: (keys, glued.decode([t], T3) or Decoded([None] * len(keys), set(range(len(keys))))) for k, t in zip(_T3_KEYS, texts)}
+    assert glued.balance_t3(rows) == _balance_t3_plain(rows)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from ..layouts import layout_for
 from ..model import Document, Meta, Record
-import re
 from functools import cache
 
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
 from .sections import is_section_heading, split_sections
 from .tables import read_tables
 from .tokens import tokens_of
-from ..text import norm_label
+from ..text import norm_label, squeeze
 
 __all__ = ["extract", "OCR_MIN_CONFIDENCE"]
 
@@ -28,7 +27,7 @@ def _strip_signature(sections, agency: str | None) -> None:
     cut = len(lines)
     while cut > 0:
         line = lines[cut - 1].strip()
-        compact = re.sub(r"\s+", "", line)
+        compact = squeeze(line)
         if not compact:
             cut -= 1
         elif (sig := signature(line)) is not None and line[: sig[0]].strip() and len(line) - sig[0] <= 160:
@@ -74,6 +73,14 @@ def _cell_order(template: str) -> dict[str, int]:
     return {k: i for i, k in enumerate(layout_for(template).cell_keys(with_optional=True))}
 
 
+def _in_order_of(cells: dict, sources: dict) -> dict:
+    """The cells' sources, in the cells' order (the table reader writes a cell and its
+    source together: where the cells are in that order, the sources already are)."""
+    if list(sources) == list(cells):
+        return sources
+    return {k: sources[k] for k in cells if k in sources}
+
+
 def extract(doc: Document) -> Record:
     tokens = tokens_of(doc)
     title, title_index = find_title(tokens, doc.title)
@@ -91,10 +98,15 @@ def extract(doc: Document) -> Record:
     if template in ("2019", "2021"):
         res = read_tables(tokens, layout_for(template))
         order = _cell_order(template)
-        # in layout order; a key the layout does not have (none today) after them, as found
-        cells = {k: res.cells[k] for k in order if k in res.cells}
-        if len(cells) < len(res.cells):
-            cells.update((k, v) for k, v in res.cells.items() if k not in order)
+        # in layout order; a key the layout does not have (a single 其他 row, layouts.T3_OTHER_SINGLE) after them, as found
+        found = res.cells
+        ordered = [k for k in order if k in found]
+        if len(ordered) == len(found) and list(found) == ordered:
+            cells = found  # (read in layout order already: most reports)
+        else:
+            cells = {k: found[k] for k in ordered}
+            if len(cells) < len(found):
+                cells.update((k, v) for k, v in found.items() if k not in order)
         raw = res.raw
         # an OCR'd cell read with low confidence is reported, never trusted
         low = {k: c for k, c in res.confidence.items() if c < OCR_MIN_CONFIDENCE}
@@ -110,5 +122,5 @@ def extract(doc: Document) -> Record:
     meta = Meta(title=title, agency=agency, year=year, published=published, template=template)
     return Record(
         source=doc.source, meta=meta, cells=cells, raw=raw, uncertain=uncertain, sections=sections, notes=notes,
-        provenance={k: sources[k] for k in cells if k in sources} if cells else None,
+        provenance=_in_order_of(cells, sources) if cells else None,
     )

@@ -409,33 +409,42 @@ def balance_t3(rows: dict[str, tuple[list[str], Decoded]]) -> dict[str, Decoded]
     if n_combos > _MAX_COMBOS:
         return {}
     cols = rows[open_rows[0]][0]
-    results = [k for k in rows if k not in ("new", "carried_in", "total", "carried_out")]
+    balance = ("new", "carried_in", "total", "carried_out")
+    results = [k for k in rows if k not in balance]
 
-    def value(key: str, chosen: dict[str, tuple], ci: int) -> float | None:
-        if key not in rows:
-            return None
-        ckeys, d = rows[key]
+    def cell(key: str, r, ci: int) -> float | None:
+        """The figure of row ``key`` in column ``ci`` in its reading ``r``."""
+        ckeys = rows[key][0]
         if cols[ci] not in ckeys:
             return None
-        r = chosen.get(key, d.texts)
         i = ckeys.index(cols[ci])
         if i >= len(r) or (r[i] is not None and not _PIECE.fullmatch(r[i])):
             return None  # a cell missing or not a figure: no balance to check
         return _value(r[i])
 
+    # each row's figures column by column: a fixed row's once, an open row's for each of
+    # its readings (the combinations below only look them up)
+    columns = range(len(cols))
+    fixed = {k: [cell(k, d.texts, ci) for ci in columns] for k, (_, d) in rows.items() if k not in open_rows}
+    by_reading = [[[cell(k, r, ci) for ci in columns] for r in opts] for k, opts in zip(open_rows, options)]
+    absent = [None] * len(cols)
+
     scored = []
-    for combo in product(*options):
-        chosen = dict(zip(open_rows, combo))
+    for combo in product(*(range(len(o)) for o in options)):
+        figures = dict(fixed)
+        figures.update((k, by_reading[j][i]) for j, (k, i) in enumerate(zip(open_rows, combo)))
+        balanced = [figures.get(k, absent) for k in balance]
+        parts_of = [figures[k] for k in results]
         bad = 0
-        for ci in range(len(cols)):
-            a = [value(k, chosen, ci) for k in ("new", "carried_in", "total", "carried_out")]
+        for ci in columns:
+            a = [f[ci] for f in balanced]
             if None not in a and abs(a[0] + a[1] - a[2] - a[3]) > 1e-9:
                 bad += 1
             tot = a[2]
-            parts = [value(k, chosen, ci) for k in results]
+            parts = [f[ci] for f in parts_of]
             if tot is not None and parts and None not in parts and abs(sum(parts) - tot) > 1e-9:
                 bad += 1
-        scored.append((bad, combo))
+        scored.append((bad, tuple(o[i] for o, i in zip(options, combo))))
     best = min(b for b, _ in scored)
     winners = [c for b, c in scored if b == best]
     if len(winners) == len(scored):
@@ -468,13 +477,12 @@ def _stems(col: Column) -> set[str]:
     return out
 
 
-def stated_values(prose: list[str], row: Row, col: Column) -> set[float]:
-    """Figures the narrative states for one cell: a clause naming the row and
-    the column, ending in the figure and its counting word
-    (动态更新本年度制发的规范性文件88件, 作出行政处罚决定305起)."""
+def _row_figures(prose: list[str], row: Row) -> list[tuple[str, float]]:
+    """Each figure the narrative states in a clause naming the row, ending in the
+    figure and its counting word (动态更新本年度制发的规范性文件88件, 作出行政处罚决定305起),
+    with the clause's words before it (normalised): found once for all the row's columns."""
     row_keys = {norm_label(k) for k in row.match_keys()}
-    stems = _stems(col)
-    found: set[float] = set()
+    found: list[tuple[str, float]] = []
     for text in prose:
         if not any(k in text for k in row_keys):
             continue
@@ -483,9 +491,15 @@ def stated_values(prose: list[str], row: Row, col: Column) -> set[float]:
                 continue
             for m in _PROSE_FIGURE.finditer(clause):
                 head = norm_label(clause[: m.start()])
-                if any(k in head for k in row_keys) and any(st in head for st in stems):
-                    found.add(float(m.group(1)))
+                if any(k in head for k in row_keys):
+                    found.append((head, float(m.group(1))))
     return found
+
+
+def _stated_for(figures: list[tuple[str, float]], col: Column) -> set[float]:
+    """The figures the narrative states for one cell: those whose words name the column too."""
+    stems = _stems(col)
+    return {value for head, value in figures if any(st in head for st in stems)}
 
 
 def with_evidence(d: Decoded, row: Row, cols: list[Column], prose: list[str]) -> Decoded:
@@ -493,8 +507,9 @@ def with_evidence(d: Decoded, row: Row, cols: list[Column], prose: list[str]) ->
     column (a stated figure that no reading has is a contradiction for the
     checker, not a choice); the cells still open stay uncertain."""
     current = list(d.fitting)
+    figures = _row_figures(prose, row)
     for i, col in enumerate(cols):
-        stated = stated_values(prose, row, col)
+        stated = _stated_for(figures, col)
         if not stated:
             continue
         sub = [r for r in current if _value(r[i]) in stated]

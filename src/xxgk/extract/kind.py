@@ -14,6 +14,7 @@ import re
 
 from ..model import Document, Paragraph, Record, Table
 from ..read.errors import ReadError
+from ..text import squeeze
 
 _TOPIC = re.compile(r"信息公开")
 _KIND = re.compile(r"年度报告|年报|工作报告|年度工作")
@@ -37,7 +38,7 @@ def _text(doc: Document) -> str:
                 size += sum(map(len, row))
         if size > _SCAN_CHARS:
             break
-    return re.sub(r"\s+", "", "\n".join(parts))
+    return squeeze("\n".join(parts))
 
 
 def refusal(doc: Document, rec: Record) -> tuple[str, str] | None:

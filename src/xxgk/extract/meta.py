@@ -7,7 +7,7 @@ from collections import Counter
 from functools import cache
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
-from ..text import alternation, norm_label
+from ..text import alternation, norm_label, squeeze
 from .tokens import Token
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -59,12 +59,24 @@ def parse_date(text: str) -> str | None:
 
 
 def is_date_line(text: str) -> bool:
-    t = re.sub(r"\s+", "", text)
+    t = squeeze(text)
     m = _DATE.search(t) or _CN_DATE.search(t)
     return bool(m) and len(t) - (m.end() - m.start()) <= 30 and (m.end() >= len(t) - 1)
 
 
 _TITLE_TAILS = ("年度报告", "工作年度报告", "工作报告", "报告", "政府信息公开", "信息公开", "政务公开")
+
+
+_ENDS_SENTENCE = re.compile(r"[。;；:：,，]$")
+_TITLE_HEAD = re.compile(r"(19|20)\d{2}年|政府信息公开|政务公开|" + AGENCY_END.pattern[:-1])  # (a title's first line)
+_TITLE_QUOTES = re.compile(r"[《》“”\"]")
+_A_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
+_YEAR_WORD = re.compile(r"(19|20)\d{2}\s*年度?")
+_ABOUT_HEAD = re.compile(r"^关于")
+_ABOUT_TAIL = re.compile(r"(关于|的)$")
+_NAME_NOTE = re.compile(r"[(（][^()（）]{1,20}[)）]$")
+_DIGIT = re.compile(r"\d")
+_YEARS_TALKED = re.compile(r"(20\d{2}|19\d{2})年(?!\d{1,2}月\d{1,2}日前)")
 
 
 def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, int]:
@@ -82,8 +94,8 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
             # a title broken over two lines (…政府信息公开工作 / 年度报告)
             if i > 0 and title.startswith(_TITLE_TAILS):
                 prev = tokens[i - 1]
-                if not prev.grid and prev.norm and len(prev.norm) <= 40 and not re.search(r"[。;；:：,，]$", prev.norm):
-                    if re.search(r"(19|20)\d{2}年|政府信息公开|政务公开|" + AGENCY_END.pattern[:-1], prev.norm):
+                if not prev.grid and prev.norm and len(prev.norm) <= 40 and not _ENDS_SENTENCE.search(prev.norm):
+                    if _TITLE_HEAD.search(prev.norm):
                         title = prev.norm + title
             # the agency on the line above a title that starts without one
             if i > 0 and title.startswith(("政府信息公开", "信息公开", "政务公开")):
@@ -93,40 +105,45 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
             return title, i
     # a body run into one paragraph starts with its title (岚市监综〔2017〕13号
     # 平潭综合实验区市场监督管理局 2016年度政府信息公开工作年度报告 根据…)
-    for i, t in enumerate([t for t in tokens[:5] if not t.grid]):
-        m = _TITLE_IN_TEXT.search(t.text[:160])
-        if m and len(t.norm) > 80:
+    for t in [t for t in tokens[:5] if not t.grid and len(t.norm) > 80]:
+        head = t.text[:160]
+        m = _TITLE_IN_TEXT.search(head) if _YEAR_REPORT_ALONE.search(head) else None
+        if m:
             return norm_label(m.group(0)), tokens.index(t)
     if doc_title:
         return norm_label(doc_title), -1
     return None, -1
 
 
-_TITLE_IN_TEXT = re.compile(
-    r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*(?:(?:19|20)\d{2}\s*年度?)\s*"
+_YEAR_REPORT = (
+    r"(?:(?:19|20)\d{2}\s*年度?)\s*"
     r"(?:政府信息公开工作年度报告|政府信息公开年度报告|信息公开工作年度报告|政府信息公开工作报告|政务公开工作年度报告)"
 )
+_TITLE_IN_TEXT = re.compile(r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*" + _YEAR_REPORT)
+# the title's year and words alone: where they are not, the title cannot be (asked first:
+# the agency part before them is tried at every place of the text, 40 lengths each)
+_YEAR_REPORT_ALONE = re.compile(_YEAR_REPORT)
 
 
 def agency_from_title(title: str | None) -> str | None:
     if not title:
         return None
-    t = re.sub(r"[《》“”\"]", "", title)
+    t = _TITLE_QUOTES.sub("", title)
     # the agency stands before the year (会仪镇人民政府2021年信息公开年度报告,
     # 某国资委2020政府信息公开…) or after it (2024年上海市科委政府信息公开…)
-    y = re.search(r"(?:19|20)\d{2}(?!\d)", t)
+    y = _A_YEAR.search(t)
     if y and t[: y.start()].strip(" ,，:：、"):
         t = t[: y.start()]
     else:
-        t = re.sub(r"(19|20)\d{2}\s*年度?", "", t)
+        t = _YEAR_WORD.sub("", t)
     for w in ("政府信息公开", "政务公开", "信息公开", "年度报告", "工作报告"):
         k = t.find(w)
         if k >= 0:
             t = t[:k]
             break
     t = t.strip(" ,，:：、")
-    t = re.sub(r"^关于", "", t)
-    t = re.sub(r"(关于|的)$", "", t)
+    t = _ABOUT_HEAD.sub("", t)
+    t = _ABOUT_TAIL.sub("", t)
     if t.endswith("人民") and "人民政府" in title:
         t += "政府"  # 桂洋镇人民政府信息公开… cut inside 政府
     return t or None
@@ -147,8 +164,8 @@ def plausible_agency(name: str | None) -> bool:
     if not name or not 2 <= len(name) <= 40:
         return False
     # a name with a note in brackets at its end: 高新区(新市区)
-    core = re.sub(r"[(（][^()（）]{1,20}[)）]$", "", name)
-    return not _NOT_NAME.search(core) and bool(_NAME_END.search(core)) and not re.search(r"\d", name)
+    core = _NAME_NOTE.sub("", name)
+    return not _NOT_NAME.search(core) and bool(_NAME_END.search(core)) and not _DIGIT.search(name)
 
 
 # the agency named in the opening sentence: 现公布某局2020年度政府信息公开工作年度报告;
@@ -213,7 +230,7 @@ def find_year(title: str | None, tokens: list[Token], published: str | None) -> 
     if m:
         return int(m.group(1))
     # the year most talked about in the opening text
-    years = Counter(int(y) for y in re.findall(r"(20\d{2}|19\d{2})年(?!\d{1,2}月\d{1,2}日前)", text[:3000]))
+    years = Counter(int(y) for y in _YEARS_TALKED.findall(text[:3000]))
     if years:
         top = years.most_common()
         best = top[0][1]
@@ -234,6 +251,9 @@ _AFTER_SIGNATURE = ("附件", "附表", "来源", "抄送", "(此件", "（此�
 _SENTENCE_END = "。；;!！?？)）\n"
 
 
+_SIGNER = re.compile(r"([^\s。；;，,:：]{2,40})$")  # the words before a 落款 date, the agency's place
+
+
 def signature(text: str) -> tuple[int, str] | None:
     """The 落款 of a (possibly glued) text: (where it starts, its date text).
 
@@ -247,7 +267,7 @@ def signature(text: str) -> tuple[int, str] | None:
             continue
         before = text[: m.start()].rstrip()
         start = len(before)
-        sig = re.search(r"([^\s。；;，,:：]{2,40})$", before)
+        sig = _SIGNER.search(before, max(0, len(before) - 40))  # (a match starts in the last 40 characters)
         if sig and AGENCY_END.search(sig.group(1)):
             before = before[: sig.start()]
             start = sig.start()
@@ -264,7 +284,7 @@ def signature(text: str) -> tuple[int, str] | None:
 
 def _signature_date(text: str) -> str | None:
     sig = signature(text)
-    return parse_date(re.sub(r"\s+", "", sig[1])) if sig else None
+    return parse_date(squeeze(sig[1])) if sig else None
 
 
 def find_published(tokens: list[Token], doc_published: str | None) -> str | None:
@@ -272,7 +292,7 @@ def find_published(tokens: list[Token], doc_published: str | None) -> str | None
     # 落款: the last short line that ends with a date …
     for t in reversed(tokens[-12:]):
         if not t.grid and is_date_line(t.text):
-            return parse_date(re.sub(r"\s+", "", t.text))
+            return parse_date(squeeze(t.text))
     # … or a date that closes a paragraph (glued page text, a 落款 before the 附件)
     for t in [t for t in tokens if not t.grid][-12:][::-1]:
         if len(t.text) < 8:

@@ -24,6 +24,7 @@ from .tokens import Token
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*、\s*(.*)$", re.S)
 _TITLE_END = re.compile(r"[:：。；;]|\s{1,}(?=\S)")
+_SENTENCE_STOP = re.compile(r"[。；;]")
 # the order in which key words decide a section: the most specific first
 _PRECEDENCE = (6, 4, 3, 2, 5, 1)
 
@@ -81,7 +82,7 @@ def _candidate(tok: Token, index: int) -> _Heading | None:
     rest = body[cut.end() :].strip() if cut else ""
     if len(head) <= 24 and standard_no(head) is not None:
         return _Heading(index, numeral, f"{m.group(1)}、{head}", rest)
-    if len(squeeze(body)) <= 32 and not re.search(r"[。；;]", body.rstrip("。")):
+    if len(squeeze(body)) <= 32 and not _SENTENCE_STOP.search(body.rstrip("。")):
         return _Heading(index, numeral, f"{m.group(1)}、{body}".rstrip("：:"), "")
     return None
 

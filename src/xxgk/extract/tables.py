@@ -76,6 +76,7 @@ class RowHit(msgspec.Struct):
     line: int = -1
     how: str = "label"  # how the row was placed (model.PLACEMENTS)
     label: Token | None = None  # the label's token
+    label_at: int = -1  # the label's place in the token stream (where read_tables found it)
     truncated: bool = False  # the text ends at this label (a page cut short)
     at_end: bool = False  # the text ends inside this row
 
@@ -233,7 +234,8 @@ class _TableIndex:
             for k in keys if len(k) >= 4 for half in (k[: len(k) // 2], k[len(k) // 2 :])
         )
         self.label_len = [len(norm_label(r.label)) for r in table.rows]
-        # each row's columns: without the optional 小计, and with it
+        # the table's columns and each row's: without the optional 小计, and with it
+        self.columns = ([c for c in table.columns if not c.optional], list(table.columns))
         self.row_columns = {
             id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
         }
@@ -361,6 +363,14 @@ def _numbering_matches(tok: Token, row: Row) -> bool:
     return bool(row.numbering) and numbering_of(tok.norm) == norm_label(row.numbering)
 
 
+def _in_order(idxs: tuple[int, ...], start: int, valued: set[int]) -> list[int] | tuple[int, ...]:
+    """The rows after the last one with figures (``start`` on), then the earlier rows
+    still without figures (表二's blocks in another order, a converter's displaced labels)."""
+    if not idxs or (idxs[0] >= start):  # (layout order: all of them after the last)
+        return idxs
+    return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+
+
 class _TableReader:
     """Reads one table's rows from a token stream, in layout order."""
 
@@ -375,6 +385,7 @@ class _TableReader:
         self.org_subtotal = False
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
+        self.last_valued = -1  # the last of them in layout order
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
         self.group_first: dict[str, int] = {}  # a group's first row
         for i, r in enumerate(self.rows):
@@ -398,18 +409,12 @@ class _TableReader:
         named = _label_hits(self.table, body)
         if not (named.rows or named.near or named.groups):
             return None
-        valued = set(self.valued)
+        valued, last = self.valued, self.last_valued
         if pending is not None and pending.row is not None and pending.values:
-            valued.add(self.row_index.get(id(pending.row), -1))
-        start = max(valued, default=-1) + 1
-
-        def in_order(idxs: tuple[int, ...]) -> list[int]:
-            # the rows after the last one with figures, then the earlier rows
-            # still without figures (表二's blocks in another order, a
-            # converter's displaced labels)
-            return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
-
-        for idx in in_order(named.rows):
+            at = self.row_index.get(id(pending.row), -1)
+            valued, last = valued | {at}, max(last, at)
+        start = last + 1
+        for idx in _in_order(named.rows, start, valued):
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
@@ -417,7 +422,7 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        near = in_order(named.near)
+        near = _in_order(named.near, start, valued)
         if len(near) == 1 and not named.groups:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
@@ -439,14 +444,16 @@ class _TableReader:
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
         if hit.row is not None and hit.values and id(hit.row) in self.row_index:
-            self.valued.add(self.row_index[id(hit.row)])
+            at = self.row_index[id(hit.row)]
+            self.valued.add(at)
+            self.last_valued = max(self.last_valued, at)
 
 
 def _full(table: Table, hit: RowHit, org_subtotal: bool, tok: Token) -> bool:
     """Whether a row already holds all its figures and ``tok`` starts a new line."""
     if not hit.values or tok.line == hit.values[-1].line:
         return False
-    cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else [c for c in table.columns if not c.optional or org_subtotal]
+    cols = _columns(table, hit.row, org_subtotal) if hit.row is not None else _index(table).columns[org_subtotal]
     return len([v for v in hit.values if v.text]) >= len(cols) and all(_one_run(v.text) for v in hit.values if v.text)
 
 
@@ -550,11 +557,11 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, kind: str, uncertain: bool, source: Token | None, how: str = "label") -> None:
+def _put(res: TableResult, key: str, text: str | None, uncertain: bool, source: Token | None, how: str = "label") -> None:
     """One cell into the result: its value, its raw text when not a plain number,
     whether it is uncertain, the OCR confidence of the token it came from, and
     where it came from and how it was placed."""
-    cv: CellValue = parse_cell(text, kind)
+    cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
     res.cells[key] = cv.value
     raw = cv.raw
     if raw is not None:
@@ -586,7 +593,7 @@ def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     prefix = f"{table.key}.{rr.row.key}."
     for i, col in enumerate(rr.cols[: len(texts)]):
         source = first if whole else (values[i] if i < len(values) else None)
-        _put(res, prefix + col.key, texts[i], col.kind, i in uncertain, source, how)
+        _put(res, prefix + col.key, texts[i], i in uncertain, source, how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -628,7 +635,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     stray: dict[str, list[Token]] = {}
     if table.columns:
         # a stray figure after a label (less than half a row) is not its row
-        ncols = len([c for c in table.columns if not c.optional])
+        ncols = len(_index(table).columns[False])
         for h in hits:
             # (each cell counts at least 1: a row of half the columns or more is never stray)
             if h.row is not None and h.values and 2 * len(h.values) < ncols and 2 * sum(len(glued.digits_of(v.text)) or 1 for v in h.values) < ncols:
@@ -656,7 +663,7 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
 
     def flush(next_anchor: int) -> None:
         free = [rows[i] for i in range(prev_anchor + 1, next_anchor) if i not in anchored]
-        ncols = len([c for c in table.columns if not c.optional]) or 1
+        ncols = len(_index(table).columns[False]) or 1
         # a stray figure that cannot fill a row is not a row
         for o in [o for o in pending if sum(len(glued.digits_of(v.text)) or 1 for v in o.values) < ncols]:
             res.notes.append(f"{table.key}: 孤立的数字“{' '.join(v.text for v in o.values)}”不属于任何一行，已忽略")
@@ -1088,6 +1095,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                     continue
                 hit = rd.find_label(tok)
                 if hit is not None:
+                    hit.label_at = ti
                     state = key
                     current_table = rd
                     current = hit
@@ -1099,6 +1107,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             rd.org_subtotal = True
         hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80) else None
         if hit is not None:
+            hit.label_at = ti
             close_row()
             current_table = rd
             current = hit
@@ -1154,7 +1163,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         last = rd.hits[-1] if rd.hits else None
         if last is None or last.row is None or last.label is None:
             continue
-        start = next(k for k, t in enumerate(tokens) if t is last.label)
+        start = last.label_at if last.label_at >= 0 else next(k for k, t in enumerate(tokens) if t is last.label)
         mine = {id(v) for v in last.values}
         rest = list(islice((t for t in islice(tokens, start + 1, None) if t.text and id(t) not in mine), 2))  # (two tell enough)
         # nothing after the row, or a piece of a label the cut left (（二）部分公)
@@ -1215,4 +1224,4 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[in
     for i, (r, c) in enumerate(cols[: len(texts)]):
         glued_figures = bool(values) and len(values) < len(cols)
         source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], c.kind, i in uncertain, source, "glued" if glued_figures else "t4-sequence")
+        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], i in uncertain, source, "glued" if glued_figures else "t4-sequence")

@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import alternation, clean, kept_if_short, norm_label, squeeze, tidy
+from ..text import SHORT_TEXT, alternation, clean, clean_tidied, each, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import is_value_text
 
 
@@ -91,14 +91,24 @@ def _heading_pattern() -> re.Pattern[str]:
 _NUMERAL = re.compile("[一二三四五六七八九十]")
 
 
+@cache
+def _heading_starts() -> re.Pattern[str]:
+    """Where a match of :func:`_heading_pattern` can start: a numeral — followed by 、
+    (after one more numeral, or white space) where every standard title starts so."""
+    titles = [norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)]
+    if all(re.match("[一二三四五六七八九十]、", t) for t in titles):
+        return re.compile("[一二三四五六七八九十](?=[一二三四五六七八九十]?\\s*、)")
+    return _NUMERAL
+
+
 def _headings(text: str):
     """``_heading_pattern().finditer(text)``, found faster: every match starts
-    with a numeral, so the pattern is tried only there.  (Its branches start
-    with groups, which keeps the regex engine from skipping to those
+    with a numeral before a 、, so the pattern is tried only there.  (Its branches
+    start with groups, which keeps the regex engine from skipping to those
     characters on its own: it would try the whole pattern at every position.)"""
     pat = _heading_pattern()
     end = 0
-    for n in _NUMERAL.finditer(text):
+    for n in _heading_starts().finditer(text):
         at = n.start()
         if at < end:
             continue
@@ -126,10 +136,10 @@ _TITLE_STOP = re.compile(r"[(（\d。；;:：，,]|\s")
 
 
 def _adjacent(text: str, a: int, b: int) -> bool:
-    return not text[a:b].strip()
+    return a == b or not text[a:b].strip()
 
 
-def split_glued(text: str) -> list[str]:
+def split_glued(text: str, labels: list[tuple[int, int]] | None = None) -> list[str]:
     """Cut a paragraph at the official labels and section headings it runs together.
 
     A label is cut out only where it stands as a table's label would: next to
@@ -137,28 +147,18 @@ def split_glued(text: str) -> list[str]:
     prose (``规范性文件类信息68条``).  A section heading is cut out wherever it
     starts (``…工作。二、主动公开政府信息情况第二十条…``), and a standard
     title is cut from the text that follows it.
+
+    ``labels``: the spans of the label pattern's matches in ``text`` when they
+    are known (:func:`split_glued_all` finds those of many paragraphs at once).
     """
-    pat = _split_pattern()
-    matches = list(pat.finditer(text))
+    if labels is None:
+        labels = [m.span() for m in _split_pattern().finditer(text)]
     mark = _heading_mark()
-    if not matches and mark not in text:
+    if not labels and mark not in text:
         return [text]  # no label, no heading: prose as it is
-    cuts: set[int] = set()
+    pat = _split_pattern()
+    cuts = _label_cuts(text, labels)
     n = len(text)
-    for i, m in enumerate(matches):
-        # the first character after the label and the last before it, white
-        # space skipped (found in place: a page of glued text has hundreds of labels)
-        nxt = _NON_SPACE.search(text, m.end())
-        k = m.start() - 1
-        while k >= 0 and text[k].isspace():
-            k -= 1
-        if (
-            (nxt is not None and text[nxt.start()].isdigit() and not _PROSE_COUNT.match(text, nxt.start()))
-            or (k >= 0 and text[k].isdigit())
-            or (i > 0 and _adjacent(text, matches[i - 1].end(), m.start()))
-            or (i + 1 < len(matches) and _adjacent(text, m.end(), matches[i + 1].start()))
-        ):
-            cuts.update((m.start(), m.end()))
     for m in _headings(text) if mark in text else ():
         cuts.add(m.start())
         if m.group("head"):
@@ -192,7 +192,9 @@ def split_glued(text: str) -> list[str]:
         p = p.strip()
         if not p:
             continue
-        m = _LEAD_FIGURES.match(p) if p[0] in "+-" or p[0].isdigit() else None  # (the pattern opens with a sign or a digit)
+        # (the pattern opens with a sign or a digit; a piece of nothing but digits, most
+        # of a glued table's, is all figures)
+        m = _LEAD_FIGURES.match(p) if (p[0] in "+-" or p[0].isdigit()) and not p.isdecimal() else None
         if m and m.group(2) and (pat.match(m.group(2)) or _heading_pattern().match(m.group(2))):
             out.extend([m.group(1).strip(), m.group(2).strip()])
         else:
@@ -200,24 +202,80 @@ def split_glued(text: str) -> list[str]:
     return [p for p in out if p]
 
 
+def _label_cuts(text: str, labels: list[tuple[int, int]]) -> set[int]:
+    """Where the labels found in ``text`` (their spans) cut it: a label stands as a table's
+    label would, next to a figure (not a count in prose: 68条) or to another label."""
+    cuts: set[int] = set()
+    n = len(text)
+    last = len(labels) - 1
+    for i, (start, end) in enumerate(labels):
+        # the last character before the label and the first after it, white space
+        # skipped (in a page of glued text, hundreds of labels, most stand right against them)
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k >= 0 and text[k].isdigit():
+            cuts.update((start, end))
+            continue
+        j = end
+        if j < n and text[j].isspace():
+            nxt = _NON_SPACE.search(text, j)
+            j = nxt.start() if nxt is not None else n
+        if (
+            (j < n and text[j].isdigit() and not _PROSE_COUNT.match(text, j))
+            or (i > 0 and _adjacent(text, labels[i - 1][1], start))
+            or (i < last and _adjacent(text, end, labels[i + 1][0]))
+        ):
+            cuts.update((start, end))
+    return cuts
+
+
+def split_glued_all(texts: list[str]) -> list[list[str]]:
+    """:func:`split_glued` of each text, the labels of all found in one pass of the
+    pattern (a document has hundreds of paragraphs, most of them prose with no label:
+    one call of the regex engine a paragraph costs more than the search itself)."""
+    spans = spans_in_each(_split_pattern(), texts)
+    return [split_glued(t, s) for t, s in zip(texts, spans)]
+
+
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
-@kept_if_short(16384)  # short cells repeat across reports (figures, labels)
 def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
     """(text, norm, orig, value) of a grid cell."""
     text = clean(cell).strip()
     return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
 
 
+# Short cells repeat across reports (figures, labels): their forms are kept, looked up by
+# tokens_of in place (a report has hundreds of cells: a cached function's call costs
+# more than the lookup).  Emptied when full, as the label caches are.
+_CELL_FORMS: dict[str, tuple[str, str, str, bool]] = {}
+_CELL_FORMS_KEPT = 16384
+
+
+def _cell_forms_kept(cell: str) -> tuple[str, str, str, bool]:
+    forms = _cell_forms(cell)
+    if len(cell) <= SHORT_TEXT:
+        if len(_CELL_FORMS) >= _CELL_FORMS_KEPT:
+            _CELL_FORMS.clear()
+        _CELL_FORMS[cell] = forms
+    return forms
+
+
 def tokens_of(doc: Document) -> list[Token]:
     toks: list[Token] = []
     append = toks.append
     line = 0
+    # every paragraph's text as published, and its pieces: normalised and cut all at once
+    paragraphs = [block.text for block in doc.blocks if isinstance(block, Paragraph)]
+    published_all = [t.strip() for t in each(tidy, paragraphs)]
+    pieces_all = iter(split_glued_all(each(clean_tidied, published_all)))
+    published_all = iter(published_all)
     for b, block in enumerate(doc.blocks, 1):
         if isinstance(block, Paragraph):
-            published = tidy(block.text).strip()
-            pieces = split_glued(clean(published))
+            published = next(published_all)
+            pieces = next(pieces_all)
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
                 append(
@@ -230,6 +288,7 @@ def tokens_of(doc: Document) -> list[Token]:
             confidence = block.confidence
             reliable = block.reliable_blanks
             page = block.page
+            kept = _CELL_FORMS.get
             for r, row in enumerate(block.rows):
                 at = starts[r] if starts is not None and r < len(starts) else None
                 cell_at = per_cell[r] if per_cell is not None and r < len(per_cell) else ()
@@ -242,7 +301,7 @@ def tokens_of(doc: Document) -> list[Token]:
                             conf = confidence[r][c]
                         except IndexError:
                             conf = None
-                    text, norm, orig, value = _cell_forms(cell)
+                    text, norm, orig, value = kept(cell) or _cell_forms_kept(cell)
                     append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
     return toks

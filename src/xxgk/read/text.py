@@ -171,57 +171,65 @@ def _blocks(lines: list[str], base: int = 0):
     """Lines → blocks; ``base`` is the number of source lines before ``lines``
     (each block records the 1-based source line it starts on)."""
     i, n = 0, len(lines)
+    # each line's stripped text, and whether it is a line of the "one cell a line"
+    # layout (:func:`_is_cell_line`), found once: the loops below look at lines again
+    strips = [line.strip() for line in lines]
+    cell: list[bool] | None = None  # (found at the first line with a tab: most text has none)
     # most text has no "|" at all: then no line can open a pipe table
-    pipes = any("|" in line for line in lines)
+    pipes = "|" in "".join(lines)
     while i < n:
         line = lines[i]
-        stripped = line.strip()
-        if not stripped and not line.startswith("\t"):
+        stripped = strips[i]
+        if not stripped and line[:1] != "\t":
             i += 1
             continue
-        if line[:1] == "\t" and _is_cell_line(line):
+        if "\t" in line and cell is None:
+            cell = [line[:1] == "\t" and line.count("\t") == 1 for line in lines]
+        if cell is not None and cell[i]:
             rows: list[list[str]] = []
             starts: list[int] = []
-            while i < n and (_is_cell_line(lines[i]) or (not lines[i].strip() and i + 1 < n and _is_cell_line(lines[i + 1]))):
-                if not lines[i].strip() and not lines[i].startswith("\t"):
+            while i < n and (cell[i] or (not strips[i] and i + 1 < n and cell[i + 1])):
+                if not strips[i] and lines[i][:1] != "\t":
                     i += 1  # a blank line between two rows
                     continue
                 starts.append(base + i + 1)
                 row: list[str] = []
-                while i < n and lines[i] and (_is_cell_line(lines[i]) or (row and "\t" not in lines[i] and lines[i].strip())):
-                    if _is_cell_line(lines[i]):
-                        row.append(lines[i][1:].strip())
+                while i < n and lines[i] and (cell[i] or (row and "\t" not in lines[i] and strips[i])):
+                    if cell[i]:
+                        row.append(strips[i])  # (a cell line's text: what follows its only tab, stripped)
                     else:  # a cell continued on the next line
-                        row[-1] = (row[-1] + "\n" + lines[i].strip()).strip()
+                        row[-1] = (row[-1] + "\n" + strips[i]).strip()
                     i += 1
                 rows.append(row)
-                if i < n and lines[i] and not _is_cell_line(lines[i]):
+                if i < n and lines[i] and not cell[i]:
                     break
             yield Table(rows=rows, lines=starts, style="cell-lines")
             continue
         if "\t" in line:
             rows, starts = [], []
-            while i < n and "\t" in lines[i] and not _is_cell_line(lines[i]):
+            while i < n and "\t" in lines[i] and not cell[i]:
                 rows.append([c.strip() for c in lines[i].split("\t")])
                 starts.append(base + i + 1)
                 i += 1
             yield Table(rows=rows, lines=starts, style="tabs")
             continue
-        if pipes and (_is_pipe_line(stripped) or _opens_pipe_stream(lines, i)):
+        # (the "|" each test needs, looked for first: most lines of a text with a pipe table have none)
+        if pipes and (("|" in stripped and _is_pipe_line(stripped)) or (i + 1 < n and "|" in lines[i + 1] and _opens_pipe_stream(lines, i))):
             end = _pipe_region_end(lines, i)
             if end > i:
                 yield from pipe_tables(lines[i:end], base + i)
                 i = end
                 continue
-        parts = _ALIGNED_SPLIT.split(stripped) if "  " in stripped else (stripped,)
-        figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts) if len(parts) >= 2 else 0
-        if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _is_figure_cell(parts[0])):
-            # columns aligned with spaces: a row, but a blank cell cannot be seen;
-            # text pieces side by side are one label that held a double space
-            # (or a group label and its row's, which read the same joined)
-            yield Table(rows=[_join_text_parts(parts)], reliable_blanks=False, lines=[base + i + 1], style="aligned")
-            i += 1
-            continue
+        if "  " in stripped:
+            parts = _ALIGNED_SPLIT.split(stripped)
+            figures = sum(bool(_FIGURE.match(p)) or _is_figure_cell(p) for p in parts) if len(parts) >= 2 else 0
+            if (len(parts) >= 3 and figures >= 2) or (len(parts) >= 2 and figures == len(parts) - 1 and not _is_figure_cell(parts[0])):
+                # columns aligned with spaces: a row, but a blank cell cannot be seen;
+                # text pieces side by side are one label that held a double space
+                # (or a group label and its row's, which read the same joined)
+                yield Table(rows=[_join_text_parts(parts)], reliable_blanks=False, lines=[base + i + 1], style="aligned")
+                i += 1
+                continue
         if stripped[0] == "#":
             stripped = _MD_HEADING.sub("", stripped)
         yield Paragraph(text=stripped.replace("**", "") if "**" in stripped else stripped, line=base + i + 1)
