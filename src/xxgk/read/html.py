@@ -45,12 +45,17 @@ once); ``<script>``/``<style>`` bodies are cut out before.  Hidden elements
 are found by one case-blind CSS query and taken out of the tree; the rest of
 the chrome (:data:`SKIP`, comments) is passed over by the walk, which goes
 down the tree and dispatches on lexbor's tag ids.  A data table's rows and
-cells come from one pass over its elements; a cell that holds one run of
-text (most do) takes its text from lexbor in one call, the others are
-walked with their line breaks marked (:func:`_cell_raw`); a table's cells,
-and a page's paragraph runs, are normalised in one go each.  The fast paths
-are tested against the plain forms they replace
-(tests/read/test_html_fast_paths.py).
+cells come from one pass over its elements, which also tells whether it
+holds another table; a cell that holds one run of text (most do) takes its
+text from lexbor in one call, the others are walked with their line breaks
+marked (:func:`_cell_raw`); a table's cells, and a page's paragraph runs, are
+normalised in one go each, by patterns that start with a fixed character;
+merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
+of paragraph text that is nothing but links (a menu) is dropped when it ends.
+glibc is asked to keep freed memory for the next page
+(:data:`KEEP_FREED_MEMORY`): handing lexbor's memory back after every page
+made the next parse fault it in again.  The fast paths are tested against
+the plain forms they replace (tests/read/test_html_fast_paths.py).
 """
 
 from __future__ import annotations
