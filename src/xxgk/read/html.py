@@ -238,10 +238,19 @@ def _squeeze(text: str) -> str:
 
 def _cell_texts(raw: list[str]) -> list[str]:
     """Many cells' raw texts normalised at once (one NFKC call per table, not per cell)."""
-    joined = _WS.sub(" ", _SEP.join(raw)).replace(_MARK, "\n")
-    if not joined.isascii():
-        joined = clean(joined)
-    return [t.strip(" \n") for t in _squeeze(joined).split(_SEP)]
+    joined = _SEP.join(raw)
+    if joined.count(_SEP) != len(raw) - 1:  # (a cell's text holds the separator: cell by cell)
+        return [_normal(text).strip(" \n") for text in raw]
+    return [t.strip(" \n") for t in _normal(joined).split(_SEP)]
+
+
+def _normal(raw: str) -> str:
+    """A cell's raw text (or cells' joined by :data:`_SEP`) normalised: source white
+    space collapsed, the line breaks marked kept, NFKC."""
+    text = _WS.sub(" ", raw).replace(_MARK, "\n")
+    if not text.isascii():
+        text = clean(text)
+    return _squeeze(text)
 
 
 def _chunk_texts(raw: list[str]) -> list[str]:
