@@ -916,6 +916,11 @@ def _is_t4_header(tok: Token) -> bool:
     n = tok.norm
     if not n or tok.value or len(n) > 40:
         return False
+    return _names_t4_header(n)
+
+
+@kept_if_short(4096)  # (the header's cells repeat from report to report)
+def _names_t4_header(n: str) -> bool:
     return any(w in n or (len(n) >= 2 and n in w) for w in _t4_header_words())
 
 
