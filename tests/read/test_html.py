@@ -217,6 +217,14 @@ def test_text_holding_the_readers_private_marks_reads_as_is():
     assert tables(doc)[0].rows == [[f"丁{_SEGMENT}戊", "1"]]
 
 
+def test_a_cell_holding_the_separator_of_cells_keeps_its_place():
+    from xxgk.read.html import _SEP
+
+    page = f"<table><tr><td>甲{_SEP}乙</td><td>1</td></tr><tr><td>丙</td><td>2</td></tr></table>"
+    doc = read_bytes(f"<html><body>{page}</body></html>".encode(), "x.html")
+    assert tables(doc)[0].rows == [[f"甲{_SEP}乙", "1"], ["丙", "2"]]
+
+
 @pytest.mark.parametrize("data", [b"<html></html>", b"<html><body>  </body></html>"])
 def test_a_page_without_text_reads_as_an_empty_document(data):
     assert read_bytes(data, "x.html").blocks == []

@@ -4,27 +4,35 @@
   against the walk over the cell's nodes that marks its line breaks
   (``table_grid(..., fast=False)``), on the corpus's pages and on generated ones;
 * a table without merged cells taken as its rows, and
-  :meth:`xxgk.read.grid.GridBuilder.place_flow`, against placing every cell
-  one by one with the positions its neighbours cover;
+  :func:`xxgk.read.grid.lay_out`, against placing every cell one by one
+  with the positions its neighbours cover (:class:`~xxgk.read.grid.GridBuilder`);
 * generated pages — cells and paragraphs written in the markup real pages use
   (Word's span soup, ``<p>`` padding, ``&nbsp;``, ``<br>``, comments, links,
-  hidden elements, menus) — read back as the cells and the paragraphs, in order.
+  hidden elements, menus) — read back as the cells and the paragraphs, in order;
+* the normalisation of cells and paragraph runs (spaces and line breaks
+  squeezed by patterns that start with a fixed character) against the patterns
+  it replaces, on texts of every kind of white space;
+* a run of nothing but links dropped when it ends, against keeping every run
+  until :meth:`~xxgk.read.html._Walker.result` drops the menus.
 """
 
 from __future__ import annotations
 
 import html
 import random
+import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
+import xxgk.read.html as H
 from xxgk.model import Paragraph, Table
 from xxgk.read import read_bytes
-from xxgk.read.grid import GridBuilder
+from xxgk.read.grid import GridBuilder, lay_out
 from xxgk.read.html import _has_nested_table, page_source, table_grid
+from xxgk.text import clean
 from conftest import CORPUS
 from office_builders import known_values, report_parts, to_html
 
@@ -106,7 +114,7 @@ def test_a_generated_table_reads_as_its_cells(rows, rnd):
 
 
 def _place_one_by_one(flow: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """The plain form place_flow replaces: every cell placed alone, after the positions cells before it cover."""
+    """The plain form lay_out replaces: every cell placed alone, after the positions cells before it cover."""
     g = GridBuilder()
     for r, row in enumerate(flow):
         c = 0
@@ -123,10 +131,8 @@ spans = st.tuples(st.sampled_from(("", "5", "规章", "三、本年度办理结�
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(spans, max_size=5), max_size=6))
-def test_place_flow_lays_out_cells_as_placing_them_one_by_one(flow):
-    g = GridBuilder()
-    g.place_flow(flow)
-    assert g.rows() == _place_one_by_one(flow)
+def test_lay_out_places_cells_as_placing_them_one_by_one(flow):
+    assert lay_out(flow) == _place_one_by_one(flow)
 
 
 @settings(max_examples=100, deadline=None)
@@ -183,3 +189,84 @@ def test_a_generated_page_reads_as_its_paragraphs_and_tables_in_order(items, rnd
             body.append(_chrome(value))
     data = ("<html><head><title>t</title></head><body>" + "\n".join(body) + "</body></html>").encode()
     assert read_bytes(data, "x.html").blocks == expected
+
+
+# --- the normalisation of cells and paragraph runs, against the patterns it replaces ---
+
+_SPACE_RUN = re.compile(r"[ \u00a0\u3000]+")
+_LINE_EDGES = re.compile(r" *\n[ \n]*")
+
+
+def _plain_cell_texts(raw: list[str]) -> list[str]:
+    joined = H._WS.sub(" ", H._SEP.join(raw)).replace(H._MARK, "\n")
+    if not joined.isascii():
+        joined = clean(joined)
+    joined = _LINE_EDGES.sub("\n", _SPACE_RUN.sub(" ", joined))
+    return [t.strip(" \n") for t in joined.split(H._SEP)]
+
+
+def _plain_chunk_texts(raw: list[str]) -> list[str]:
+    return [H._lines(H._WS.sub(" ", text).replace(H._MARK, "\n"), keep=True) for text in raw]
+
+
+# every kind of white space the steps treat differently, the marks, and characters NFKC changes
+_RAW = " \n\t\r\f\u00a0\u3000\u2003\u2028\x1c\x85\ufeffab1（）\uff11\u3001\u00bd" + H._MARK
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.text(alphabet=_RAW, max_size=12), min_size=1, max_size=5))
+def test_cells_and_runs_are_normalised_as_the_space_and_line_patterns_normalise_them(raw):
+    assert H._cell_texts(raw) == _plain_cell_texts(raw)
+    assert H._chunk_texts(raw) == _plain_chunk_texts(raw)
+
+
+# --- runs of nothing but links dropped when they end, against keeping every run until result() ---
+
+
+class _KeepEveryRun(H._Walker):
+    """The plain form: every run of text is kept and normalised, result() drops the menus."""
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        text = "".join(self.buf)
+        self.buf.clear()
+        if not text.isspace():
+            self.blocks.append(len(self.chunks))
+            self.chunks.append((text, self.link_chars))
+        self.link_chars = 0
+        self.plain = False
+
+
+_LINKISH = " \t\n\f\u00a0\u3000\u2003\x1c\u2028首页政务a1"
+pieces = st.lists(
+    st.one_of(
+        st.tuples(st.just("a"), st.text(alphabet=_LINKISH, max_size=4)),
+        st.tuples(st.just("text"), st.text(alphabet=_LINKISH, max_size=3)),
+        st.tuples(st.sampled_from(("br", "nbsp", "ideographic", "span-link")), st.just("")),
+    ),
+    max_size=6,
+)
+
+
+def _walk(data: bytes, walker: type) -> list:
+    tree = LexborHTMLParser(page_source(data)[1])
+    w = walker(True)
+    w.walk(tree.body)
+    w.flush()
+    return w.result()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(("li", "p", "div", "td")), pieces), max_size=5))
+def test_a_run_of_links_is_dropped_as_result_drops_it(runs):
+    body = []
+    for tag, parts in runs:
+        inner = []
+        for kind, text in parts:
+            text = html.escape(text)
+            inner.append({"a": f'<a href="/x">{text}</a>', "text": text, "br": "<br>", "nbsp": "&nbsp;",
+                          "ideographic": "&#12288;", "span-link": '<span><a href="/y">栏目</a></span>'}[kind])
+        body.append(f"<{tag}>{''.join(inner)}</{tag}>" if tag != "td" else f"<table><tr><td>{''.join(inner)}</td></tr></table>")
+    data = ("<html><body><ul>" + "\n".join(body) + "</ul></body></html>").encode()
+    assert _walk(data, H._Walker) == _walk(data, _KeepEveryRun)

@@ -76,31 +76,6 @@ class GridBuilder:
         self.width = max(self.width, c + colspan)
         self.nrows = max(self.nrows, r + 1)
 
-    def place_flow(self, rows: list[list[tuple[str, int, int]]]) -> None:
-        """Cells given row by row as (text, rowspan, colspan), laid out as HTML
-        lays out a table: each cell takes the first position of its row that no
-        cell before it covers (the same as :meth:`place` cell by cell)."""
-        grid = self._grid
-        width = self.width
-        for r, row in enumerate(rows):
-            c = 0
-            for text, rs, cs in row:
-                while (r, c) in grid:
-                    c += 1
-                if rs == 1 and cs == 1:
-                    grid[r, c] = text
-                    c += 1
-                    if c > width:
-                        width = c
-                else:
-                    self.width = width
-                    self.place(r, c, text, rs, cs)
-                    width = self.width
-                    c += cs
-            if row and r >= self.nrows:
-                self.nrows = r + 1
-        self.width = width
-
     def text_at(self, r: int, c: int) -> str | None:
         return self._grid.get((r, c))
 
@@ -117,3 +92,65 @@ class GridBuilder:
             if any(row):
                 out.append(row)
         return out
+
+
+_FREE = object()  # (a position of lay_out's rows no cell covers yet)
+
+
+def lay_out(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """The grid of cells given row by row as (text, rowspan, colspan), laid out
+    as HTML lays out a table: each cell takes the first position of its row
+    that no cell before it covers — the same grid as :meth:`GridBuilder.place`
+    cell by cell, then :meth:`GridBuilder.rows`.  (Rows kept as lists, not a
+    position dictionary: a table's cells are laid out at a fraction of the cost.)"""
+    grid: list[list] = []  # rows of texts; None: moved to the row's end; _FREE: not covered
+    width = nrows = 0
+    for r, row in enumerate(rows):
+        if r == len(grid):
+            grid.append([])
+        line = grid[r]
+        n = len(line)
+        c = 0
+        for text, rs, cs in row:
+            while c < n and line[c] is not _FREE:
+                c += 1
+            if rs == 1 and cs == 1:
+                if c == n:
+                    line.append(text)
+                    n += 1
+                else:
+                    line[c] = text
+                c += 1
+            else:
+                label = is_label(text)
+                end = c + cs
+                for dr in range(rs):
+                    if r + dr == len(grid):
+                        grid.append([])
+                    below = grid[r + dr]
+                    if len(below) < end:
+                        below.extend([_FREE] * (end - len(below)))
+                    for dc in range(cs):
+                        if below[c + dc] is _FREE:
+                            below[c + dc] = text if label or dr == dc == 0 else ("" if dc == 0 else None)
+                n = len(line)
+                if r + rs > nrows:
+                    nrows = r + rs
+                c = end
+            if c > width:
+                width = c
+        if row and r >= nrows:
+            nrows = r + 1
+    out = []
+    for r in range(nrows):
+        line = grid[r] if r < len(grid) else []
+        if _FREE in line:
+            line = ["" if v is _FREE else v for v in line]
+        if len(line) < width:
+            line.extend([""] * (width - len(line)))
+        if None in line:  # (positions moved to the row's end)
+            line = [v for v in line if v is not None]
+            line.extend([""] * (width - len(line)))
+        if any(line):
+            out.append(line)
+    return out

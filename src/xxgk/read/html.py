@@ -45,18 +45,24 @@ once); ``<script>``/``<style>`` bodies are cut out before.  Hidden elements
 are found by one case-blind CSS query and taken out of the tree; the rest of
 the chrome (:data:`SKIP`, comments) is passed over by the walk, which goes
 down the tree and dispatches on lexbor's tag ids.  A data table's rows and
-cells come from one pass over its elements; a cell that holds one run of
-text (most do) takes its text from lexbor in one call, the others are
-walked with their line breaks marked (:func:`_cell_raw`); a table's cells,
-and a page's paragraph runs, are normalised in one go each.  The fast paths
-are tested against the plain forms they replace
-(tests/read/test_html_fast_paths.py).
+cells come from one pass over its elements, which also tells whether it
+holds another table; a cell that holds one run of text (most do) takes its
+text from lexbor in one call, the others are walked with their line breaks
+marked (:func:`_cell_raw`); a table's cells, and a page's paragraph runs, are
+normalised in one go each, by patterns that start with a fixed character;
+merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
+of paragraph text that is nothing but links (a menu) is dropped when it ends.
+glibc is asked to keep freed memory for the next page
+(:data:`KEEP_FREED_MEMORY`): handing lexbor's memory back after every page
+made the next parse fault it in again.  The fast paths are tested against
+the plain forms they replace (tests/read/test_html_fast_paths.py).
 """
 
 from __future__ import annotations
 
 import codecs
 import email
+import os
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -64,8 +70,32 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..model import Document, Paragraph, Source, Table
 from ..text import clean, tidy
 from .errors import ReadError
-from .grid import MAX_SPAN, GridBuilder
+from .grid import MAX_SPAN, lay_out
 from .text import decode_bom, decode_guess, utf16_guess
+
+# Memory the C library may keep when it is freed, instead of handing it back to
+# the system at once (glibc's M_TRIM_THRESHOLD, 128 KiB by default): lexbor
+# allocates ≈ 0.5 MiB for a 150 KiB page and frees it with the tree, so with the
+# default every page's parse touched fresh pages of memory again (≈ 100 page
+# faults, a tenth of the reading's CPU time in the kernel).
+KEEP_FREED_MEMORY = 32 << 20
+_M_TRIM_THRESHOLD = -1  # (glibc's malloc.h)
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc keep up to :data:`KEEP_FREED_MEMORY` of freed memory for the next
+    page (no-op elsewhere, or where the user tuned malloc through the environment)."""
+    if "MALLOC_TRIM_THRESHOLD_" in os.environ or "glibc.malloc" in os.environ.get("GLIBC_TUNABLES", ""):
+        return
+    try:
+        import ctypes  # (only here: the text reader's start-up does not pay for it)
+
+        ctypes.CDLL(None).mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_MEMORY)
+    except (ImportError, OSError, AttributeError):  # (not glibc: macOS, Windows)
+        pass
+
+
+_keep_freed_memory()
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 # <script>/<style> up to the first closing tag (the body as an unrolled loop:
@@ -190,16 +220,37 @@ def _span(value: str | None, remaining: int) -> int:
 # bytes a character (a character beyond it makes every string it joins four).
 _MARK = "\ufdd0"  # a line break, in the raw text of a cell or a run of paragraphs
 _SEP = "\ufdd1"  # between the cells of a table normalised in one go
-_LINE_EDGES = re.compile(r" *\n[ \n]*")
+_SPACES_2 = re.compile("  +")
+_LINE_START = re.compile("\n[ \n]*")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of spaces made one, and runs of spaces and line breaks holding a break
+    made that break, in text without NBSP or ideographic spaces (cleaned or
+    tidied: they are spaces by then) — what ``_SPACE_RUN`` and then ``r" *\n[ \n]*"``
+    do, each pattern starting with a fixed character (three times faster)."""
+    if "  " in text:
+        text = _SPACES_2.sub(" ", text)
+    if "\n" in text:  # (after the first step a space before a break is a single one)
+        text = _LINE_START.sub("\n", text.replace(" \n", "\n"))
+    return text
 
 
 def _cell_texts(raw: list[str]) -> list[str]:
     """Many cells' raw texts normalised at once (one NFKC call per table, not per cell)."""
-    joined = _WS.sub(" ", _SEP.join(raw)).replace(_MARK, "\n")
-    if not joined.isascii():
-        joined = clean(joined)
-    joined = _LINE_EDGES.sub("\n", _SPACE_RUN.sub(" ", joined))
-    return [t.strip(" \n") for t in joined.split(_SEP)]
+    joined = _SEP.join(raw)
+    if joined.count(_SEP) != len(raw) - 1:  # (a cell's text holds the separator: cell by cell)
+        return [_normal(text).strip(" \n") for text in raw]
+    return [t.strip(" \n") for t in _normal(joined).split(_SEP)]
+
+
+def _normal(raw: str) -> str:
+    """A cell's raw text (or cells' joined by :data:`_SEP`) normalised: source white
+    space collapsed, the line breaks marked kept, NFKC."""
+    text = _WS.sub(" ", raw).replace(_MARK, "\n")
+    if not text.isascii():
+        text = clean(text)
+    return _squeeze(text)
 
 
 def _chunk_texts(raw: list[str]) -> list[str]:
@@ -209,7 +260,9 @@ def _chunk_texts(raw: list[str]) -> list[str]:
     joined = _SEP.join(raw)
     if joined.count(_SEP) != len(raw) - 1:  # (the page holds the separator: one by one)
         return [_lines(_WS.sub(" ", text).replace(_MARK, "\n"), keep=True) for text in raw]
-    joined = _SPACE_RUN.sub(" ", tidy(_WS.sub(" ", joined).replace(_MARK, "\n")))
+    joined = tidy(_WS.sub(" ", joined).replace(_MARK, "\n"))
+    if "  " in joined:  # (tidy made NBSP and ideographic spaces spaces)
+        joined = _SPACES_2.sub(" ", joined)
     out = []
     for text in joined.split(_SEP):
         if "\n" in text:
@@ -236,8 +289,12 @@ _CELL_KINDS_BY_NAME: dict[str, int] = {}
 _TR_ID, _CAPTION_ID = _IDS["tr"], _IDS["caption"]
 _CELL_IDS = frozenset((_IDS["td"], _IDS["th"]))
 _ROW_GROUP_IDS = frozenset((_IDS["tbody"], _IDS["thead"], _IDS["tfoot"]))
-# elements inside a table that _table_rows passes over without a look
-_PLAIN_IDS = frozenset(_IDS[t] for t in ("p", "span", "br", "div", "font", "b", "strong", "tbody", "thead", "tfoot", "caption"))
+_COMMENT_ID = LexborHTMLParser("<p><!-- --></p>").css_first("p").child.tag_id
+# elements inside a table that _table_rows passes over without a look (lexbor's
+# text of a cell leaves comments out, as the walk over the cell does)
+_PLAIN_IDS = frozenset(
+    [_COMMENT_ID, *(_IDS[t] for t in ("p", "span", "br", "div", "font", "b", "strong", "tbody", "thead", "tfoot", "caption"))]
+)
 # inside a table cell these elements break lines (for the paragraph walk they are blocks)
 _CELL_BREAKS = frozenset(("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "dt", "dd"))
 
@@ -379,14 +436,19 @@ def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
     :mod:`xxgk.read.grid` says (labels repeated, figures once).  ``fast``:
     no text of the page holds the private characters (the cells' text may be
     taken by lexbor, see :func:`_cell_raw`)."""
-    rows = _table_rows(table) if fast else None
+    return _grid(table, _table_rows(table) if fast else None)
+
+
+def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[str]]:
+    """:func:`table_grid` of the rows :func:`_table_rows` found (None: the long way)."""
+    fast = rows is not None
     if rows is None:
         fast = False
         rows = [[cell for cell in tr.iter() if cell.tag_id in _CELL_IDS] for tr in _own_rows(table)]
     cells = [cell for row in rows for cell in row]
     if fast:
         # (text nodes of nothing but ASCII white space left out: they are blank)
-        raw = [cell.text(separator=_SEGMENT, skip_empty=True) for cell in cells]
+        raw = [cell.text(True, _SEGMENT, False, True) for cell in cells]  # (deep, separator, strip, skip_empty)
         if _SEGMENT in _SEP.join(raw):
             raw = [text if _SEGMENT not in text else _cell_raw(cell, text) for cell, text in zip(cells, raw)]
     else:
@@ -426,9 +488,14 @@ def table_grid(table: LexborNode, fast: bool = True) -> list[list[str]]:
                 line.append((texts[i], 1, 1))
             i += 1
         flow.append(line)
-    g = GridBuilder()
-    g.place_flow(flow)
-    return g.rows()
+    return lay_out(flow)
+
+
+# Text outside links made of these characters alone becomes spaces and line
+# breaks once normalised (_chunk_texts), and each character result() counts in a
+# run's text comes from a link character it counts: a run of links and such
+# text is a menu whatever the links say, and is dropped before it is normalised.
+_LINKS_ONLY_BLANK = " \t\r\n\f\u00a0\u3000" + _MARK
 
 
 class _Walker:
@@ -438,6 +505,7 @@ class _Walker:
         self.chunks: list[tuple[str, int]] = []  # raw text of a run of paragraphs, its link characters
         self.buf: list[str] = []
         self.link_chars = 0  # characters of the buffer that are link text
+        self.plain = False  # the buffer holds text outside links other than white space
         self.in_link = 0
 
     def flush(self) -> None:
@@ -446,10 +514,12 @@ class _Walker:
             return
         text = "".join(self.buf)
         self.buf.clear()
-        if not text.isspace():
+        # (nothing but links and white space: result() would drop it, see _LINKS_ONLY_BLANK)
+        if not text.isspace() and (self.plain or not self.link_chars):
             self.blocks.append(len(self.chunks))
             self.chunks.append((text, self.link_chars))
         self.link_chars = 0
+        self.plain = False
 
     def result(self) -> list:
         """The blocks read, paragraphs made from the runs of text."""
@@ -484,13 +554,17 @@ class _Walker:
                         self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
                     elif buf or not text.isspace():  # (white space that starts a run is stripped anyway)
                         buf.append(text)
+                        if not self.plain and text.strip(_LINKS_ONLY_BLANK):
+                            self.plain = True
                 continue
             if kind == _SKIP:
                 continue
             if kind == _BLOCK:
-                self.flush()
+                if buf:  # (an empty buffer has nothing to flush: links and text both go into it)
+                    self.flush()
                 self.walk(child)
-                self.flush()
+                if buf:
+                    self.flush()
             elif kind == _BR:
                 buf.append(_MARK)
             elif kind == _LINK:
@@ -506,9 +580,11 @@ class _Walker:
     def table(self, table: LexborNode) -> bool:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
-        if _has_nested_table(table):
+        # (rows found in one pass: the table holds no other table, nor anything SKIP leaves out)
+        rows = _table_rows(table) if self.fast else None
+        if rows is None and _has_nested_table(table):
             return False  # a layout table: its cells are page regions
-        grid = table_grid(table, self.fast)
+        grid = _grid(table, rows)
         for caption in table.iter():
             if caption.tag_id == _CAPTION_ID:
                 self.blocks.extend(Paragraph(text=line) for line in cell_text(caption).split("\n") if line)
