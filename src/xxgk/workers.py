@@ -149,6 +149,9 @@ def _backstop(memory: int) -> None:
 def _worker_main(conn, parent: int, warm: tuple[str, ...], memory: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     _die_with_parent(parent)
+    from .allocator import keep_freed_memory
+
+    keep_freed_memory()
     for name in warm:
         try:
             importlib.import_module(name)

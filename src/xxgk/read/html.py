@@ -52,9 +52,9 @@ marked (:func:`_cell_raw`); a table's cells, and a page's paragraph runs, are
 normalised in one go each, by patterns that start with a fixed character;
 merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
 of paragraph text that is nothing but links (a menu) is dropped when it ends.
-glibc is asked to keep freed memory for the next page
-(:data:`KEEP_FREED_MEMORY`): handing lexbor's memory back after every page
-made the next parse fault it in again.  The fast paths are tested against
+The ``xxgk`` command and its workers ask glibc to keep freed memory for the
+next page (:mod:`xxgk.allocator`): handing lexbor's memory back after every
+page made the next parse fault it in again.  The fast paths are tested against
 the plain forms they replace (tests/read/test_html_fast_paths.py).
 """
 
@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import codecs
 import email
-import os
 import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -73,29 +72,6 @@ from .errors import ReadError
 from .grid import MAX_SPAN, lay_out
 from .text import decode_bom, decode_guess, utf16_guess
 
-# Memory the C library may keep when it is freed, instead of handing it back to
-# the system at once (glibc's M_TRIM_THRESHOLD, 128 KiB by default): lexbor
-# allocates ≈ 0.5 MiB for a 150 KiB page and frees it with the tree, so with the
-# default every page's parse touched fresh pages of memory again (≈ 100 page
-# faults, a tenth of the reading's CPU time in the kernel).
-KEEP_FREED_MEMORY = 32 << 20
-_M_TRIM_THRESHOLD = -1  # (glibc's malloc.h)
-
-
-def _keep_freed_memory() -> None:
-    """Let glibc keep up to :data:`KEEP_FREED_MEMORY` of freed memory for the next
-    page (no-op elsewhere, or where the user tuned malloc through the environment)."""
-    if "MALLOC_TRIM_THRESHOLD_" in os.environ or "glibc.malloc" in os.environ.get("GLIBC_TUNABLES", ""):
-        return
-    try:
-        import ctypes  # (only here: the text reader's start-up does not pay for it)
-
-        ctypes.CDLL(None).mallopt(_M_TRIM_THRESHOLD, KEEP_FREED_MEMORY)
-    except (ImportError, OSError, AttributeError):  # (not glibc: macOS, Windows)
-        pass
-
-
-_keep_freed_memory()
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.I)
 # <script>/<style> up to the first closing tag (the body as an unrolled loop:
