@@ -35,7 +35,7 @@ from pathlib import Path
 import xxgk
 from xxgk.allocator import keep_freed_memory
 
-keep_freed_memory()  # (as the xxgk command and its workers do: see xxgk.allocator)
+keep_freed_memory()  # (as xxgk's worker processes do: see xxgk.allocator)
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))

@@ -7,11 +7,14 @@ memory again: about 100 page faults a page, a tenth of the reading's CPU time,
 spent in the kernel.  :func:`keep_freed_memory` lets glibc keep up to
 :data:`KEEP_FREED_MEMORY` for the next page.
 
-A process-wide setting, so the library never makes it on import: the entry points
-do — the ``xxgk`` command (``cli_files.main``) and the worker processes
-(``workers._worker_main``) — and the benchmarks, as the command does.  It does
-nothing on other C libraries (Windows, macOS) or where the user tuned malloc
-through the environment.
+A process-wide setting, so the library never makes it on import: the processes
+that parse one file after another make it — the worker processes
+(``workers._worker_main``: every ``xxgk parse``/``check``/``ingest`` of more than a
+few small text files, and the review desk's uploads, go through them) — and
+``bench_parse``, which parses as a worker does.  (A command that parses a few
+small texts in its own process reads no HTML, and does not pay for ``ctypes``.)
+It does nothing on other C libraries (Windows, macOS) or where the user tuned
+malloc through the environment.
 """
 
 from __future__ import annotations

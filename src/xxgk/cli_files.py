@@ -518,9 +518,6 @@ def fast_main(argv: list[str]) -> int | None:
 
 def main() -> None:
     """The ``xxgk`` console script: parse/check start fast; every other command goes to typer."""
-    from .allocator import keep_freed_memory
-
-    keep_freed_memory()
     code = fast_main(sys.argv[1:])
     if code is None:
         from .cli import app

@@ -52,8 +52,8 @@ marked (:func:`_cell_raw`); a table's cells, and a page's paragraph runs, are
 normalised in one go each, by patterns that start with a fixed character;
 merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
 of paragraph text that is nothing but links (a menu) is dropped when it ends.
-The ``xxgk`` command and its workers ask glibc to keep freed memory for the
-next page (:mod:`xxgk.allocator`): handing lexbor's memory back after every
+The worker processes ask glibc to keep freed memory for the next page
+(:mod:`xxgk.allocator`): handing lexbor's memory back after every
 page made the next parse fault it in again.  The fast paths are tested against
 the plain forms they replace (tests/read/test_html_fast_paths.py).
 """
