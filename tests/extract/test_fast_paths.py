@@ -327,7 +327,8 @@ def test_label_cuts_of_real_paragraphs_as_the_plain_decision():
         cuts = _label_cuts(p, labels)
         assert cuts == _label_cuts_plain(p, labels), p[:80]
         seen += bool(cuts)
-    assert seen > 0
+    # (the corpus's crawled pages run tables into paragraphs; the seeds alone do not)
+    assert seen > 0 or not CORPUS.is_dir()
 
 
 @settings(max_examples=200, deadline=None)
