@@ -85,13 +85,18 @@ class GridBuilder:
         width = self.width
         cols = range(width)
         for r in range(self.nrows):
-            row = [get((r, c), "") for c in cols]
-            if None in row:  # (positions moved to the row's end)
-                row = [v for v in row if v is not None]
-                row.extend([""] * (width - len(row)))
+            row = _moved_to_end([get((r, c), "") for c in cols], width)
             if any(row):
                 out.append(row)
         return out
+
+
+def _moved_to_end(row: list, width: int) -> list:
+    """A laid-out row whose positions marked None (a merged figure given once) move to its end."""
+    if None in row:
+        row = [v for v in row if v is not None]
+        row.extend([""] * (width - len(row)))
+    return row
 
 
 _FREE = object()  # (a position of lay_out's rows no cell covers yet)
@@ -148,9 +153,7 @@ def lay_out(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
             line = ["" if v is _FREE else v for v in line]
         if len(line) < width:
             line.extend([""] * (width - len(line)))
-        if None in line:  # (positions moved to the row's end)
-            line = [v for v in line if v is not None]
-            line.extend([""] * (width - len(line)))
+        line = _moved_to_end(line, width)
         if any(line):
             out.append(line)
     return out
