@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from check_helpers import clean_record, run
 from check_helpers import seed as seed_record
 
@@ -436,3 +438,19 @@ def test_xg602_near_copy_with_a_new_year_and_one_sentence_changed():
     assert fs and "%" in fs[0].message
     other = seed_record("002")
     assert run(this, "XG602", other) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="政府信息公开工作年度报告本局", max_size=40), st.text(alphabet="政府信息公开工作年度报告本局", max_size=40))
+def test_narrative_similarity_with_kept_shingles_is_the_plain_share(a, b):
+    """XG602's shingles are kept for the last texts compared: the share is the plain one,
+    however often a text is compared."""
+    from xxgk.check.rules.cross import SHINGLE, similarity
+
+    def plain(x: str, y: str) -> float:
+        sx = {x[i : i + SHINGLE] for i in range(len(x) - SHINGLE + 1)}
+        sy = {y[i : i + SHINGLE] for i in range(len(y) - SHINGLE + 1)}
+        return len(sx & sy) / max(len(sx), len(sy)) if sx and sy else 0.0
+
+    assert similarity(a, b) == plain(a, b)
+    assert similarity(b, a) == plain(b, a) and similarity(a, b) == plain(a, b)  # (again, from the kept shingles)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ...model import Finding
 from ..context import Context, fmt
@@ -61,10 +62,16 @@ def _narrative(rec) -> str:
 SHINGLE = 5
 
 
+@lru_cache(maxsize=64)
+def _shingles(text: str) -> frozenset[str]:
+    """A text's 5-character shingles.  (Kept for the last texts compared: a report is compared
+    with the year before it and the year after, and a batch compares an agency's years together.)"""
+    return frozenset({text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)})
+
+
 def similarity(a: str, b: str) -> float:
     """Share of common 5-character shingles (1.0 = same text): linear in the text length."""
-    sa = {a[i : i + SHINGLE] for i in range(len(a) - SHINGLE + 1)}
-    sb = {b[i : i + SHINGLE] for i in range(len(b) - SHINGLE + 1)}
+    sa, sb = _shingles(a), _shingles(b)
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / max(len(sa), len(sb))
