@@ -62,11 +62,20 @@ def _narrative(rec) -> str:
 SHINGLE = 5
 
 
-@lru_cache(maxsize=64)
+_KEPT_TEXT = 20_000  # (a longer narrative's shingles, megabytes of them, are not kept)
+
+
 def _shingles(text: str) -> frozenset[str]:
-    """A text's 5-character shingles.  (Kept for the last texts compared: a report is compared
-    with the year before it and the year after, and a batch compares an agency's years together.)"""
+    """A text's 5-character shingles, kept for the last texts compared: a report is compared
+    with the year before it and the year after, and a batch compares an agency's years together."""
+    return _kept_shingles(text) if len(text) <= _KEPT_TEXT else _shingles_of(text)
+
+
+def _shingles_of(text: str) -> frozenset[str]:
     return frozenset({text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)})
+
+
+_kept_shingles = lru_cache(maxsize=16)(_shingles_of)
 
 
 def similarity(a: str, b: str) -> float:
