@@ -33,7 +33,8 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 LangOpt = Annotated[str, typer.Option("--lang", help="界面语言 zh|en (language of messages)")]
 
 
-from .cli_files import expand_paths, say, tr  # noqa: E402  (the file commands live there, without typer)
+from .cli_files import StoreUnavailable, _open, expand_paths, open_store, say, tr  # noqa: E402  (the file commands and the store's opening live there, without typer)
+from .cli_files import close_store as _close_db  # noqa: E402
 
 
 def say_error(lang: str, msg: str) -> None:
@@ -126,14 +127,10 @@ DbOpt = Annotated[Path, typer.Option("--db", help="数据库文件 (the DuckDB s
 _DEFAULT_DB = Path("xxgk.duckdb")
 
 
-from .cli_files import _open, close_store as _close_db  # noqa: E402,F401  (the store's connection, shared by both faces)
-
 
 def _open_db(db: Path, lang: str, read_only: bool = False, config: dict | None = None):
     """The store, or one line saying why not (exit 2).  While another process (an ingest)
     holds the database, a reading command waits with a message instead of failing on the lock."""
-    from .cli_files import StoreUnavailable, open_store
-
     try:
         return open_store(db, lang, read_only=read_only, config=config, err=err)
     except StoreUnavailable:

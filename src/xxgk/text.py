@@ -22,9 +22,12 @@ from functools import lru_cache, wraps
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 _QUOTE_CHARS = re.compile("[“”「」‘’〝〞]")
 _QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("「", '"'), ("」", '"'), ("‘", "'"), ("’", "'"), ("〝", '"'), ("〞", '"'))
+# the Chinese numerals of the reports' numbering (一 … 十), and one of them as a pattern's character class
+CN_NUMERALS = "一二三四五六七八九十"
+NUMERAL = f"[{CN_NUMERALS}]"
 # numbering in front of a label: 一、 （一） (一) 1. 1、 1． 第一
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）][、.．]?|\d{1,2}\s*[.．、](?!\d)|[(（]\d{1,2}[)）])\s*"
+    rf"^(?:{NUMERAL}+[、.．]|[(（]{NUMERAL}+[)）][、.．]?|\d{{1,2}}\s*[.．、](?!\d)|[(（]\d{{1,2}}[)）])\s*"
 )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from functools import cache
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
-from ..text import alternation, norm_label, squeeze
+from ..text import NUMERAL, alternation, norm_label, squeeze
 from .tokens import Token
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -15,7 +15,7 @@ _CN_NUM = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "
 _DATE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年|-|\.|/)\s*(\d{1,2})\s*(?:月|-|\.|/)\s*(\d{1,2})\s*日?")
 # (the year's first character as a class of its own: a pattern that starts with a
 # repeat is tried at every position of the text, one that starts with a class skips to it)
-_CN_DATE = re.compile(r"([〇零○一二三四五六七八九O][〇零○一二三四五六七八九O]{3})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_CN_DATE = re.compile(rf"([〇零○一二三四五六七八九O][〇零○一二三四五六七八九O]{{3}})\s*年\s*({NUMERAL}{{1,2}})\s*月\s*({NUMERAL}{{1,3}})\s*日")
 # (时间 at the start or after white space; the look-behind stands after 时 so that
 # every branch starts with a character the engine can skip to)
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|发文日期|日期|时(?<!\S时)间)\s*[:：]\s*(.+)")

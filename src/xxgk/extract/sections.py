@@ -18,11 +18,11 @@ import msgspec
 
 from ..layouts import SECTIONS
 from ..model import SectionText
-from ..text import squeeze
+from ..text import NUMERAL, squeeze
 from .tokens import Token
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十]{1,3})\s*、\s*(.*)$", re.S)
+_HEADING = re.compile(rf"^\s*({NUMERAL}{{1,3}})\s*、\s*(.*)$", re.S)
 _TITLE_END = re.compile(r"[:：。；;]|\s{1,}(?=\S)")
 _SENTENCE_STOP = re.compile(r"[。；;]")
 # the order in which key words decide a section: the most specific first

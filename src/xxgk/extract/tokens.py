@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import SHORT_TEXT, alternation, clean, clean_tidied, each, norm_label, spans_in_each, squeeze, tidy
+from ..text import NUMERAL, SHORT_TEXT, alternation, clean, clean_tidied, each, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import is_value_text
 
 
@@ -81,14 +81,14 @@ def _heading_pattern() -> re.Pattern[str]:
     title_alt = alternation(titles, spaced=True)
     key_alt = alternation(keys)
     return re.compile(
-        rf"(?P<title>{title_alt})|(?P<head>[一二三四五六七八九十][一二三四五六七八九十]?\s*、)(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
+        rf"(?P<title>{title_alt})|(?P<head>{NUMERAL}{NUMERAL}?\s*、)(?=[^。；，,]{{0,20}}?(?:{key_alt}))"
         # a heading right after a table's last figure (the look-behind stands
         # after its first numeral: every match starts with a numeral, see _headings)
-        r"|[一二三四五六七八九十](?<=\d[一二三四五六七八九十])[一二三四五六七八九十]?、"
+        rf"|{NUMERAL}(?<=\d{NUMERAL}){NUMERAL}?、"
     )
 
 
-_NUMERAL = re.compile("[一二三四五六七八九十]")
+_NUMERAL = re.compile(NUMERAL)
 
 
 @cache
@@ -96,8 +96,8 @@ def _heading_starts() -> re.Pattern[str]:
     """Where a match of :func:`_heading_pattern` can start: a numeral — followed by 、
     (after one more numeral, or white space) where every standard title starts so."""
     titles = [norm_label(t) for s in SECTIONS for t in (s.title, *s.variants)]
-    if all(re.match("[一二三四五六七八九十]、", t) for t in titles):
-        return re.compile("[一二三四五六七八九十](?=[一二三四五六七八九十]?\\s*、)")
+    if all(re.match(f"{NUMERAL}、", t) for t in titles):
+        return re.compile(rf"{NUMERAL}(?={NUMERAL}?\s*、)")
     return _NUMERAL
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Paragraph, Table
-from ..text import clean, norm_label
+from ..text import CN_NUMERALS, NUMERAL, clean, norm_label
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－_\s]*\d{1,4}[-—–－_\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|page\s*\d+(?:\s*of\s*\d+)?)$",
@@ -158,7 +158,7 @@ def _measure(lines: list[Line]) -> tuple[float, float, float]:
 
 # a line that starts a heading or a numbered item never continues the line above
 _NEW_ITEM = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|第[一二三四五六七八九十]+[章节条部分])"
+    rf"^\s*(?:{NUMERAL}+\s*[、.．]|[（(]\s*[{CN_NUMERALS}\d]+\s*[)）]|第{NUMERAL}+[章节条部分])"
 )
 # below this many lines of body text the measure (left/right edges) is not known
 _MIN_LINES_FOR_MEASURE = 5

@@ -26,6 +26,7 @@ from ..layouts import LAYOUT_2021, column_label
 _T3_TOTAL = LAYOUT_2021.table("t3").row("total").full_label  # （七）总计
 from ..model import Finding, LetterItem
 from ..safe_write import neutral_row
+from ..text import CN_NUMERALS
 
 _KEY = re.compile(r"^t[234]\.[a-z_0-9]+\.[a-z_0-9]+$")
 
@@ -102,7 +103,7 @@ def letter_docx(
     )
     n = 0
     for k, it in enumerate(items, 1):
-        head = f"{'一二三四五六七八九十'[k - 1] if k <= 10 else k}、《{it.title or (agency + (str(it.year) + '年' if it.year else '') + '政府信息公开工作年度报告')}》"
+        head = f"{CN_NUMERALS[k - 1] if k <= 10 else k}、《{it.title or (agency + (str(it.year) + '年' if it.year else '') + '政府信息公开工作年度报告')}》"
         _para(doc, head, HEADING_FONT, 16)
         meta = f"报告年度：{it.year or '未能确定'}；发布日期：{it.published or '未注明'}；检查的文件：{Path(it.source).name}。"
         _para(doc, meta, BODY_FONT, 16, indent=True)

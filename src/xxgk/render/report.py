@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 
 from ..layouts import SECTIONS, Layout, layout_for, template_for_year
 from ..model import Record, Value
+from ..text import CN_NUMERALS, NUMERAL
 from ..totals import Conflict, compute_totals
 
-CN_NUMERALS = "一二三四五六七八九十"
 # the table each standard section holds
 SECTION_TABLES = {2: "t2", 3: "t3", 4: "t4"}
-_NUMERAL_PREFIX = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*")
+_NUMERAL_PREFIX = re.compile(rf"^\s*{NUMERAL}{{1,3}}\s*[、.．]\s*")
 
 
 class RefusedTotals(Exception):
