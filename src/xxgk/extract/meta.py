@@ -26,7 +26,9 @@ _AGENCY_FIELD = re.compile(r"^(?:发布机构|发文机关|发布单位|来源|�
 # a date whose 年 and 月 were lost (（20201231日）)
 _GLUED_DATE = re.compile(r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])日")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
-_TITLE_WORDS = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告", "年度报告", "工作报告")
+# the names a report gives itself in its title, and the shorter words a title ends with
+_REPORT_NAMES = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告")
+_TITLE_WORDS = (*_REPORT_NAMES, "年度报告", "工作报告")
 # a field name in front of a title (a crawler's or a CMS's "标题：…" line)
 _TITLE_FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)[:：]")
 AGENCY_END = re.compile(r"(人民政府|政府|委员会|管委会|管理委员会|办公室|办公厅|局|厅|委|办|院|署|部|中心|所|站|会|处|分局|街道|镇|乡|片区管理局|公司|队|馆)$")
@@ -117,7 +119,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
 
 _YEAR_REPORT = (
     r"(?:(?:19|20)\d{2}\s*年度?)\s*"
-    r"(?:政府信息公开工作年度报告|政府信息公开年度报告|信息公开工作年度报告|政府信息公开工作报告|政务公开工作年度报告)"
+    "(?:" + "|".join(_REPORT_NAMES) + ")"
 )
 _TITLE_IN_TEXT = re.compile(r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*" + _YEAR_REPORT)
 # the title's year and words alone: where they are not, the title cannot be (asked first:
