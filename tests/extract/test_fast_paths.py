@@ -100,9 +100,9 @@ def test_kept_label_matches_equal_row_by_row_matches_on_real_tokens():
                 continue
             for lay in LAYOUTS.values():
                 for table in lay.tables:
-                    hits = T._label_hits(table, T._body(tok))
+                    hits, near_hits = T._label_hits(table, T._body(tok)), T._near_hits(table, T._body(tok))
                     rows, near, groups = _row_by_row(table, tok)
-                    assert (set(hits.rows), set(hits.near), list(hits.groups)) == (rows, near, groups), tok.text
+                    assert (set(hits.rows), set(near_hits), list(hits.groups)) == (rows, near, groups), tok.text
                     seen += 1
     assert seen > 1000
 
@@ -118,8 +118,8 @@ def test_kept_label_matches_equal_row_by_row_for_label_variants(row, before, aft
             continue
         for lay in LAYOUTS.values():
             for table in lay.tables:
-                hits = T._label_hits(table, T._body(t))
-                assert (set(hits.rows), set(hits.near), list(hits.groups)) == _row_by_row(table, t)
+                hits, near = T._label_hits(table, T._body(t)), T._near_hits(table, T._body(t))
+                assert (set(hits.rows), set(near), list(hits.groups)) == _row_by_row(table, t)
                 assert T._bare_label(t, table) == _bare_label_row_by_row(t, table)
 
 
@@ -401,12 +401,16 @@ def test_records_keep_cells_and_their_sources_in_layout_order():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 30), unique=True).map(lambda xs: tuple(sorted(xs))), st.integers(0, 32), st.sets(st.integers(-1, 30)))
-def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued):
+@given(st.lists(st.integers(0, 30), unique=True).map(lambda xs: tuple(sorted(xs))), st.integers(0, 32), st.sets(st.integers(-1, 30)), st.integers(-1, 30))
+def test_rows_in_reading_order_as_the_plain_form(idxs, start, valued, also):
     """The rows a label names, after the last row with figures first (most labels name
-    rows after it: then the rows as they are)."""
+    rows after it: then the rows as they are); the open row's counted as one with
+    figures without a copy of the set."""
     plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
     assert list(T._in_order(idxs, start, valued)) == plain
+    with_open = valued | {also}
+    plain = [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in with_open]
+    assert list(T._in_order(idxs, start, valued, also)) == plain
 
 
 @settings(max_examples=200, deadline=None)
@@ -440,3 +444,21 @@ def test_a_tidied_paragraph_is_cleaned_without_tidying_it_again(text):
     published = tidy(text).strip()
     assert tidy(published) == published
     assert clean_tidied(published) == clean(published)
+
+
+def test_kept_cell_keys_are_the_keys_built_from_table_row_and_column():
+    """The record's keys of a row's columns, kept in the table's index, are the keys the
+    plain form builds (``table.row.column``) for the same columns, with and without 小计."""
+    seen = 0
+    for lay in LAYOUTS.values():
+        for table in lay.tables:
+            for row in table.rows:
+                for org_subtotal in (False, True):
+                    cols = T._columns(table, row, org_subtotal)
+                    kept = T._index(table).cell_keys[id(cols)]
+                    assert kept[0] is cols
+                    assert kept[1] == [f"{table.key}.{row.key}.{c.key}" for c in cols]
+                    seen += 1
+        t4 = lay.table("t4")
+        assert T._t4_keys(t4) == [f"{t4.key}.{r.key}.{c.key}" for r in t4.rows for c in t4.columns]
+    assert seen > 100

@@ -239,6 +239,12 @@ class _TableIndex:
         self.row_columns = {
             id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
         }
+        # the record's key of each of those columns (``t3.new.natural``), by the list's identity
+        self.cell_keys = {
+            id(cols): (cols, [f"{table.key}.{r.key}.{c.key}" for c in cols])
+            for r, both in self.row_columns.values()
+            for cols in both
+        }
 
     @staticmethod
     def _named_by(specs) -> tuple[dict[str, list[int]], _Words]:
@@ -342,10 +348,11 @@ def _bare_label_text(table: Table, norm: str) -> bool:
 
 
 class _LabelHits(msgspec.Struct, frozen=True):
-    """Which of a table's rows and groups a label body names (indices, layout order)."""
+    """Which of a table's rows and groups a label body names (indices, layout order).
+    The rows it names with one character mistyped are asked apart (:func:`_near_hits`):
+    only a label that names no row it can open needs them."""
 
     rows: tuple[int, ...]  # named by a key phrase or an exact form
-    near: tuple[int, ...]  # named with one character of a key phrase mistyped
     groups: tuple[int, ...]  # group labels named
 
     @property
@@ -356,19 +363,26 @@ class _LabelHits(msgspec.Struct, frozen=True):
 @_PerTable
 def _label_hits(table: Table, body: str) -> _LabelHits:
     index = _index(table)
-    return _LabelHits(index.rows_named(body), index.rows_nearly_named(body), index.groups_named(body))
+    return _LabelHits(index.rows_named(body), index.groups_named(body))
+
+
+@_PerTable
+def _near_hits(table: Table, body: str) -> tuple[int, ...]:
+    """The rows a label body names with one character of a key phrase mistyped (layout order)."""
+    return _index(table).rows_nearly_named(body)
 
 
 def _numbering_matches(tok: Token, row: Row) -> bool:
     return bool(row.numbering) and numbering_of(tok.norm) == norm_label(row.numbering)
 
 
-def _in_order(idxs: tuple[int, ...], start: int, valued: set[int]) -> list[int] | tuple[int, ...]:
+def _in_order(idxs: tuple[int, ...], start: int, valued: set[int], also: int = -1) -> list[int] | tuple[int, ...]:
     """The rows after the last one with figures (``start`` on), then the earlier rows
-    still without figures (表二's blocks in another order, a converter's displaced labels)."""
+    still without figures (表二's blocks in another order, a converter's displaced labels).
+    ``also``: one more row with figures, not yet in ``valued`` (the open row's)."""
     if not idxs or (idxs[0] >= start):  # (layout order: all of them after the last)
         return idxs
-    return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued]
+    return [i for i in idxs if i >= start] + [i for i in idxs if i < start and i not in valued and i != also]
 
 
 class _TableReader:
@@ -407,14 +421,15 @@ class _TableReader:
         if body == "\0":
             return None
         named = _label_hits(self.table, body)
-        if not (named.rows or named.near or named.groups):
+        if not (named.rows or named.groups or _near_hits(self.table, body)):
             return None
-        valued, last = self.valued, self.last_valued
+        valued, last, also = self.valued, self.last_valued, -1
         if pending is not None and pending.row is not None and pending.values:
-            at = self.row_index.get(id(pending.row), -1)
-            valued, last = valued | {at}, max(last, at)
+            # (the open row counts as one with figures)
+            also = self.row_index.get(id(pending.row), -1)
+            last = max(last, also)
         start = last + 1
-        for idx in _in_order(named.rows, start, valued):
+        for idx in _in_order(named.rows, start, valued, also):
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
@@ -422,8 +437,8 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        near = _in_order(named.near, start, valued)
-        if len(near) == 1 and not named.groups:
+        near = () if named.groups else _in_order(_near_hits(self.table, body), start, valued, also)
+        if len(near) == 1:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
         for gi in named.groups:
@@ -557,28 +572,34 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     return _RowRead(row, cols, values, texts, uncertain, decoded, how)
 
 
-def _put(res: TableResult, key: str, text: str | None, uncertain: bool, source: Token | None, how: str = "label") -> None:
-    """One cell into the result: its value, its raw text when not a plain number,
-    whether it is uncertain, the OCR confidence of the token it came from, and
-    where it came from and how it was placed."""
-    cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
-    res.cells[key] = cv.value
-    raw = cv.raw
-    if raw is not None:
-        res.raw[key] = raw
-        if uncertain or (not cv.ok and _DIGIT.search(raw)):
-            # a figure written so that it cannot be read (--253, 1O2) is reported, not guessed
+def _put_cells(res: TableResult, keys: list[str], texts: list[str | None], uncertain: set[int], sources, how: str) -> None:
+    """Cells into the result, one a key: its value, its raw text when not a plain number,
+    whether it is uncertain, the OCR confidence of the token it came from, and where it
+    came from and how it was placed.  ``sources``: the token each cell was read from (None
+    where none), as many as the keys or more."""
+    cells, raws, kept_sources = res.cells, res.raw, res.sources
+    own_text = how in _OWN_TEXT
+    for i, key in enumerate(keys):
+        text = texts[i]
+        cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
+        cells[key] = cv.value
+        raw = cv.raw
+        if raw is not None:
+            raws[key] = raw
+            if i in uncertain or (not cv.ok and _DIGIT.search(raw)):
+                # a figure written so that it cannot be read (--253, 1O2) is reported, not guessed
+                res.uncertain.append(key)
+        elif i in uncertain:
             res.uncertain.append(key)
-    elif uncertain:
-        res.uncertain.append(key)
-    if source is None:
-        res.sources[key] = CellSource(how=how, text=text or "")
-        return
-    if source.conf is not None:
-        res.confidence[key] = source.conf
-    # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
-    res.sources[key] = CellSource(how, source.orig if how not in _OWN_TEXT else (text or source.orig), source.block,
-                                  source.row, source.col + 1 if source.grid else None, source.at, source.page)
+        source = sources[i]
+        if source is None:
+            kept_sources[key] = CellSource(how, text or "")
+            continue
+        if source.conf is not None:
+            res.confidence[key] = source.conf
+        # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
+        kept_sources[key] = CellSource(how, (text or source.orig) if own_text else source.orig, source.block,
+                                       source.row, source.col + 1 if source.grid else None, source.at, source.page)
 
 
 _OWN_TEXT = frozenset(("glued", "unplaced"))  # placements whose cell text is not its token's
@@ -586,14 +607,23 @@ _OWN_TEXT = frozenset(("glued", "unplaced"))  # placements whose cell text is no
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
+    kept = _index(table).cell_keys.get(id(rr.cols))
+    if kept is not None and kept[0] is rr.cols:
+        keys = kept[1]
+    else:
+        prefix = f"{table.key}.{rr.row.key}."
+        keys = [prefix + col.key for col in rr.cols]
+    if len(texts) < len(keys):
+        keys = keys[: len(texts)]
+    values = rr.values
     # figures decoded from glued text no longer stand one a token: the row's first token is their source
-    whole = rr.decoded is not None or rr.how == "unplaced"
-    values, uncertain, how = rr.values, rr.uncertain, rr.how
-    first = values[0] if values else None
-    prefix = f"{table.key}.{rr.row.key}."
-    for i, col in enumerate(rr.cols[: len(texts)]):
-        source = first if whole else (values[i] if i < len(values) else None)
-        _put(res, prefix + col.key, texts[i], i in uncertain, source, how)
+    if rr.decoded is not None or rr.how == "unplaced":
+        sources = [values[0] if values else None] * len(keys)
+    elif len(values) < len(keys):
+        sources = [*values, *[None] * (len(keys) - len(values))]
+    else:
+        sources = values
+    _put_cells(res, keys, texts, rr.uncertain, sources, rr.how)
 
 
 def _increasing(seq: list[int], ids: list[int]) -> list[int]:
@@ -1207,6 +1237,12 @@ def _filler_lines(tokens: list[Token]) -> set[int]:
     return {line for line, n in count.items() if n >= 2}
 
 
+@by_identity
+def _t4_keys(t4: Table) -> list[str]:
+    """The record's keys of 表四's cells, in its order (复议 ×5, 直接起诉 ×5, 复议后起诉 ×5)."""
+    return [f"{t4.key}.{r.key}.{c.key}" for r in t4.rows for c in t4.columns]
+
+
 def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[int] = frozenset()) -> None:
     cols = [(r, c) for r in t4.rows for c in t4.columns]
     # more cells than the table has: empty cells of filler lines go first, then
@@ -1226,7 +1262,8 @@ def _assign_t4(t4: Table, values: list[Token], res: TableResult, fillers: set[in
             texts, uncertain = decoded.texts, decoded.uncertain
     if not texts:
         texts = [None] * len(cols)
-    for i, (r, c) in enumerate(cols[: len(texts)]):
-        glued_figures = bool(values) and len(values) < len(cols)
-        source = (values[0] if glued_figures else values[i]) if i < len(values) or glued_figures else None
-        _put(res, f"{t4.key}.{r.key}.{c.key}", texts[i], i in uncertain, source, "glued" if glued_figures else "t4-sequence")
+    n = min(len(cols), len(texts))
+    glued_figures = bool(values) and len(values) < len(cols)
+    sources = [values[0]] * n if glued_figures else [*values[:n], *[None] * (n - len(values))]
+    keys = _t4_keys(t4)[:n]
+    _put_cells(res, keys, texts, uncertain, sources, "glued" if glued_figures else "t4-sequence")
