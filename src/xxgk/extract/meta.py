@@ -341,13 +341,21 @@ def _markers() -> tuple[dict[str, list[str]], re.Pattern[str]]:
     return owners, re.compile(alternation(owners))
 
 
+@cache
+def _markers_hold_digits() -> bool:
+    """Whether a marker phrase holds a digit: where none does, a text of digits alone (most
+    cells of a table) neither holds a marker nor completes one begun before it."""
+    return any(ch.isdecimal() for m in _markers()[0] for ch in m)
+
+
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
     owners, any_marker = _markers()
+    digits_skip = not _markers_hold_digits()
     prev = ""
     for t in tokens:
-        if not t.norm or len(t.norm) > 200:
+        if not t.norm or len(t.norm) > 200 or (digits_skip and t.norm.isdecimal()):
             prev = ""
             continue
         # a header word split over two cells or lines (本年新 / 制作数量) counts

@@ -401,6 +401,7 @@ class _TableReader:
         self.valued: set[int] = set()  # rows that received figures
         self.last_valued = -1  # the last of them in layout order
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.kept_hits = _label_hits.memo_of(table)  # (_label_hits's kept answers for this table)
         self.group_first: dict[str, int] = {}  # a group's first row
         for i, r in enumerate(self.rows):
             if r.group is not None:
@@ -417,10 +418,15 @@ class _TableReader:
         """
         if tok.value or not tok.norm:
             return None
-        body = _body(tok)
+        body = tok.body
+        if body is None:
+            body = tok.body = _label_body(tok.norm)
         if body == "\0":
             return None
-        named = _label_hits(self.table, body)
+        # (the kept matches looked up in place: most labels are kept)
+        named = self.kept_hits.get(body)
+        if named is None:
+            named = _label_hits(self.table, body)
         if not (named.rows or named.groups or _near_hits(self.table, body)):
             return None
         valued, last, also = self.valued, self.last_valued, -1
@@ -454,7 +460,10 @@ class _TableReader:
         if tok.value or not tok.norm:
             return False
         body = _body(tok)
-        return body != "\0" and _label_hits(self.table, body).any
+        if body == "\0":
+            return False
+        named = self.kept_hits.get(body)
+        return (named if named is not None else _label_hits(self.table, body)).any
 
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
@@ -974,12 +983,16 @@ def _header_vocabulary(template: str) -> tuple[str, ...]:
     return tuple(sorted({_HEADER_PUNCT.sub("", norm_label(w)) for w in words}, key=len, reverse=True))
 
 
-def _is_header_text(tok: Token, layout: Layout) -> bool:
-    """A header cell (or a piece of one broken over lines) of the layout's tables."""
-    return _is_header_norm(tok.norm, layout.template)
+@by_identity
+def _header_test(layout: Layout):
+    """Whether a token's normalised text is a header cell (or a piece of one broken over
+    lines) of the layout's tables: :func:`_is_header_norm` for one layout, a function of the
+    text alone (kept for short texts: one argument, no tuple of arguments to build and hash
+    a call)."""
+    template = layout.template
+    return kept_if_short(8192)(lambda n: _is_header_norm(n, template))
 
 
-@kept_if_short(8192)
 def _is_header_norm(n: str, template: str) -> bool:
     if len(n) < 2:
         return bool(n)
@@ -1003,7 +1016,13 @@ def _new_row_keys() -> tuple[str, ...]:
 def _t3_start(tok: Token) -> bool:
     """The note, the 申请人情况 header or row 一 opens 表三."""
     n = tok.norm
-    return (T3_NOTE_KEY in n and len(n) <= 60) or n == T3_HEADER_GROUP or (len(n) <= 40 and any(k in n for k in _new_row_keys()))
+    if (T3_NOTE_KEY in n and len(n) <= 60) or n == T3_HEADER_GROUP:
+        return True
+    if len(n) <= 40:
+        for k in _new_row_keys():  # (a loop, not any() of a generator: asked of every token before 表三)
+            if k in n:
+                return True
+    return False
 
 
 _T4_REVIEW = T4.rows[0].label
@@ -1028,17 +1047,12 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     t3_done = False
     current: RowHit | None = None
     current_table: _TableReader | None = None
+    is_header = _header_test(layout)
 
-    # grid lines whose non-empty cells are all figures (a row of 表四)
-    value_lines: dict[int, bool] = {}
-    # grid lines that hold figures at all (a stream of cells puts 表四's figures
-    # on the line of its last header cell)
+    # grid lines whose non-empty cells are all figures, and grid lines that hold figures
+    # at all: asked in 表四 only, found from the line where it starts (_figure_lines)
+    value_lines: dict[int, bool] | None = None
     figure_lines: set[int] = set()
-    for tok in tokens:
-        if tok.grid and tok.text:
-            value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
-            if tok.value:
-                figure_lines.add(tok.line)
 
     def close_row() -> None:
         nonlocal current
@@ -1081,9 +1095,11 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 current.values.append(tok)
             continue
         # ----- table starts
-        if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits):
+        if not t4_done and state != "t4" and (state == "t3" or readers["t3"].hits) and _is_t4_start(tok):
             close_row()
             state = "t4"
+            if value_lines is None:
+                value_lines, figure_lines = _figure_lines(tokens, ti)
             res.used_lines.add(tok.line)
             continue
         if state in (None, "t2") and not t3_done and _t3_start(tok):
@@ -1167,7 +1183,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             current_table = rd
             current = RowHit(None, None, line=tok.line)
         if current is None:
-            if tok.norm and _is_header_text(tok, layout):
+            if tok.norm and is_header(tok.norm):
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
@@ -1189,7 +1205,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         else:
             # header text, a label continued on the next line, or a short
             # sentence between tables (which stays in the narrative)
-            if _is_header_text(tok, layout) or not current.values or rd.names_a_row(tok):
+            if is_header(tok.norm) or not current.values or rd.names_a_row(tok):
                 res.used_lines.add(tok.line)
             if current.values:
                 close_row()
@@ -1226,6 +1242,22 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
 
 
 _T4_CELLS = len(T4.rows) * len(T4.columns)
+
+
+def _figure_lines(tokens: list[Token], start: int = 0) -> tuple[dict[int, bool], set[int]]:
+    """Grid lines whose non-empty cells are all figures (a row of 表四), and grid lines that
+    hold figures at all (a stream of cells puts 表四's figures on the line of its last header
+    cell), from the line of ``tokens[start]`` on (a line's answer is its own tokens')."""
+    while start > 0 and tokens[start - 1].line == tokens[start].line:
+        start -= 1
+    value_lines: dict[int, bool] = {}
+    figure_lines: set[int] = set()
+    for tok in islice(tokens, start, None):
+        if tok.grid and tok.text:
+            value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
+            if tok.value:
+                figure_lines.add(tok.line)
+    return value_lines, figure_lines
 
 
 def _filler_lines(tokens: list[Token]) -> set[int]:

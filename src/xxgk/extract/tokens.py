@@ -289,6 +289,15 @@ def tokens_of(doc: Document) -> list[Token]:
             reliable = block.reliable_blanks
             page = block.page
             kept = _CELL_FORMS.get
+            if per_cell is None and confidence is None:
+                # (most grids: no source line a cell, no OCR confidence — the same tokens as below)
+                for r, row in enumerate(block.rows, 1):
+                    at = starts[r - 1] if starts is not None and r <= len(starts) else None
+                    for c, cell in enumerate(row):
+                        text, norm, orig, value = kept(cell) or _cell_forms_kept(cell)
+                        append(Token(text, norm, line, c, True, reliable, None, orig, value, None, b, r, at, page))
+                    line += 1
+                continue
             for r, row in enumerate(block.rows):
                 at = starts[r] if starts is not None and r < len(starts) else None
                 cell_at = per_cell[r] if per_cell is not None and r < len(per_cell) else ()
