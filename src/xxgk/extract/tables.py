@@ -789,7 +789,7 @@ def _full_label_area(table: Table, hits: list[RowHit]) -> set[int]:
     full = {
         h.label.block
         for h in hits
-        if h.row is not None and h.label is not None and h.label.grid and label_span(table, h.row) == 1 and h.label.col == area - 1
+        if h.row is not None and h.label is not None and h.label.grid and h.label.col == area - 1 and label_span(table, h.row) == 1
     }
     for h in hits:
         lab = h.label
@@ -924,12 +924,14 @@ def _assign_table(
         if rr.row.key in uncertain_rows:
             rr.uncertain = set(range(len(rr.cols)))
     if table.key == "t3":
-        # readings a row leaves open are chosen with the column balance
-        rows = {rr.row.key: ([c.key for c in rr.cols], rr.decoded or glued.Decoded(rr.texts, set())) for rr in reads}
-        for key, d in glued.balance_t3(rows).items():
-            for rr in reads:
-                if rr.row.key == key:
-                    rr.texts, rr.uncertain = d.texts, d.uncertain
+        # readings a row leaves open are chosen with the column balance (only a row decoded
+        # from glued figures leaves its reading open: where none does, there is nothing to choose)
+        if any(rr.decoded is not None and len(rr.decoded.fitting) > 1 and not rr.decoded.violations for rr in reads):
+            rows = {rr.row.key: ([c.key for c in rr.cols], rr.decoded or glued.Decoded(rr.texts, set())) for rr in reads}
+            for key, d in glued.balance_t3(rows).items():
+                for rr in reads:
+                    if rr.row.key == key:
+                        rr.texts, rr.uncertain = d.texts, d.uncertain
     else:
         # a row the layout leaves open may be pinned by the report's own words
         # (制发行政规范性文件62件): only readings the text allows are kept
