@@ -1,0 +1,256 @@
+"""The extractor's fast paths for the grids of web pages find exactly what the plain forms
+they replace find.
+
+* layout markers: cells of digits alone are passed over — against the loop that
+  searched every token;
+* 表四's figure lines found from the line where 表四 starts — against the pass over
+  every token;
+* the table-start and header tests written for speed — against their plain forms;
+* grid cells without per-cell lines or OCR confidence made in the short loop —
+  against the general loop;
+* 表三's column balance left out where no row leaves its reading open — against
+  asking it.
+
+Property tests over generated token streams and texts (small alphabets of the layouts'
+own words, so that markers, labels and figures meet), and the real documents: the
+seeds, the corpus and the sites' pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import xxgk
+from xxgk.extract import glued
+from xxgk.extract import meta as M
+from xxgk.extract import tables as T
+from xxgk.extract.tokens import Token, tokens_of
+from xxgk.layouts import LAYOUTS, T3_HEADER_GROUP, T3_NOTE_KEY
+from xxgk.model import Document, Paragraph, Source, Table
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = sorted((REPO / "tests" / "fixtures" / "seeds").glob("*.txt"))
+CORPUS = REPO.parent / "shared" / "corpus" / "raw"
+PAGES = REPO / "tests" / "fixtures" / "pages"
+
+
+def _real_documents() -> list:
+    files = list(SEEDS) + sorted(PAGES.glob("*.html"))[:20]
+    if CORPUS.is_dir():
+        files += sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md", ".html"))
+        files += sorted((CORPUS.parent / "sites").glob("*.txt"))[:20]
+    docs = []
+    for f in files:
+        try:
+            docs.append(xxgk.read_bytes(f.read_bytes(), str(f)))
+        except xxgk.ReadError:
+            continue
+    return docs
+
+
+_DOCS: list | None = None
+
+
+def real_documents() -> list:
+    global _DOCS
+    if _DOCS is None:
+        _DOCS = _real_documents()
+    return _DOCS
+
+
+def _tok(text: str, line: int, col: int = 0, grid: bool = True) -> Token:
+    from xxgk.numbers import is_value_text
+    from xxgk.text import clean, squeeze
+
+    text = clean(text).strip()
+    return Token(text, squeeze(text), line, col, grid, True, None, text, is_value_text(text))
+
+
+# ----- layout markers
+
+
+def _markers_plain(tokens, year):
+    """detect_template as it was: every token searched (the plain form)."""
+    counts = {k: 0 for k in LAYOUTS}
+    owners, any_marker = M._markers()
+    prev = ""
+    for t in tokens:
+        if not t.norm or len(t.norm) > 200:
+            prev = ""
+            continue
+        joined = prev + t.norm if prev and len(t.norm) <= M._PIECE else ""
+        if any_marker.search(joined or t.norm):
+            for m, layouts in owners.items():
+                if m in t.norm or (joined and m in joined and m not in prev):
+                    for k in layouts:
+                        counts[k] += 1
+        prev = t.norm if len(t.norm) <= M._PIECE and not t.value else ""
+    return counts
+
+
+def test_no_marker_phrase_holds_a_digit():
+    """What lets the marker search pass over cells of digits alone (if a layout ever
+    gets a marker with a digit, the fast path switches itself off)."""
+    assert not M._markers_hold_digits()
+
+
+_MARKER_PIECES = sorted({p for m in M._markers()[0] for p in (m, m[:2], m[2:], m[:3], m[3:])}) + [
+    "0", "12", "３", "١٢", "1 2", "1\n2", "本年", "新", "数量", "无", "减", "件", "",
+]
+
+
+_MARKERS = sorted(M._markers()[0])
+
+
+@st.composite
+def _marker_cells(draw) -> list[str]:
+    """Cells: marker pieces, digits of every script, blanks, and header words split over
+    two cells at any place (本年新 / 制作数量), with a piece of digits or a blank between
+    them at times."""
+    cells: list[str] = []
+    for _ in range(draw(st.integers(0, 8))):
+        if draw(st.booleans()):
+            m = draw(st.sampled_from(_MARKERS))
+            cut = draw(st.integers(1, len(m) - 1))
+            cells += [m[:cut], *draw(st.lists(st.sampled_from(["0", "12", "", "١٢"]), max_size=1)), m[cut:]]
+        else:
+            cells.append(draw(st.sampled_from(_MARKER_PIECES)))
+    return cells
+
+
+@settings(max_examples=500, deadline=None)
+@given(_marker_cells())
+def test_markers_counted_as_the_plain_search_counts_them(pieces):
+    """Cells of marker pieces, digits of every script, blanks and split header words:
+    the same counts (and so the same layout) as searching every token."""
+    toks = [_tok(p, line=i // 3, col=i % 3) for i, p in enumerate(pieces)]
+    assert M.detect_template(toks, 2022)[1] == _markers_plain(toks, 2022)
+
+
+def test_markers_of_real_documents_counted_as_the_plain_search_counts_them():
+    seen = 0
+    for doc in real_documents():
+        toks = tokens_of(doc)
+        assert M.detect_template(toks, 2022)[1] == _markers_plain(toks, 2022), doc.source.path
+        seen += sum(M.detect_template(toks, 2022)[1].values())
+    assert seen > 0
+
+
+# ----- 表四's figure lines
+
+
+def _figure_lines_plain(tokens):
+    value_lines: dict[int, bool] = {}
+    figure_lines: set[int] = set()
+    for tok in tokens:
+        if tok.grid and tok.text:
+            value_lines[tok.line] = value_lines.get(tok.line, True) and tok.value
+            if tok.value:
+                figure_lines.add(tok.line)
+    return value_lines, figure_lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "0", "12", "结果维持", "行政复议", "总计"]), st.booleans(), st.integers(0, 2)), max_size=30), st.integers(0, 40))
+def test_figure_lines_from_a_start_as_the_pass_over_every_token(cells, start):
+    """From any token on, every line at or after its line is answered as the pass over
+    every token answers it (a line's answer is its own tokens')."""
+    toks, line = [], 0
+    for k, (text, grid, step) in enumerate(cells):
+        line += step
+        toks.append(_tok(text, line, col=k, grid=grid))
+    if not toks:
+        return
+    start = min(start, len(toks) - 1)
+    fast_values, fast_figures = T._figure_lines(toks, start)
+    plain_values, plain_figures = _figure_lines_plain(toks)
+    first = toks[start].line
+    assert fast_values == {k: v for k, v in plain_values.items() if k >= first}
+    assert fast_figures == {k for k in plain_figures if k >= first}
+
+
+# ----- the table-start and header tests
+
+
+_START_WORDS = [T3_NOTE_KEY, T3_HEADER_GROUP, *T._new_row_keys(), "申请", "本年", "情况", "一、", "(", "说明", "x" * 30]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_START_WORDS), max_size=5).map("".join))
+def test_the_start_of_table_3_found_as_the_plain_test(text):
+    n = text
+    plain = (T3_NOTE_KEY in n and len(n) <= 60) or n == T3_HEADER_GROUP or (len(n) <= 40 and any(k in n for k in T._new_row_keys()))
+    assert T._t3_start(_tok(text, 0)) == plain
+
+
+def test_header_test_of_a_layout_as_the_two_argument_test():
+    """The per-layout header test (a function of the text alone, kept for short texts)
+    answers as the test given the layout's template, on every token of the real documents."""
+    seen = 0
+    for doc in real_documents():
+        for tok in tokens_of(doc):
+            for lay in LAYOUTS.values():
+                if lay.template not in ("2019", "2021"):
+                    continue
+                assert T._header_test(lay)(tok.norm) == T._is_header_norm(tok.norm, lay.template), tok.norm
+                seen += 1
+    assert seen > 1000
+
+
+# ----- grid tokens
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["", "0", "１２", "行政许可", "（一）予以公开", "减 3", "a\u3000b"]), min_size=1, max_size=5), min_size=1, max_size=5),
+    st.booleans(),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(1, 3)),
+)
+def test_grid_tokens_of_the_short_loop_as_the_general_loop(rows, reliable, with_lines, page):
+    """A grid without per-cell source lines or OCR confidence is made into tokens by a short
+    loop: the same tokens as the general loop makes (which an empty list of per-cell lines
+    sends it to)."""
+    lines = [10 + 2 * r for r in range(len(rows))] if with_lines else None
+    src = Source(path="x.html", sha256="", format="html")
+    blocks = [Paragraph(text="前言"), Table(rows=rows, reliable_blanks=reliable, lines=lines, page=page)]
+    fast = tokens_of(Document(source=src, blocks=blocks))
+    blocks_plain = [Paragraph(text="前言"), Table(rows=rows, reliable_blanks=reliable, lines=lines, page=page, cell_lines=[])]
+    plain = tokens_of(Document(source=src, blocks=blocks_plain))
+    assert fast == plain
+
+
+def test_grid_tokens_of_real_documents_as_the_general_loop():
+    seen = 0
+    for doc in real_documents():
+        if not any(isinstance(b, Table) and b.cell_lines is None and b.confidence is None for b in doc.blocks):
+            continue
+        plain_blocks = [
+            Table(rows=b.rows, confidence=b.confidence, reliable_blanks=b.reliable_blanks, lines=b.lines, page=b.page, cell_lines=[])
+            if isinstance(b, Table) and b.cell_lines is None else b
+            for b in doc.blocks
+        ]
+        assert tokens_of(doc) == tokens_of(Document(source=doc.source, blocks=plain_blocks)), doc.source.path
+        seen += 1
+    assert seen > 0
+
+
+# ----- 表三's column balance
+
+
+_READINGS = st.lists(st.sampled_from([None, "0", "1", "12", "3"]), min_size=7, max_size=7)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([r.key for r in LAYOUTS["2021"].table("t3").rows]), _READINGS, st.lists(_READINGS.map(tuple), max_size=3), st.integers(0, 1)), max_size=8))
+def test_the_balance_chooses_nothing_where_no_row_is_left_open(rows):
+    """The reader asks for 表三's column balance only where a row's decoding leaves more than
+    one reading fitting without a violation: where none does, the balance changes nothing."""
+    cols = [c.key for c in LAYOUTS["2021"].table("t3").columns]
+    decoded = {k: glued.Decoded(list(texts), set(), list(fitting), len(fitting), violations) for k, texts, fitting, violations in rows}
+    asked = {k: (cols, d) for k, d in decoded.items()}
+    if not any(len(d.fitting) > 1 and not d.violations for d in decoded.values()):
+        assert glued.balance_t3(asked) == {}
