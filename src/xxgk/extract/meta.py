@@ -352,21 +352,24 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
     owners, any_marker = _markers()
+    search = any_marker.search
     digits_skip = not _markers_hold_digits()
     prev = ""
     for t in tokens:
-        if not t.norm or len(t.norm) > 200 or (digits_skip and t.norm.isdecimal()):
+        norm = t.norm
+        if not norm or len(norm) > 200 or (digits_skip and norm.isdecimal()):
             prev = ""
             continue
+        short = len(norm) <= _PIECE
         # a header word split over two cells or lines (本年新 / 制作数量) counts
         # where it is whole, as the join of two short pieces
-        joined = prev + t.norm if prev and len(t.norm) <= _PIECE else ""
-        if any_marker.search(joined or t.norm):  # (joined holds t.norm) most tokens name no marker at all
+        joined = prev + norm if prev and short else ""
+        if search(joined or norm):  # (joined holds norm) most tokens name no marker at all
             for m, layouts in owners.items():
-                if m in t.norm or (joined and m in joined and m not in prev):
+                if m in norm or (joined and m in joined and m not in prev):
                     for k in layouts:
                         counts[k] += 1
-        prev = t.norm if len(t.norm) <= _PIECE and not t.value else ""
+        prev = norm if short and not t.value else ""
     if counts["2019"] == 0 and counts["2021"] == 0:
         anchors = (T2_ARTICLE, *(norm_label(k) for k in LAYOUTS["2021"].table("t3").row("new").match_keys()))
         has_table = any(len(t.norm) < 60 and any(a in t.norm for a in anchors) for t in tokens)

@@ -488,6 +488,18 @@ def _starts_grid_line(tok: Token, hit: RowHit) -> bool:
     return not hit.values or hit.values[-1].line != tok.line
 
 
+def _opens_orphan_row(table: Table, hit: RowHit | None, org_subtotal: bool, tok: Token) -> bool:
+    """``hit is None or _full(table, hit, org_subtotal, tok) or _starts_grid_line(tok, hit)``:
+    a figure of 表三 that opens a row of figures without its label.  The answer for a figure
+    on the line of the row's last figure (most of them) is found without the two tests: no."""
+    if hit is None:
+        return True
+    values = hit.values
+    if values:
+        return tok.line != values[-1].line and (_full(table, hit, org_subtotal, tok) or _starts_grid_line(tok, hit))
+    return tok.grid and tok.line != hit.line
+
+
 @kept_if_short(8192)
 def _is_figures(text: str) -> bool:
     """A cell's figure, or figures run together (2648-18538, 1个246900元)."""
@@ -592,23 +604,22 @@ def _put_cells(res: TableResult, keys: list[str], texts: list[str | None], uncer
         text = texts[i]
         cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
         cells[key] = cv.value
-        raw = cv.raw
-        if raw is not None:
-            raws[key] = raw
-            if i in uncertain or (not cv.ok and _DIGIT.search(raw)):
+        if cv.raw is not None:
+            raws[key] = cv.raw
+            if i in uncertain or (not cv.ok and _DIGIT.search(cv.raw)):
                 # a figure written so that it cannot be read (--253, 1O2) is reported, not guessed
                 res.uncertain.append(key)
-        elif i in uncertain:
+        elif uncertain and i in uncertain:
             res.uncertain.append(key)
         source = sources[i]
         if source is None:
             kept_sources[key] = CellSource(how, text or "")
-            continue
-        if source.conf is not None:
-            res.confidence[key] = source.conf
-        # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
-        kept_sources[key] = CellSource(how, (text or source.orig) if own_text else source.orig, source.block,
-                                       source.row, source.col + 1 if source.grid else None, source.at, source.page)
+        else:
+            if source.conf is not None:
+                res.confidence[key] = source.conf
+            # (positional: the fields in CellSource's order — how, text, block, row, col, line, page)
+            kept_sources[key] = CellSource(how, (text or source.orig) if own_text else source.orig, source.block,
+                                           source.row, source.col + 1 if source.grid else None, source.at, source.page)
 
 
 _OWN_TEXT = frozenset(("glued", "unplaced"))  # placements whose cell text is not its token's
@@ -1081,7 +1092,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
         # figure, no label or heading is one; it goes to the open row
         if tok.value and tok.text and state in ("t2", "t3"):
             rd = readers[state]
-            if state == "t3" and rd.hits and (current is None or _full(t3, current, rd.org_subtotal, tok) or _starts_grid_line(tok, current)):
+            if state == "t3" and rd.hits and _opens_orphan_row(t3, current, rd.org_subtotal, tok):
                 close_row()  # a row of figures without its label (see below)
                 current_table = rd
                 current = RowHit(None, None, line=tok.line)
@@ -1177,7 +1188,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             continue
         figures = bool(tok.text) and _is_figures(tok.text)
         if state == "t3" and figures and rd.hits and (
-            current is None or _full(t3, current, rd.org_subtotal, tok) or _starts_grid_line(tok, current)
+            _opens_orphan_row(t3, current, rd.org_subtotal, tok)
         ):
             # a row of figures without its label (a converter moved the label
             # away): placed by the layout's row order, see _align_orphans
