@@ -401,7 +401,8 @@ class _TableReader:
         self.valued: set[int] = set()  # rows that received figures
         self.last_valued = -1  # the last of them in layout order
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
-        self.kept_hits = _label_hits.memo_of(table)  # (_label_hits's kept answers for this table)
+        # (_label_hits's and _near_hits's kept answers for this table, looked up in place)
+        self.kept_hits, self.kept_near = _label_hits.memo_of(table), _near_hits.memo_of(table)
         self.group_first: dict[str, int] = {}  # a group's first row
         for i, r in enumerate(self.rows):
             if r.group is not None:
@@ -427,15 +428,22 @@ class _TableReader:
         named = self.kept_hits.get(body)
         if named is None:
             named = _label_hits(self.table, body)
-        if not (named.rows or named.groups or _near_hits(self.table, body)):
-            return None
+        rows, groups, near = named.rows, named.groups, None
+        if not rows and not groups:
+            near = self.kept_near.get(body)
+            if near is None:
+                near = _near_hits(self.table, body)
+            if not near:
+                return None  # (most header cells)
         valued, last, also = self.valued, self.last_valued, -1
         if pending is not None and pending.row is not None and pending.values:
             # (the open row counts as one with figures)
             also = self.row_index.get(id(pending.row), -1)
             last = max(last, also)
         start = last + 1
-        for idx in _in_order(named.rows, start, valued, also):
+        if rows and rows[0] < start:  # (where the first is after the last row with figures, all are: as they are)
+            rows = _in_order(rows, start, valued, also)
+        for idx in rows:
             row = self.rows[idx]
             if row.exact and row.numbering and not _numbering_matches(tok, row):
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
@@ -443,11 +451,18 @@ class _TableReader:
             self.last_index = idx
             return RowHit(row, None, line=tok.line, label=tok)
         # a key phrase with one character mistyped, where only one free row has it
-        near = () if named.groups else _in_order(_near_hits(self.table, body), start, valued, also)
+        if groups:
+            near = ()
+        else:
+            if near is None:
+                near = self.kept_near.get(body)
+                if near is None:
+                    near = _near_hits(self.table, body)
+            near = _in_order(near, start, valued, also)
         if len(near) == 1:
             self.last_index = near[0]
             return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
-        for gi in named.groups:
+        for gi in groups:
             g = self.groups[gi]
             # a group label sits before its first row
             first = self.group_first.get(g.key)
