@@ -1058,6 +1058,15 @@ _T4_STARTS = (_T4_REVIEW, _T4_REVIEW + T4_SUIT_GROUP)
 _T4_FIRST_COLUMN = T4.columns[0].label
 
 
+def _in_value_row(tokens: list[Token], ti: int, value_lines: dict[int, bool], figure_lines: set[int]) -> bool:
+    """An empty grid cell of 表四 on a line of figures: a blank figure (see _figure_lines)."""
+    tok = tokens[ti]
+    return tok.grid and (
+        value_lines.get(tok.line, False)
+        or (tok.line in figure_lines and ti > 0 and tokens[ti - 1].line == tok.line and (tokens[ti - 1].value or _is_t4_header(tokens[ti - 1])))
+    )
+
+
 def _is_t4_start(tok: Token) -> bool:
     """表四's first header cell (行政复议), alone or run together with the rest of the header."""
     n = tok.norm
@@ -1138,12 +1147,14 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             state = "t2"
             current_table = readers["t2"]
         if state == "t4":
-            if tok.norm and is_section_heading(tok):
+            # (a grid cell is never a section heading: see sections._candidate)
+            if tok.norm and not tok.grid and is_section_heading(tok):
                 t4_done = bool(t4_values or t4_header)
                 state = None
                 continue
-            in_value_row = tok.grid and (value_lines.get(tok.line, False) or (tok.line in figure_lines and ti > 0 and tokens[ti - 1].line == tok.line and (tokens[ti - 1].value or _is_t4_header(tokens[ti - 1]))))
-            if (tok.text and _is_figures(tok.text)) or (not tok.text and tok.grid and tok.reliable and (in_value_row or t4_values)):
+            if (tok.text and _is_figures(tok.text)) or (
+                not tok.text and tok.grid and tok.reliable and (t4_values or _in_value_row(tokens, ti, value_lines, figure_lines))
+            ):
                 t4_values.append(tok)
                 res.used_lines.add(tok.line)
                 # blanks before the first figure may be a separator of the
@@ -1191,10 +1202,8 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             current_table = rd
             current = hit
             res.used_lines.add(tok.line)
-            if state == "t3" and hit.row is not None and hit.row.key == "carried_out":
-                pass
             continue
-        if tok.norm and is_section_heading(tok):
+        if tok.norm and not tok.grid and is_section_heading(tok):
             # a section heading ends the table (and is never a header cell)
             close_row()
             if state == "t3" and rd.last_index >= 0 and rd.rows[rd.last_index].key == "carried_out":
