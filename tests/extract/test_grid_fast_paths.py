@@ -254,3 +254,80 @@ def test_the_balance_chooses_nothing_where_no_row_is_left_open(rows):
     asked = {k: (cols, d) for k, d in decoded.items()}
     if not any(len(d.fitting) > 1 and not d.violations for d in decoded.values()):
         assert glued.balance_t3(asked) == {}
+
+
+# ----- rows read without figures, written again by the next row
+
+
+def _read_all_styles() -> list:
+    """Token streams of the real documents and of every serialisation style of the
+    generated reports (merged label cells, fillers, streams of cells…)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests"))
+    import serialgen as sg
+    import test_serialisations as ts
+
+    streams = [tokens_of(doc) for doc in real_documents()]
+    for name, style in sorted(sg._named().items()):
+        for template in ("2019", "2021"):
+            try:
+                text, _ = sg.serialise(template, ts.fixed_cells(template), "某某市人民政府办公室", 2022 if template == "2021" else 2020, style)
+            except Exception:  # (a style a layout does not have)
+                continue
+            streams.append(tokens_of(xxgk.read_bytes(text.encode(), f"gen-{name}-{template}.txt")))
+    return streams
+
+
+def test_rows_superseded_by_the_next_leave_the_result_as_writing_every_row(monkeypatch):
+    """A row read without figures whose cells the next row read writes again is not written:
+    the cells, raw texts, sources, confidences, notes and uncertain cells are those of writing
+    every row (the plain form), on the real documents and every serialisation style."""
+    from xxgk.layouts import layout_for
+
+    streams = _read_all_styles()
+    skipped = 0
+    plain_results, fast_results = [], []
+    for toks in streams:
+        template = M.detect_template(toks, 2022)[0]
+        if template not in ("2019", "2021"):
+            continue
+        for t in toks:
+            t.body = None
+        fast_results.append(T.read_tables(toks, layout_for(template)))
+    calls = []
+    real = T._superseded
+    monkeypatch.setattr(T, "_superseded", lambda rr, nxt: calls.append(real(rr, nxt)) and False)
+    for toks in streams:
+        template = M.detect_template(toks, 2022)[0]
+        if template not in ("2019", "2021"):
+            continue
+        for t in toks:
+            t.body = None
+        plain_results.append(T.read_tables(toks, layout_for(template)))
+    skipped = sum(calls)
+    for fast, plain in zip(fast_results, plain_results, strict=True):
+        assert list(fast.cells.items()) == list(plain.cells.items())
+        assert list(fast.raw.items()) == list(plain.raw.items())
+        assert list(fast.sources.items()) == list(plain.sources.items())
+        assert fast.confidence == plain.confidence and fast.notes == plain.notes
+        assert set(fast.uncertain) == set(plain.uncertain)
+    assert skipped > 0 or not CORPUS.is_dir()  # (the grids of the corpus's web pages repeat their merged labels)
+
+
+def test_a_row_is_superseded_only_by_the_next_read_of_its_row_writing_every_cell_it_writes():
+    t3 = LAYOUTS["2021"].table("t3")
+    new, carried = t3.row("new"), t3.row("carried_in")
+    cols = T._columns(t3, new, False)
+    tok = _tok("1", 0)
+
+    def read(row, values, texts):
+        return T._RowRead(row, T._columns(t3, row, False), values, texts, set())
+
+    empty = read(new, [], [])
+    assert T._superseded(empty, read(new, [tok] * len(cols), ["1"] * len(cols)))
+    assert T._superseded(empty, read(new, [], []))  # (writes every column blank again)
+    assert not T._superseded(empty, None)
+    assert not T._superseded(empty, read(carried, [tok] * len(cols), ["1"] * len(cols)))
+    assert not T._superseded(empty, read(new, [tok], ["1"]))  # (would leave columns 2… unwritten)
+    assert not T._superseded(read(new, [tok] * len(cols), ["1"] * len(cols)), read(new, [tok] * len(cols), ["2"] * len(cols)))

@@ -965,8 +965,23 @@ def _assign_table(
             if rr.decoded is not None and len(rr.decoded.fitting) > 1 and not rr.decoded.violations:
                 d = glued.with_evidence(rr.decoded, rr.row, rr.cols, prose)
                 rr.texts, rr.uncertain = d.texts, d.uncertain
-    for rr in reads:
-        _write(table, rr, res)
+    for k, rr in enumerate(reads):
+        if not _superseded(rr, reads[k + 1] if k + 1 < len(reads) else None):
+            _write(table, rr, res)
+
+
+def _superseded(rr: _RowRead, nxt: _RowRead | None) -> bool:
+    """A row read without figures (a merged label cell repeated along its grid row opens its
+    row once a copy) whose every cell the next row read writes again, in the same places:
+    writing it changes nothing the record holds (its cells are blank and sourceless, or, in
+    表三, the balance's texts the next one writes too)."""
+    return (
+        not rr.values
+        and nxt is not None
+        and nxt.row is rr.row
+        and nxt.cols is rr.cols
+        and len(nxt.texts or nxt.cols) >= len(rr.texts or rr.cols)
+    )
 
 
 @cache
