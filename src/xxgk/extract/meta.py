@@ -87,6 +87,11 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
         if t.grid or len(t.norm) > 80 or _BREADCRUMB.search(t.norm):
             continue
         if "报告" in t.norm[-8:] + t.norm and any(w in t.norm for w in _TITLE_WORDS):
+            if "。" in t.norm:  # a sentence that names the report (特编制某局2023年…报告。), not a title line
+                m = _TITLE_IN_TEXT.search(t.norm)
+                if m is None:
+                    continue
+                return _named_title(m.group(0)), i
             title = _TITLE_FIELD.sub("", t.norm)
             # a title broken after its agency (孝感市人民政府办公室 / 2020年政府信息公开工作年度报告)
             if i > 0 and _YEAR_START.match(title):
@@ -111,7 +116,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
         head = t.text[:160]
         m = _TITLE_IN_TEXT.search(head) if _YEAR_REPORT_ALONE.search(head) else None
         if m:
-            return norm_label(m.group(0)), tokens.index(t)
+            return _named_title(m.group(0)), tokens.index(t)
     if doc_title:
         return norm_label(doc_title), -1
     return None, -1
@@ -122,6 +127,24 @@ _YEAR_REPORT = (
     "(?:" + "|".join(_REPORT_NAMES) + ")"
 )
 _TITLE_IN_TEXT = re.compile(r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*" + _YEAR_REPORT)
+# 编制 the verb ("compiled"), not the 编制 of 机构编制委员会(办公室), an agency in every county
+_COMPILED = "编制(?!委员会|办)"
+# the verbs a sentence of the opening puts before the title it names (…要求，特编制某局2023年
+# 政府信息公开工作年度报告。/ 现公布某市人民政府2023年度… / 编制本报告现向社会公开某乡2019年…):
+# the sentence's, not the title's (公开/发布 before 办/中心/委员会 are an agency's: 政务公开办公室)
+_LEAD_IN = re.compile(r"(?:" + _COMPILED + r"|(?:公布|公开|发布)(?!办|中心|委员会)|印发|编写|撰写|形成)了?|现将|特将")
+
+
+def _named_title(found: str) -> str:
+    """A title found in running text (:data:`_TITLE_IN_TEXT`), from after the last verb that
+    introduces it (before its year: the report's name holds 公开 itself)."""
+    year = _YEAR_REPORT_ALONE.search(found)
+    cut = 0
+    for m in _LEAD_IN.finditer(found, 0, year.start() if year else len(found)):
+        cut = m.end()
+    return norm_label(found[cut:])
+
+
 # the title's year and words alone: where they are not, the title cannot be (asked first:
 # the agency part before them is tried at every place of the text, 40 lengths each)
 _YEAR_REPORT_ALONE = re.compile(_YEAR_REPORT)
@@ -141,6 +164,10 @@ def agency_from_title(title: str | None) -> str | None:
     for w in ("政府信息公开", "政务公开", "信息公开", "年度报告", "工作报告"):
         k = t.find(w)
         if k >= 0:
+            rest = t[k + len(w) :]
+            m = AGENCY_END.match(rest)
+            if m and m.end() == len(rest):  # the office named after the work: 某县政务公开办公室
+                break
             t = t[:k]
             break
     t = t.strip(" ,，:：、")
@@ -155,8 +182,8 @@ def agency_from_title(title: str | None) -> str | None:
 _BREADCRUMB = re.compile(r">.*>|当前(?:所在)?位置|当前页面")
 _YEAR_START = re.compile(r"^(?:19|20)\d{2}\s*年")
 # words that make a phrase a sentence, not a name
-_NOT_NAME = re.compile(r"[>|<:：;；,，。、!?《》“”()（）\[\]]|根据|按照|公布|编制|做好|报告|本年|我们|通过|认真|^(?:我|本|该|全)")
-_NOT_TITLE_NAME = re.compile(r"[>|<:：;；,，。!?]|根据|按照|公布|编制|做好|本年|我们|通过|认真|^(?:我|本|该|全)")
+_NOT_NAME = re.compile(r"[>|<:：;；,，。、!?《》“”()（）\[\]]|根据|按照|公布|" + _COMPILED + r"|做好|报告|本年|我们|通过|认真|^(?:我|本|该|全)")
+_NOT_TITLE_NAME = re.compile(r"[>|<:：;；,，。!?]|根据|按照|公布|" + _COMPILED + r"|做好|本年|我们|通过|认真|^(?:我|本|该|全)")
 _NAME_END = re.compile(AGENCY_END.pattern[:-2] + r"|区|县|市|州|盟|旗|省|自治区|新区|开发区|实验区)$")
 
 
