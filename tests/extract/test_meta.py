@@ -53,3 +53,31 @@ def test_a_title_broken_after_its_agency_is_joined_whatever_the_agency(agency, y
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.title == f"{agency}{year}年{name}"
     assert rec.meta.agency == agency
+
+
+# (an agency, the word it calls itself by)
+SELVES = [("荣昌区林业局", "我局"), ("厉山镇人民政府", "我镇"), ("某某街道办事处", "我街道"), ("某县卫生健康委员会", "我委"), ("某乡人民政府", "我乡")]
+OPENERS = ["今年以来", "2020年", "2023年度", "本年度", "一年来"]
+VERBS = ["认真贯彻落实区委、区政府的部署", "坚持以公开为常态", "高度重视政府信息公开工作", "严格按照《条例》要求"]
+
+
+@pytest.mark.parametrize("agency,self_word", SELVES)
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from(OPENERS), st.sampled_from(VERBS), st.booleans())
+def test_an_agency_named_only_in_the_text_is_found_where_the_report_calls_itself_so(agency, self_word, opener, verb, contact):
+    """No title, no header: the agency is the subject of an opening sentence (今年以来，某区林业局认真…)
+    or the office the reader is sent to (请与某镇人民政府联系), where the report calls itself by its word (我局)."""
+    said = f"{opener}，{agency}{verb}，主动公开政府信息。" if not contact else f"{opener}，{self_word}{verb}，主动公开政府信息。"
+    tail = f"如对本报告有任何疑问，请与{agency}联系（电话：0000-1234567）。" if contact else ""
+    text = f"根据《中华人民共和国政府信息公开条例》，特向社会公布{self_word}本年度信息公开工作年度报告。{tail}\n一、总体情况\n{said}\n二、主动公开政府信息情况\n"
+    rec = xxgk.parse_bytes(text.encode(), "page.txt")
+    assert rec.meta.agency == agency
+
+
+@pytest.mark.parametrize("office", ["某县人民政府办公室", "县政务公开办公室", "某市人民政府"])
+def test_a_department_sending_its_reader_to_another_office_is_not_taken_for_it(office):
+    """我局's report that sends the reader to the government's office: that office is not the agency."""
+    text = (f"根据《中华人民共和国政府信息公开条例》，现将我局本年度政府信息公开工作情况报告如下。如有疑问，请与{office}联系。\n"
+            "一、总体情况\n今年以来，我局认真贯彻落实《条例》，主动公开政府信息。\n")
+    rec = xxgk.parse_bytes(text.encode(), "page.txt")
+    assert rec.meta.agency is None

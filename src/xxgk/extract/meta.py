@@ -246,6 +246,36 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
             cand = tail[k - 1].norm
             if len(cand) <= 30 and AGENCY_END.search(cand):
                 return cand
+    return agency_it_calls_itself(tokens)
+
+
+# the report speaking of itself (我局, 我镇, 我街道) …
+_SELF = re.compile(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司)")
+# … and a name standing where a report puts its own: the subject of an opening sentence
+# (今年以来，某区林业局认真贯彻…) or the office the reader is sent to (请与某镇人民政府联系)
+_SUBJECT = re.compile(
+    r"(?:^|[。，,；;\n])\s*(?:(?:19|20)\d{2}\s*年(?:度|以来)?|今年以来|本年度|一年来)\s*[，,]?\s*"
+    r"(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:认真|坚持|高度重视|严格|按照|深入|全面|紧紧|围绕|始终|不断|积极|持续|进一步)"
+)
+_CONTACT = re.compile(r"请(?:与|联系)\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:联系|联络)")
+_SELF_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
+
+
+def agency_it_calls_itself(tokens: list[Token]) -> str | None:
+    """The agency a report names only in its text: the subject of an opening sentence or the
+    office it sends the reader to — where the report calls itself by that name's own word
+    (我局 for 某区林业局, 我镇 for 某镇人民政府), so that a department's report that sends its
+    reader to the government's 公开办 is not taken for the 公开办's."""
+    text = "\n".join(t.norm for t in tokens[:40] if not t.grid)[:6000]
+    selves = set(_SELF.findall(text))
+    if not selves:
+        return None
+    for pattern in (_SUBJECT, _CONTACT):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            end = _NAME_END.search(_SELF_SUFFIX.sub("", name)) if plausible_agency(name) else None
+            if end is not None and any(w in end.group(0) for w in selves):  # (我委: 某县卫生健康委员会)
+                return name
     return None
 
 
