@@ -62,14 +62,21 @@ VERBS = ["认真贯彻落实区委、区政府的部署", "坚持以公开为常
 
 
 @pytest.mark.parametrize("agency,self_word", SELVES)
-@settings(max_examples=12, deadline=None)
-@given(st.sampled_from(OPENERS), st.sampled_from(VERBS), st.booleans())
-def test_an_agency_named_only_in_the_text_is_found_where_the_report_calls_itself_so(agency, self_word, opener, verb, contact):
-    """No title, no header: the agency is the subject of an opening sentence (今年以来，某区林业局认真…)
-    or the office the reader is sent to (请与某镇人民政府联系), where the report calls itself by its word (我局)."""
-    said = f"{opener}，{agency}{verb}，主动公开政府信息。" if not contact else f"{opener}，{self_word}{verb}，主动公开政府信息。"
-    tail = f"如对本报告有任何疑问，请与{agency}联系（电话：0000-1234567）。" if contact else ""
-    text = f"根据《中华人民共和国政府信息公开条例》，特向社会公布{self_word}本年度信息公开工作年度报告。{tail}\n一、总体情况\n{said}\n二、主动公开政府信息情况\n"
+@pytest.mark.parametrize("form", ["subject", "work", "contact", "contact with address"])
+@settings(max_examples=8, deadline=None)
+@given(st.sampled_from(OPENERS), st.sampled_from(VERBS))
+def test_an_agency_named_only_in_the_text_is_found_where_the_report_calls_itself_so(agency, self_word, form, opener, verb):
+    """No title, no header: the agency is the subject of an opening sentence (今年以来，某区林业局认真…),
+    the one whose disclosure work the report does (为做好某局政府信息公开工作) or the office the reader
+    is sent to (请与某镇人民政府联系, 请与某局(地址:…)), where the report calls itself by its word (我局)."""
+    subject = agency if form == "subject" else self_word
+    said = f"{opener}，{subject}{verb}，主动公开政府信息。"
+    lead = f"为认真做好{agency}政府信息公开工作，{self_word}按照《条例》要求精心组织。" if form == "work" else ""
+    tail = {
+        "contact": f"如对本报告有任何疑问，请与{agency}联系（电话：0000-1234567）。",
+        "contact with address": f"如有疑问请与{agency}（地址：某路1号，联系电话：0000-1234567）。",
+    }.get(form, "")
+    text = f"{lead}根据《中华人民共和国政府信息公开条例》，特向社会公布{self_word}本年度信息公开工作年度报告。{tail}\n一、总体情况\n{said}\n二、主动公开政府信息情况\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.agency == agency
 

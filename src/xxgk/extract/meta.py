@@ -252,12 +252,15 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
 # the report speaking of itself (我局, 我镇, 我街道) …
 _SELF = re.compile(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司)")
 # … and a name standing where a report puts its own: the subject of an opening sentence
-# (今年以来，某区林业局认真贯彻…) or the office the reader is sent to (请与某镇人民政府联系)
+# (今年以来，某区林业局认真贯彻…) or the office the reader is sent to (请与某镇人民政府联系,
+# 请与某局(地址:…))
 _SUBJECT = re.compile(
     r"(?:^|[。，,；;\n])\s*(?:(?:19|20)\d{2}\s*年(?:度|以来)?|今年以来|本年度|一年来)\s*[，,]?\s*"
     r"(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:认真|坚持|高度重视|严格|按照|深入|全面|紧紧|围绕|始终|不断|积极|持续|进一步)"
 )
-_CONTACT = re.compile(r"请(?:与|联系)\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:联系|联络)")
+_CONTACT = re.compile(r"请(?:与|联系)\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:联系|联络|[(（])")
+# … or the agency whose disclosure work the report says it does (为认真做好某局政府信息公开工作，我局…)
+_WORK = re.compile(r"(?:做好|推进|加强|规范)\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*的?(?:政府信息公开|政务公开)工作")
 _SELF_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
 
 
@@ -270,7 +273,7 @@ def agency_it_calls_itself(tokens: list[Token]) -> str | None:
     selves = set(_SELF.findall(text))
     if not selves:
         return None
-    for pattern in (_SUBJECT, _CONTACT):
+    for pattern in (_SUBJECT, _WORK, _CONTACT):
         for m in pattern.finditer(text):
             name = m.group("name")
             end = _NAME_END.search(_SELF_SUFFIX.sub("", name)) if plausible_agency(name) else None
