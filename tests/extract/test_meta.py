@@ -88,3 +88,13 @@ def test_a_department_sending_its_reader_to_another_office_is_not_taken_for_it(o
             "一、总体情况\n今年以来，我局认真贯彻落实《条例》，主动公开政府信息。\n")
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.agency is None
+
+
+@pytest.mark.parametrize("agency", ["两城镇人民政府", "某县人民政府", "某市生态环境局", "某街道办事处"])
+@pytest.mark.parametrize("office", ["党政办公室", "办公室", "综合办公室", "办公厅"])
+@pytest.mark.parametrize("how", ["编制", "根据《中华人民共和国政府信息公开条例》要求编制", "负责编写"])
+def test_the_agency_whose_office_compiled_the_report(agency, office, how):
+    """本报告由某镇人民政府党政办公室编制: the report is the 镇人民政府's (its office compiles it)."""
+    text = f"本报告是根据《中华人民共和国政府信息公开条例》要求，由{agency}{office}{how}。内容包括总体情况等六部分。\n一、总体情况\n本年度认真做好政府信息公开工作。\n"
+    rec = xxgk.parse_bytes(text.encode(), "page.txt")
+    assert rec.meta.agency == agency

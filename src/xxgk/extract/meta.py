@@ -264,12 +264,22 @@ _WORK = re.compile(r"(?:做好|推进|加强|规范)\s*(?P<name>[^\s，。,、�
 _SELF_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
 
 
+# … or the agency whose office compiled the report (本报告由某镇人民政府党政办公室编制: the 镇人民政府's)
+_COMPILER = re.compile(
+    r"由\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:党政|综合)?(?:办公室|办公厅|办)\s*(?:根据[^。]{0,80}?)?(?:负责)?(?:编制|编写|汇总|起草)"
+)
+
+
 def agency_it_calls_itself(tokens: list[Token]) -> str | None:
-    """The agency a report names only in its text: the subject of an opening sentence or the
-    office it sends the reader to — where the report calls itself by that name's own word
+    """The agency a report names only in its text: the one whose office compiled it, or the
+    subject of an opening sentence, the one whose disclosure work it does or the office it
+    sends the reader to — the last three where the report calls itself by that name's own word
     (我局 for 某区林业局, 我镇 for 某镇人民政府), so that a department's report that sends its
     reader to the government's 公开办 is not taken for the 公开办's."""
     text = "\n".join(t.norm for t in tokens[:40] if not t.grid)[:6000]
+    for m in _COMPILER.finditer(text, 0, 1500):  # (said in the opening; the office is the agency's own)
+        if plausible_agency(m.group("name")):
+            return m.group("name")
     selves = set(_SELF.findall(text))
     if not selves:
         return None
