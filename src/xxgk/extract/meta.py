@@ -197,10 +197,13 @@ def plausible_agency(name: str | None) -> bool:
     return not _NOT_NAME.search(core) and bool(_NAME_END.search(core)) and not _DIGIT.search(name)
 
 
+# a name in running text (an agency's, lazily: what follows it decides where it ends)
+_NAME_RUN = r"(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)"
+
 # the agency named in the opening sentence: 现公布某局2020年度政府信息公开工作年度报告;
 # 特向社会公布2020年某镇人民政府信息公开工作年度报告; 现向社会公开某乡2019年…
 _LEAD_AGENCY = re.compile(
-    r"(?:公布|公开|发布|涵盖|现将)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
+    r"(?:公布|公开|发布|涵盖|现将)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*" + _NAME_RUN + r"\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
     r"(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?报告"
 )
 
@@ -256,17 +259,17 @@ _SELF = re.compile(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|
 # 请与某局(地址:…))
 _SUBJECT = re.compile(
     r"(?:^|[。，,；;\n])\s*(?:(?:19|20)\d{2}\s*年(?:度|以来)?|今年以来|本年度|一年来)\s*[，,]?\s*"
-    r"(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:认真|坚持|高度重视|严格|按照|深入|全面|紧紧|围绕|始终|不断|积极|持续|进一步)"
+    + _NAME_RUN + r"\s*(?:认真|坚持|高度重视|严格|按照|深入|全面|紧紧|围绕|始终|不断|积极|持续|进一步)"
 )
-_CONTACT = re.compile(r"请(?:与|联系)\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:联系|联络|[(（])")
+_CONTACT = re.compile(r"请(?:与|联系)\s*" + _NAME_RUN + r"\s*(?:联系|联络|[(（])")
 # … or the agency whose disclosure work the report says it does (为认真做好某局政府信息公开工作，我局…)
-_WORK = re.compile(r"(?:做好|推进|加强|规范)\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*的?(?:政府信息公开|政务公开)工作")
+_WORK = re.compile(r"(?:做好|推进|加强|规范)\s*" + _NAME_RUN + r"\s*的?(?:政府信息公开|政务公开)工作")
 _SELF_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
 
 
 # … or the agency whose office compiled the report (本报告由某镇人民政府党政办公室编制: the 镇人民政府's)
 _COMPILER = re.compile(
-    r"由\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:党政|综合)?(?:办公室|办公厅|办)\s*(?:根据[^。]{0,80}?)?(?:负责)?(?:编制|编写|汇总|起草)"
+    r"由\s*" + _NAME_RUN + r"\s*(?:党政|综合)?(?:办公室|办公厅|办)\s*(?:根据[^。]{0,80}?)?(?:负责)?(?:编制|编写|汇总|起草)"
 )
 
 
