@@ -87,7 +87,7 @@ def fold_text(text: str) -> tuple[str, bool]:
 def fold_document(doc: Document) -> bool:
     """Fold a document read in traditional script to simplified, in place (its opening decides),
     and say so in its notes; returns whether it was folded."""
-    if NOTE in doc.notes or not is_traditional(opening(doc)):
+    if NOTE in doc.notes or _ANY_TRADITIONAL.search(opening(doc, GLANCE)) is None or not is_traditional(opening(doc)):
         return False
     for block in doc.blocks:
         if type(block) is Table:
