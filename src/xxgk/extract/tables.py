@@ -239,6 +239,13 @@ class _TableIndex:
         self.row_columns = {
             id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
         }
+        # the rows and groups in layout order, each row's place, each group's first row
+        self.rows, self.groups = list(table.rows), list(table.groups)
+        self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.group_first: dict[str, int] = {}
+        for i, r in enumerate(self.rows):
+            if r.group is not None:
+                self.group_first.setdefault(r.group, i)
         # the record's key of each of those columns (``t3.new.natural``), by the list's identity
         self.cell_keys = {
             id(cols): (cols, [f"{table.key}.{r.key}.{c.key}" for c in cols])
@@ -391,8 +398,10 @@ class _TableReader:
     def __init__(self, table: Table, layout: Layout):
         self.table = table
         self.layout = layout
-        self.rows = list(table.rows)
-        self.groups = list(table.groups)
+        index = _index(table)
+        # (the table's rows and groups, their places and each group's first row: the
+        # table's own, built once in its index; the reader never changes them)
+        self.rows, self.groups, self.row_index, self.group_first = index.rows, index.groups, index.row_index, index.group_first
         self.hits: list[RowHit] = []
         self.last_index = -1
         self.current: RowHit | None = None
@@ -400,13 +409,8 @@ class _TableReader:
         self.label_lines: dict[int, int] = {}
         self.valued: set[int] = set()  # rows that received figures
         self.last_valued = -1  # the last of them in layout order
-        self.row_index = {id(r): i for i, r in enumerate(self.rows)}
         # (_label_hits's and _near_hits's kept answers for this table, looked up in place)
         self.kept_hits, self.kept_near = _label_hits.memo_of(table), _near_hits.memo_of(table)
-        self.group_first: dict[str, int] = {}  # a group's first row
-        for i, r in enumerate(self.rows):
-            if r.group is not None:
-                self.group_first.setdefault(r.group, i)
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
