@@ -331,3 +331,20 @@ def test_a_row_is_superseded_only_by_the_next_read_of_its_row_writing_every_cell
     assert not T._superseded(empty, read(carried, [tok] * len(cols), ["1"] * len(cols)))
     assert not T._superseded(empty, read(new, [tok], ["1"]))  # (would leave columns 2… unwritten)
     assert not T._superseded(read(new, [tok] * len(cols), ["1"] * len(cols)), read(new, [tok] * len(cols), ["2"] * len(cols)))
+
+
+def test_a_grid_cell_is_never_a_section_heading():
+    """The table reader does not ask a grid cell whether it is a section heading: it never
+    is, whatever its text (a heading written in a table cell stays a cell)."""
+    from xxgk.extract.sections import is_section_heading
+
+    heading = _tok("三、收到和处理政府信息公开申请情况", 0)
+    assert heading.grid and not is_section_heading(heading)
+    assert is_section_heading(_tok("三、收到和处理政府信息公开申请情况", 0, grid=False))
+    seen = 0
+    for doc in real_documents():
+        for tok in tokens_of(doc):
+            if tok.grid and tok.norm:
+                assert not is_section_heading(tok)
+                seen += 1
+    assert seen > 100
