@@ -587,13 +587,14 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
     if len(texts) > len(cols):
         res.notes.append(f"{table.key}.{row.key}: 多出 {len(texts) - len(cols)} 个数字，已忽略")
         texts = texts[: len(cols)]
-    found = len([t for t in texts if t])
+    # (the figures found are counted only for a row short of cells: most rows hold all theirs)
+    found = len([t for t in texts if t]) if len(texts) < len(cols) else 0
     if hit.truncated:
         res.notes.append(f"{table.key}.{row.key}: {UNPLACED} 原文在行名处结束，这一行的单元格没有出现")
         texts = [None] * len(cols)
         uncertain = set(range(len(cols)))
         how = "unplaced"
-    elif found and len(texts) < len(cols) and not all(v.grid and v.reliable for v in values):
+    elif found and not all(v.grid and v.reliable for v in values):
         # fewer figures than columns where an empty cell leaves no trace: which
         # column each figure belongs to is unknown — reported, not guessed
         res.notes.append(
@@ -602,7 +603,7 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
         texts = [None] * len(cols)
         uncertain = set(range(len(cols)))
         how = "unplaced"
-    elif found and len(texts) < len(cols):
+    elif found:
         # a grid row with fewer cells than the table has columns (a page cut
         # inside the row, a converter that dropped cells): the cells read are
         # most likely the first ones, but none of them is sure
