@@ -242,6 +242,7 @@ class _TableIndex:
         # the rows and groups in layout order, each row's place, each group's first row
         self.rows, self.groups = list(table.rows), list(table.groups)
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
+        self.key_index = {r.key: i for i, r in enumerate(self.rows)}
         self.group_first: dict[str, int] = {}
         for i, r in enumerate(self.rows):
             if r.group is not None:
@@ -700,8 +701,8 @@ def _align_orphans(table: Table, hits: list[RowHit], res: TableResult) -> tuple[
     Labels printed without figures only keep their (blank) row when no
     figures come for it.
     """
-    rows = list(table.rows)
-    index = {r.key: i for i, r in enumerate(rows)}
+    kept = _index(table)
+    rows, index = kept.rows, kept.key_index  # (the table's own: never changed here)
     stray: dict[str, list[Token]] = {}
     if table.columns:
         # a stray figure after a label (less than half a row) is not its row
