@@ -9,9 +9,10 @@
 * generated pages — cells and paragraphs written in the markup real pages use
   (Word's span soup, ``<p>`` padding, ``&nbsp;``, ``<br>``, comments, links,
   hidden elements, menus) — read back as the cells and the paragraphs, in order;
-* the normalisation of cells and paragraph runs (spaces and line breaks
-  squeezed by patterns that start with a fixed character) against the patterns
-  it replaces, on texts of every kind of white space;
+* the normalisation of cells and paragraph runs (source white space collapsed
+  by replacements, spaces and line breaks squeezed by patterns that start with
+  a fixed character) against the patterns it replaces, on texts of every kind
+  of white space;
 * a run of nothing but links dropped when it ends, against keeping every run
   until :meth:`~xxgk.read.html._Walker.result` drops the menus.
 """
@@ -218,6 +219,12 @@ _RAW = " \n\t\r\f\u00a0\u3000\u2003\u2028\x1c\x85\ufeffab1（）\uff11\u3001\u00
 def test_cells_and_runs_are_normalised_as_the_space_and_line_patterns_normalise_them(raw):
     assert H._cell_texts(raw) == _plain_cell_texts(raw)
     assert H._chunk_texts(raw) == _plain_chunk_texts(raw)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_RAW + "  \t\t\n\n\x0b", max_size=40))
+def test_source_white_space_collapses_as_the_pattern_collapses_it(text):
+    assert H._collapse(text) == H._WS.sub(" ", text)
 
 
 # --- runs of nothing but links dropped when they end, against keeping every run until result() ---
