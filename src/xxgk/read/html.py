@@ -395,10 +395,13 @@ def _cell_raw(cell: LexborNode, text: str) -> str:
     return text
 
 
-def _table_rows(table: LexborNode) -> list[list[LexborNode]] | None:
+def _table_rows(table: LexborNode, kinds: dict[int, int] | None = None) -> list[list[LexborNode]] | None:
     """The cells of a data table row by row, in one pass over its elements;
     None where that pass cannot tell (an element :data:`SKIP` says to leave
-    out, a nested table): :func:`table_grid` then reads the table the long way."""
+    out, a nested table): :func:`table_grid` then reads the table the long way.
+    (``kinds``: the document's kinds by tag id, see :meth:`_Walker.walk`.)"""
+    if kinds is None:
+        kinds = dict(_KINDS)
     rows: list[list[LexborNode]] = []
     row: list[LexborNode] = []
     it = table.traverse()
@@ -413,9 +416,9 @@ def _table_rows(table: LexborNode) -> list[list[LexborNode]] | None:
         elif tid in _PLAIN_IDS:
             continue
         else:
-            kind = _KINDS.get(tid)
+            kind = kinds.get(tid)
             if kind is None:
-                kind = _kind(el, tid)
+                kind = kinds[tid] = _kind(el, tid)
             if kind == _SKIP or kind == _TABLE:
                 return None
     return rows
@@ -497,6 +500,11 @@ class _Walker:
         self.link_chars = 0  # characters of the buffer that are link text
         self.plain = False  # the buffer holds text outside links other than white space
         self.in_link = 0
+        # the walk's kind of each tag id of this document: lexbor's own tags (in
+        # _KINDS, the same in every document) and the ids it gives the tags it does
+        # not know (Word's <o:p> in every paragraph of a pasted page), which hold
+        # for this document only and so cannot be kept in _KINDS
+        self.kinds = dict(_KINDS)
 
     def flush(self) -> None:
         """The text so far is a run of paragraphs (normalised later, all runs at once)."""
@@ -529,13 +537,13 @@ class _Walker:
     def walk(self, node: LexborNode) -> None:
         """The children of ``node`` in order: text into the buffer, a block
         boundary flushes it, a data table becomes a grid."""
-        kinds = _KINDS
+        kinds = self.kinds
         buf = self.buf  # (flush empties it in place)
         for child in node.iter(include_text=True):
             tid = child.tag_id
             kind = kinds.get(tid)
             if kind is None:
-                kind = _kind(child, tid)
+                kind = kinds[tid] = _kind(child, tid)
             if kind == _TEXT:
                 text = child.text_content
                 if text:
@@ -571,7 +579,7 @@ class _Walker:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
         # (rows found in one pass: the table holds no other table, nor anything SKIP leaves out)
-        rows = _table_rows(table) if self.fast else None
+        rows = _table_rows(table, self.kinds) if self.fast else None
         if rows is None and _has_nested_table(table):
             return False  # a layout table: its cells are page regions
         grid = _grid(table, rows)
