@@ -310,3 +310,24 @@ def test_unknown_tags_read_as_their_names_say_page_after_page(pages):
         body = "".join(f"<p>{text}<{tag}>{text}</{tag}>{text}</p>" for tag, in_table, text in items if not in_table)
         data = f"<html><body>{body}<table><tr>{cells}<td>x</td></tr><tr><td>1</td><td>2</td></tr></table></body></html>".encode()
         assert _walk(data, H._Walker) == _walk(data, _ForgetfulWalker)
+
+
+# --- does the page hide anything: the words found by bytes.find, against the patterns searched ---
+
+
+def _may_hide_plain(page: bytes) -> bool:
+    if b"display:none" in page or b"display: none" in page:
+        return True
+    low = page.lower()
+    return bool(H._DISPLAY_NONE.search(low) or H._VISIBILITY_HIDDEN.search(low) or (b" hidden" in low and H._HIDDEN_ATTR.search(low)))
+
+
+_HIDING_BITS = (b"display", b"DISPLAY", b"Display", b"visibility", b"Visibility", b":", b" ", b"\t", b"\n", b"none", b"None",
+                b"hidden", b"HIDDEN", b"<div", b"<p", b">", b"=", b"/", b"x", b'"', b"\xe4\xb8\xad")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_HIDING_BITS), max_size=14))
+def test_hiding_is_found_as_the_patterns_find_it(bits):
+    page = b"".join(bits)
+    assert H._may_hide(page) == _may_hide_plain(page)

@@ -102,11 +102,21 @@ def _may_hide(page: bytes) -> bool:
     if b"display:none" in page or b"display: none" in page:  # (the usual spelling: no need to lower 100 KiB)
         return True
     low = page.lower()
-    if b"display" in low and _DISPLAY_NONE.search(low):
-        return True
-    if b"visibility" in low and _VISIBILITY_HIDDEN.search(low):
+    if _found(low, b"display", _DISPLAY_NONE) or _found(low, b"visibility", _VISIBILITY_HIDDEN):
         return True
     return b" hidden" in low and _HIDDEN_ATTR.search(low) is not None
+
+
+def _found(text: bytes, word: bytes, pattern: re.Pattern) -> bool:
+    """Does ``pattern`` (which starts with ``word``) match somewhere in ``text``?  The same
+    answer as ``pattern.search(text)``, from the places ``bytes.find`` gives (a page
+    names the word a few times; the regex engine would try every position)."""
+    at = text.find(word)
+    while at >= 0:
+        if pattern.match(text, at):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
