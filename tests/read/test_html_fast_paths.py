@@ -14,7 +14,11 @@
   a fixed character) against the patterns it replaces, on texts of every kind
   of white space;
 * a run of nothing but links dropped when it ends, against keeping every run
-  until :meth:`~xxgk.read.html._Walker.result` drops the menus.
+  until :meth:`~xxgk.read.html._Walker.result` drops the menus;
+* the kinds of the tags lexbor does not know kept for the page being read,
+  against looking every such tag up by its name, on pages read one after another;
+* the words that hide an element found by ``bytes.find``, against the patterns
+  searched over the whole page.
 """
 
 from __future__ import annotations

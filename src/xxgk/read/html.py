@@ -49,9 +49,15 @@ cells come from one pass over its elements, which also tells whether it
 holds another table; a cell that holds one run of text (most do) takes its
 text from lexbor in one call, the others are walked with their line breaks
 marked (:func:`_cell_raw`); a table's cells, and a page's paragraph runs, are
-normalised in one go each, by patterns that start with a fixed character;
+normalised in one go each, by ``str.replace`` and patterns that start with a
+fixed character (Python's regex engine tries a character class, or a pattern
+that starts with a word, at every position of the text: ``str.replace``,
+``str.find`` and ``bytes.find`` scan in C many times faster);
 merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
 of paragraph text that is nothing but links (a menu) is dropped when it ends.
+The kind of a tag lexbor does not know (Word's ``<o:p>`` in every pasted
+paragraph) is looked up by its name once a page: lexbor's id for it is an
+address of that page's parse, so it is kept for the page being read only.
 The worker processes ask glibc to keep freed memory for the next page
 (:mod:`xxgk.allocator`): handing lexbor's memory back after every
 page made the next parse fault it in again.  The fast paths are tested against
