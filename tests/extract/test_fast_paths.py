@@ -341,7 +341,7 @@ def test_label_cuts_of_real_paragraphs_as_the_plain_decision():
 def test_a_title_run_into_the_body_is_found_as_the_full_pattern_finds_it(prefix, agency, title, body):
     """The opening of a body run into one paragraph is searched for a title only where
     the title's year and words stand: the result is the full pattern's, or none."""
-    from xxgk.extract.meta import _TITLE_IN_TEXT, find_title
+    from xxgk.extract.meta import _TITLE_IN_TEXT, _named_title, find_title
 
     text = f"{prefix}{agency} {title} {body}"
     doc = xxgk.model.Document(source=xxgk.model.Source(path="x", sha256="", format="text"), blocks=[Paragraph(text=text)])
@@ -350,7 +350,7 @@ def test_a_title_run_into_the_body_is_found_as_the_full_pattern_finds_it(prefix,
     head = [t for t in toks if len(t.norm) > 80][:1]
     m = _TITLE_IN_TEXT.search(head[0].text[:160]) if head else None
     if m is not None and toks.index(head[0]) < 5:
-        assert found == norm_label(m.group(0))
+        assert found == _named_title(m.group(0))
     elif found is not None:
         assert at >= 0 and "报告" in found  # (a title line of its own, found by the first loop)
 

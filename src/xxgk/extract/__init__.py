@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..layouts import layout_for
 from ..model import Document, Meta, Record
+from ..read.script import NOTE as SCRIPT_NOTE
 from functools import cache
 
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
@@ -87,7 +88,7 @@ def extract(doc: Document) -> Record:
     published = find_published(tokens, doc.published)
     year = find_year(title, tokens, published)
     template, marker_counts = detect_template(tokens, year)
-    notes: list[str] = []
+    notes: list[str] = [SCRIPT_NOTE] if SCRIPT_NOTE in doc.notes else []  # (read in traditional characters: read/script.py)
     if marker_counts.get("2019") and marker_counts.get("2021"):
         notes.append(f"mixed-layout: 2019 标签 {marker_counts['2019']} 处，2021 标签 {marker_counts['2021']} 处")
     cells: dict = {}

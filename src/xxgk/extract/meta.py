@@ -87,6 +87,11 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
         if t.grid or len(t.norm) > 80 or _BREADCRUMB.search(t.norm):
             continue
         if "报告" in t.norm[-8:] + t.norm and any(w in t.norm for w in _TITLE_WORDS):
+            if "。" in t.norm:  # a sentence that names the report (特编制某局2023年…报告。), not a title line
+                m = _TITLE_IN_TEXT.search(t.norm)
+                if m is None:
+                    continue
+                return _named_title(m.group(0)), i
             title = _TITLE_FIELD.sub("", t.norm)
             # a title broken after its agency (孝感市人民政府办公室 / 2020年政府信息公开工作年度报告)
             if i > 0 and _YEAR_START.match(title):
@@ -111,7 +116,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
         head = t.text[:160]
         m = _TITLE_IN_TEXT.search(head) if _YEAR_REPORT_ALONE.search(head) else None
         if m:
-            return norm_label(m.group(0)), tokens.index(t)
+            return _named_title(m.group(0)), tokens.index(t)
     if doc_title:
         return norm_label(doc_title), -1
     return None, -1
@@ -122,6 +127,24 @@ _YEAR_REPORT = (
     "(?:" + "|".join(_REPORT_NAMES) + ")"
 )
 _TITLE_IN_TEXT = re.compile(r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*" + _YEAR_REPORT)
+# 编制 the verb ("compiled"), not the 编制 of 机构编制委员会(办公室), an agency in every county
+_COMPILED = "编制(?!委员会|办)"
+# the verbs a sentence of the opening puts before the title it names (…要求，特编制某局2023年
+# 政府信息公开工作年度报告。/ 现公布某市人民政府2023年度… / 编制本报告现向社会公开某乡2019年…):
+# the sentence's, not the title's (公开/发布 before 办/中心/委员会 are an agency's: 政务公开办公室)
+_LEAD_IN = re.compile(r"(?:" + _COMPILED + r"|(?:公布|公开|发布)(?!办|中心|委员会)|印发|编写|撰写|形成)了?|现将|特将")
+
+
+def _named_title(found: str) -> str:
+    """A title found in running text (:data:`_TITLE_IN_TEXT`), from after the last verb that
+    introduces it (before its year: the report's name holds 公开 itself)."""
+    year = _YEAR_REPORT_ALONE.search(found)
+    cut = 0
+    for m in _LEAD_IN.finditer(found, 0, year.start() if year else len(found)):
+        cut = m.end()
+    return norm_label(found[cut:])
+
+
 # the title's year and words alone: where they are not, the title cannot be (asked first:
 # the agency part before them is tried at every place of the text, 40 lengths each)
 _YEAR_REPORT_ALONE = re.compile(_YEAR_REPORT)
@@ -141,6 +164,10 @@ def agency_from_title(title: str | None) -> str | None:
     for w in ("政府信息公开", "政务公开", "信息公开", "年度报告", "工作报告"):
         k = t.find(w)
         if k >= 0:
+            rest = t[k + len(w) :]
+            m = AGENCY_END.match(rest)
+            if m and m.end() == len(rest):  # the office named after the work: 某县政务公开办公室
+                break
             t = t[:k]
             break
     t = t.strip(" ,，:：、")
@@ -155,8 +182,8 @@ def agency_from_title(title: str | None) -> str | None:
 _BREADCRUMB = re.compile(r">.*>|当前(?:所在)?位置|当前页面")
 _YEAR_START = re.compile(r"^(?:19|20)\d{2}\s*年")
 # words that make a phrase a sentence, not a name
-_NOT_NAME = re.compile(r"[>|<:：;；,，。、!?《》“”()（）\[\]]|根据|按照|公布|编制|做好|报告|本年|我们|通过|认真|^(?:我|本|该|全)")
-_NOT_TITLE_NAME = re.compile(r"[>|<:：;；,，。!?]|根据|按照|公布|编制|做好|本年|我们|通过|认真|^(?:我|本|该|全)")
+_NOT_NAME = re.compile(r"[>|<:：;；,，。、!?《》“”()（）\[\]]|根据|按照|公布|" + _COMPILED + r"|做好|报告|本年|我们|通过|认真|^(?:我|本|该|全)")
+_NOT_TITLE_NAME = re.compile(r"[>|<:：;；,，。!?]|根据|按照|公布|" + _COMPILED + r"|做好|本年|我们|通过|认真|^(?:我|本|该|全)")
 _NAME_END = re.compile(AGENCY_END.pattern[:-2] + r"|区|县|市|州|盟|旗|省|自治区|新区|开发区|实验区)$")
 
 
@@ -170,10 +197,13 @@ def plausible_agency(name: str | None) -> bool:
     return not _NOT_NAME.search(core) and bool(_NAME_END.search(core)) and not _DIGIT.search(name)
 
 
+# a name in running text (an agency's, lazily: what follows it decides where it ends)
+_NAME_RUN = r"(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)"
+
 # the agency named in the opening sentence: 现公布某局2020年度政府信息公开工作年度报告;
 # 特向社会公布2020年某镇人民政府信息公开工作年度报告; 现向社会公开某乡2019年…
 _LEAD_AGENCY = re.compile(
-    r"(?:公布|公开|发布|涵盖|现将)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
+    r"(?:公布|公开|发布|涵盖|现将)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*" + _NAME_RUN + r"\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
     r"(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?报告"
 )
 
@@ -219,6 +249,49 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
             cand = tail[k - 1].norm
             if len(cand) <= 30 and AGENCY_END.search(cand):
                 return cand
+    return agency_it_calls_itself(tokens)
+
+
+# the report speaking of itself (我局, 我镇, 我街道) …
+_SELF = re.compile(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司)")
+# … and a name standing where a report puts its own: the subject of an opening sentence
+# (今年以来，某区林业局认真贯彻…) or the office the reader is sent to (请与某镇人民政府联系,
+# 请与某局(地址:…))
+_SUBJECT = re.compile(
+    r"(?:^|[。，,；;\n])\s*(?:(?:19|20)\d{2}\s*年(?:度|以来)?|今年以来|本年度|一年来)\s*[，,]?\s*"
+    + _NAME_RUN + r"\s*(?:认真|坚持|高度重视|严格|按照|深入|全面|紧紧|围绕|始终|不断|积极|持续|进一步)"
+)
+_CONTACT = re.compile(r"请(?:与|联系)\s*" + _NAME_RUN + r"\s*(?:联系|联络|[(（])")
+# … or the agency whose disclosure work the report says it does (为认真做好某局政府信息公开工作，我局…)
+_WORK = re.compile(r"(?:做好|推进|加强|规范)\s*" + _NAME_RUN + r"\s*的?(?:政府信息公开|政务公开)工作")
+_SELF_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
+
+
+# … or the agency whose office compiled the report (本报告由某镇人民政府党政办公室编制: the 镇人民政府's)
+_COMPILER = re.compile(
+    r"由\s*" + _NAME_RUN + r"\s*(?:党政|综合)?(?:办公室|办公厅|办)\s*(?:根据[^。]{0,80}?)?(?:负责)?(?:编制|编写|汇总|起草)"
+)
+
+
+def agency_it_calls_itself(tokens: list[Token]) -> str | None:
+    """The agency a report names only in its text: the one whose office compiled it, or the
+    subject of an opening sentence, the one whose disclosure work it does or the office it
+    sends the reader to — the last three where the report calls itself by that name's own word
+    (我局 for 某区林业局, 我镇 for 某镇人民政府), so that a department's report that sends its
+    reader to the government's 公开办 is not taken for the 公开办's."""
+    text = "\n".join(t.norm for t in tokens[:40] if not t.grid)[:6000]
+    for m in _COMPILER.finditer(text, 0, 1500):  # (said in the opening; the office is the agency's own)
+        if plausible_agency(m.group("name")):
+            return m.group("name")
+    selves = set(_SELF.findall(text))
+    if not selves:
+        return None
+    for pattern in (_SUBJECT, _WORK, _CONTACT):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            end = _NAME_END.search(_SELF_SUFFIX.sub("", name)) if plausible_agency(name) else None
+            if end is not None and any(w in end.group(0) for w in selves):  # (我委: 某县卫生健康委员会)
+                return name
     return None
 
 

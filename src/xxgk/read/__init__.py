@@ -20,6 +20,7 @@ from typing import Callable
 from ..model import Document, Source
 from .errors import ReadError
 from .limits import MAX_FILE_BYTES, MAX_TEXT_BYTES, check_file_size, check_text_size, check_zip
+from .script import fold_document
 from .text import utf16_guess
 
 __all__ = ["ReadError", "detect_format", "file_bytes", "read_bytes", "read_path", "READERS"]
@@ -103,11 +104,14 @@ def read_bytes(data: bytes, path: str = "<bytes>") -> Document:
         e.path = path
         raise ReadError(path, e.cause, e.hint, e.cause_en, e.hint_en) from e
     try:
-        return reader(data, source)
+        doc = reader(data, source)
     except ReadError:
         raise
     except Exception as e:  # a reader bug or a malformed file: never a traceback
         raise ReadError(path, f"文件无法解析（{type(e).__name__}: {e}）", "文件可能已损坏", f"cannot parse the file ({type(e).__name__}: {e})", "the file may be corrupt") from e
+    if fmt != "text":  # (the text reader folds its text itself, before it reads the lines)
+        fold_document(doc)  # a document in traditional characters reads as simplified (read/script.py)
+    return doc
 
 
 def file_bytes(path: str | Path) -> bytes:

@@ -25,6 +25,7 @@ import re
 from ..model import Document, Paragraph, Source, Table
 from ..text import LazyPattern, tidy
 from .errors import ReadError
+from .script import NOTE as SCRIPT_NOTE, fold_text
 
 _CRAWL_RULE = re.compile(r"^=+\s*正文\s*=+\s*$")
 _CRAWL_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录)[:：]\s*(.*)$")
@@ -131,8 +132,12 @@ def decode_parts(data: bytes) -> str | None:
 
 
 def read_text(data: bytes, source: Source) -> Document:
-    text = decode(data, source.path)
-    return text_to_document(text, source)
+    # (in traditional script: folded before the lines are looked at, see read/script.py)
+    text, folded = fold_text(decode(data, source.path))
+    doc = text_to_document(text, source)
+    if folded:
+        doc.notes.append(SCRIPT_NOTE)
+    return doc
 
 
 def text_to_document(text: str, source: Source) -> Document:
