@@ -15,8 +15,6 @@
   of white space;
 * a run of nothing but links dropped when it ends, against keeping every run
   until :meth:`~xxgk.read.html._Walker.result` drops the menus;
-* the kinds of the tags lexbor does not know kept for the page being read,
-  against looking every such tag up by its name, on pages read one after another;
 * the words that hide an element found by ``bytes.find``, against the patterns
   searched over the whole page.
 """
@@ -281,39 +279,6 @@ def test_a_run_of_links_is_dropped_as_result_drops_it(runs):
         body.append(f"<{tag}>{''.join(inner)}</{tag}>" if tag != "td" else f"<table><tr><td>{''.join(inner)}</td></tr></table>")
     data = ("<html><body><ul>" + "\n".join(body) + "</ul></body></html>").encode()
     assert _walk(data, H._Walker) == _walk(data, _KeepEveryRun)
-
-
-# --- the kinds of the tags lexbor does not know, kept per document ---
-
-
-class _Forgetful(dict):
-    """The plain form: nothing learnt is kept, every unknown tag id is looked up by its name again."""
-
-    def __setitem__(self, key, value) -> None:
-        pass
-
-
-class _ForgetfulWalker(H._Walker):
-    def __init__(self, fast: bool) -> None:
-        super().__init__(fast)
-        self.kinds = _Forgetful(H._KINDS)
-
-
-# tags lexbor does not know (each gets an id of its own document): Word's and
-# smart tags' inline ones, and names the reader treats as chrome or as a table
-_UNKNOWN = ("o:p", "st1:chsdate", "v:shape", "x:nav", "w:script", "o:table", "x:br", "x:p", "custom-tag")
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.tuples(st.sampled_from(_UNKNOWN), st.booleans(), line_text), min_size=1, max_size=6), min_size=2, max_size=5))
-def test_unknown_tags_read_as_their_names_say_page_after_page(pages):
-    # pages read one after another: lexbor's ids of unknown tags are addresses,
-    # which the next page's unknown tags may well get again
-    for items in pages:
-        cells = "".join(f"<td>{text}<{tag}>{text}</{tag}></td>" if in_table else "" for tag, in_table, text in items)
-        body = "".join(f"<p>{text}<{tag}>{text}</{tag}>{text}</p>" for tag, in_table, text in items if not in_table)
-        data = f"<html><body>{body}<table><tr>{cells}<td>x</td></tr><tr><td>1</td><td>2</td></tr></table></body></html>".encode()
-        assert _walk(data, H._Walker) == _walk(data, _ForgetfulWalker)
 
 
 # --- does the page hide anything: the words found by bytes.find, against the patterns searched ---

@@ -55,9 +55,6 @@ that starts with a word, at every position of the text: ``str.replace``,
 ``str.find`` and ``bytes.find`` scan in C many times faster);
 merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
 of paragraph text that is nothing but links (a menu) is dropped when it ends.
-The kind of a tag lexbor does not know (Word's ``<o:p>`` in every pasted
-paragraph) is looked up by its name once a page: lexbor's id for it is an
-address of that page's parse, so it is kept for the page being read only.
 The worker processes ask glibc to keep freed memory for the next page
 (:mod:`xxgk.allocator`): handing lexbor's memory back after every
 page made the next parse fault it in again.  The fast paths are tested against
@@ -411,13 +408,10 @@ def _cell_raw(cell: LexborNode, text: str) -> str:
     return text
 
 
-def _table_rows(table: LexborNode, kinds: dict[int, int] | None = None) -> list[list[LexborNode]] | None:
+def _table_rows(table: LexborNode) -> list[list[LexborNode]] | None:
     """The cells of a data table row by row, in one pass over its elements;
     None where that pass cannot tell (an element :data:`SKIP` says to leave
-    out, a nested table): :func:`table_grid` then reads the table the long way.
-    (``kinds``: the document's kinds by tag id, see :meth:`_Walker.walk`.)"""
-    if kinds is None:
-        kinds = dict(_KINDS)
+    out, a nested table): :func:`table_grid` then reads the table the long way."""
     rows: list[list[LexborNode]] = []
     row: list[LexborNode] = []
     it = table.traverse()
@@ -432,9 +426,9 @@ def _table_rows(table: LexborNode, kinds: dict[int, int] | None = None) -> list[
         elif tid in _PLAIN_IDS:
             continue
         else:
-            kind = kinds.get(tid)
+            kind = _KINDS.get(tid)
             if kind is None:
-                kind = kinds[tid] = _kind(el, tid)
+                kind = _kind(el, tid)
             if kind == _SKIP or kind == _TABLE:
                 return None
     return rows
@@ -516,11 +510,6 @@ class _Walker:
         self.link_chars = 0  # characters of the buffer that are link text
         self.plain = False  # the buffer holds text outside links other than white space
         self.in_link = 0
-        # the walk's kind of each tag id of this document: lexbor's own tags (in
-        # _KINDS, the same in every document) and the ids it gives the tags it does
-        # not know (Word's <o:p> in every paragraph of a pasted page), which hold
-        # for this document only and so cannot be kept in _KINDS
-        self.kinds = dict(_KINDS)
 
     def flush(self) -> None:
         """The text so far is a run of paragraphs (normalised later, all runs at once)."""
@@ -553,13 +542,13 @@ class _Walker:
     def walk(self, node: LexborNode) -> None:
         """The children of ``node`` in order: text into the buffer, a block
         boundary flushes it, a data table becomes a grid."""
-        kinds = self.kinds
+        kinds = _KINDS
         buf = self.buf  # (flush empties it in place)
         for child in node.iter(include_text=True):
             tid = child.tag_id
             kind = kinds.get(tid)
             if kind is None:
-                kind = kinds[tid] = _kind(child, tid)
+                kind = _kind(child, tid)
             if kind == _TEXT:
                 text = child.text_content
                 if text:
@@ -595,7 +584,7 @@ class _Walker:
         """Read a data table as a grid (True); a layout table is walked on (False)."""
         self.flush()
         # (rows found in one pass: the table holds no other table, nor anything SKIP leaves out)
-        rows = _table_rows(table, self.kinds) if self.fast else None
+        rows = _table_rows(table) if self.fast else None
         if rows is None and _has_nested_table(table):
             return False  # a layout table: its cells are page regions
         grid = _grid(table, rows)
