@@ -82,6 +82,9 @@ def test_a_simplified_report_quoting_traditional_names_stays_simplified():
     text = "香港特別行政區政府與澳門來賓參觀。" + "某某县财政局2023年政府信息公开工作年度报告。一、总体情况。本机关认真贯彻落实条例，主动公开政府信息。" * 3
     assert not is_traditional(text)
     assert is_traditional(S2T.convert(text))
+    # the opening words written in traditional script once (a quotation): the count decides
+    quoted = "引用《中華人民共和國政府信息公開條例》原文。" + text
+    assert not is_traditional(quoted)
 
 
 def test_the_fixture_page_published_in_traditional_characters_is_read_as_simplified():

@@ -7,7 +7,7 @@ from collections import Counter
 from functools import cache
 
 from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
-from ..text import NUMERAL, alternation, norm_label, squeeze
+from ..text import NUMERAL, LazyPattern, alternation, norm_label, squeeze
 from .tokens import Token
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -132,7 +132,7 @@ _COMPILED = "编制(?!委员会|办)"
 # the verbs a sentence of the opening puts before the title it names (…要求，特编制某局2023年
 # 政府信息公开工作年度报告。/ 现公布某市人民政府2023年度… / 编制本报告现向社会公开某乡2019年…):
 # the sentence's, not the title's (公开/发布 before 办/中心/委员会 are an agency's: 政务公开办公室)
-_LEAD_IN = re.compile(r"(?:" + _COMPILED + r"|(?:公布|公开|发布)(?!办|中心|委员会)|印发|编写|撰写|形成)了?|现将|特将")
+_LEAD_IN = LazyPattern(r"(?:" + _COMPILED + r"|(?:公布|公开|发布)(?!办|中心|委员会)|印发|编写|撰写|形成)了?|现将|特将")
 
 
 def _named_title(found: str) -> str:
@@ -253,22 +253,22 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
 
 
 # the report speaking of itself (我局, 我镇, 我街道) …
-_SELF = re.compile(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司)")
+_SELF = LazyPattern(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司)")
 # … and a name standing where a report puts its own: the subject of an opening sentence
 # (今年以来，某区林业局认真贯彻…) or the office the reader is sent to (请与某镇人民政府联系,
 # 请与某局(地址:…))
-_SUBJECT = re.compile(
+_SUBJECT = LazyPattern(
     r"(?:^|[。，,；;\n])\s*(?:(?:19|20)\d{2}\s*年(?:度|以来)?|今年以来|本年度|一年来)\s*[，,]?\s*"
     + _NAME_RUN + r"\s*(?:认真|坚持|高度重视|严格|按照|深入|全面|紧紧|围绕|始终|不断|积极|持续|进一步)"
 )
-_CONTACT = re.compile(r"请(?:与|联系)\s*" + _NAME_RUN + r"\s*(?:联系|联络|[(（])")
+_CONTACT = LazyPattern(r"请(?:与|联系)\s*" + _NAME_RUN + r"\s*(?:联系|联络|[(（])")
 # … or the agency whose disclosure work the report says it does (为认真做好某局政府信息公开工作，我局…)
-_WORK = re.compile(r"(?:做好|推进|加强|规范)\s*" + _NAME_RUN + r"\s*的?(?:政府信息公开|政务公开)工作")
-_SELF_SUFFIX = re.compile(r"(?:人民政府|政府|办事处)$")
+_WORK = LazyPattern(r"(?:做好|推进|加强|规范)\s*" + _NAME_RUN + r"\s*的?(?:政府信息公开|政务公开)工作")
+_SELF_SUFFIX = LazyPattern(r"(?:人民政府|政府|办事处)$")
 
 
 # … or the agency whose office compiled the report (本报告由某镇人民政府党政办公室编制: the 镇人民政府's)
-_COMPILER = re.compile(
+_COMPILER = LazyPattern(
     r"由\s*" + _NAME_RUN + r"\s*(?:党政|综合)?(?:办公室|办公厅|办)\s*(?:根据[^。]{0,80}?)?(?:负责)?(?:编制|编写|汇总|起草)"
 )
 

@@ -2,7 +2,8 @@
 
 TRADITIONAL[i] reads as SIMPLIFIED[i]; SIMPLIFIED_ONLY: the characters that are written
 otherwise in traditional script; WORDS: (as folded, as the layouts write it) for the layouts'
-words that folding character by character does not give back."""
+words that folding character by character does not give back; GLANCE: the traditional
+characters of what every report writes in its opening (条例, 公开, 报告)."""
 
 TRADITIONAL = (
     "㑯㑳㑶㓨㘚㜄㜏㠏㥮㩜㩳㩵䁻䃮䊷䋙䋚䋹䋻䍦䎱䙡䜀䝼䥇䥑䥱䦛䦟䯀䰾䱷䱽䲁䲘䴉丟並乾亂亙亞佇佈佔併來侖侶侷俁係俔俠俥俬倀倆倈倉"
@@ -157,3 +158,4 @@ SIMPLIFIED_ONLY = (
     "鹾麦麸麹麺麽黄黉黡黩黪黾鼋鼌鼍鼹齐齑齿龀龁龂龃龄龅龆龇龈龉龊龋龌龙龚龛龟鿎鿏鿒鿔"
 )
 WORDS = (('无正当理由大量反覆申请', '无正当理由大量反复申请'), ('大量反覆', '大量反复'))
+GLANCE = '國報條華開'
