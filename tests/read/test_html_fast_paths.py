@@ -9,11 +9,14 @@
 * generated pages — cells and paragraphs written in the markup real pages use
   (Word's span soup, ``<p>`` padding, ``&nbsp;``, ``<br>``, comments, links,
   hidden elements, menus) — read back as the cells and the paragraphs, in order;
-* the normalisation of cells and paragraph runs (spaces and line breaks
-  squeezed by patterns that start with a fixed character) against the patterns
-  it replaces, on texts of every kind of white space;
+* the normalisation of cells and paragraph runs (source white space collapsed
+  by replacements, spaces and line breaks squeezed by patterns that start with
+  a fixed character) against the patterns it replaces, on texts of every kind
+  of white space;
 * a run of nothing but links dropped when it ends, against keeping every run
-  until :meth:`~xxgk.read.html._Walker.result` drops the menus.
+  until :meth:`~xxgk.read.html._Walker.result` drops the menus;
+* the words that hide an element found by ``bytes.find``, against the patterns
+  searched over the whole page.
 """
 
 from __future__ import annotations
@@ -220,6 +223,12 @@ def test_cells_and_runs_are_normalised_as_the_space_and_line_patterns_normalise_
     assert H._chunk_texts(raw) == _plain_chunk_texts(raw)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_RAW + "  \t\t\n\n\x0b", max_size=40))
+def test_source_white_space_collapses_as_the_pattern_collapses_it(text):
+    assert H._collapse(text) == H._WS.sub(" ", text)
+
+
 # --- runs of nothing but links dropped when they end, against keeping every run until result() ---
 
 
@@ -270,3 +279,24 @@ def test_a_run_of_links_is_dropped_as_result_drops_it(runs):
         body.append(f"<{tag}>{''.join(inner)}</{tag}>" if tag != "td" else f"<table><tr><td>{''.join(inner)}</td></tr></table>")
     data = ("<html><body><ul>" + "\n".join(body) + "</ul></body></html>").encode()
     assert _walk(data, H._Walker) == _walk(data, _KeepEveryRun)
+
+
+# --- does the page hide anything: the words found by bytes.find, against the patterns searched ---
+
+
+def _may_hide_plain(page: bytes) -> bool:
+    if b"display:none" in page or b"display: none" in page:
+        return True
+    low = page.lower()
+    return bool(H._DISPLAY_NONE.search(low) or H._VISIBILITY_HIDDEN.search(low) or (b" hidden" in low and H._HIDDEN_ATTR.search(low)))
+
+
+_HIDING_BITS = (b"display", b"DISPLAY", b"Display", b"visibility", b"Visibility", b":", b" ", b"\t", b"\n", b"none", b"None",
+                b"hidden", b"HIDDEN", b"<div", b"<p", b">", b"=", b"/", b"x", b'"', b"\xe4\xb8\xad")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_HIDING_BITS), max_size=14))
+def test_hiding_is_found_as_the_patterns_find_it(bits):
+    page = b"".join(bits)
+    assert H._may_hide(page) == _may_hide_plain(page)
