@@ -1094,6 +1094,16 @@ def _is_t4_start(tok: Token) -> bool:
     return n in _T4_STARTS or (n.startswith(_T4_REVIEW) and _T4_FIRST_COLUMN in n and len(n) < 120)
 
 
+def _t4_without_t3(tokens: list[Token], ti: int) -> bool:
+    """表四 where no 表三 has been read (a 表三 published as an image, or left out): its
+    first header cell at ``ti`` confirmed by another header cell of 表四 among the next few
+    (行政诉讼, 结果维持 …), and no 表三 after it (表四 comes after 表三: a 行政复议 before a
+    表三 is a word of the text)."""
+    if not any(_is_t4_header(t) for t in tokens[ti + 1 : ti + 8]):
+        return False
+    return not any(_t3_start(t) for t in tokens[ti + 1 :])
+
+
 def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
     res = TableResult()
     t2, t3, t4 = layout.table("t2"), layout.table("t3"), layout.table("t4")
@@ -1153,7 +1163,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 current.values.append(tok)
             continue
         # ----- table starts
-        if not t4_done and state != "t4" and (state == "t3" or readers["t3"].hits) and _is_t4_start(tok):
+        if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits or _t4_without_t3(tokens, ti)):
             close_row()
             state = "t4"
             if value_lines is None:
