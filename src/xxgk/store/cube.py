@@ -6,7 +6,7 @@ Two tables make ``xxgk summary`` of millions of reports a scan of thousands of r
   beyond its cells, computed once from its long ``cells`` when it is stored (a
   report's cells never change): whether it left none of its 表三/表四 cells blank
   (``whole``: its tables are summed and checked with the balance rules), and for
-  every rate of :data:`xxgk.store.summary.RATES` its numerator, denominator and
+  every rate of :data:`xxgk.store.measures.RATES` its numerator, denominator and
   whether the rate may rest on it (``state``: 1 counted, 2 left out for a blank,
   3 left out as impossible, 0 neither).
 * ``summary_cube`` — one row per (year, province, city, level) of the counted
@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import duckdb
 
+from .db import has_table, transaction
+from .measures import RATES, summary_keys
 from .wide import TABLE as WIDE, q
 
 FIGURES = "report_figures"
@@ -38,18 +40,6 @@ CUBE = "summary_cube"
 BLANKS = "summary_blanks"
 GROUP = ("year", "province", "city", "level")
 COUNTED, BLANK, IMPOSSIBLE = 1, 2, 3
-
-
-def _rates():
-    from .summary import RATES
-
-    return RATES
-
-
-def _keys() -> list[str]:
-    from .summary import summary_keys
-
-    return summary_keys()
 
 
 def _in(keys) -> str:
@@ -63,7 +53,7 @@ def _in(keys) -> str:
 
 
 def figures_create_sql() -> str:
-    cols = ", ".join(f"{q(rd.key + '.num')} DOUBLE, {q(rd.key + '.den')} DOUBLE, {q(rd.key + '.state')} TINYINT" for rd in _rates())
+    cols = ", ".join(f"{q(rd.key + '.num')} DOUBLE, {q(rd.key + '.den')} DOUBLE, {q(rd.key + '.state')} TINYINT" for rd in RATES)
     return f"CREATE TABLE {FIGURES} (report_id INTEGER NOT NULL, whole BOOLEAN NOT NULL, {cols})"
 
 
@@ -75,7 +65,7 @@ def fill_figures(con: duckdb.DuckDBPyConnection, lo: int, hi: int) -> None:
     denominator cell; impossible = complete and (denominator − minus < 0 or
     numerator > it)."""
     parts, cols = [], []
-    for rd in _rates():
+    for rd in RATES:
         keys = list(dict.fromkeys(rd.numerator + rd.denominator + rd.minus))
         k = rd.key
         parts.append(
@@ -136,7 +126,7 @@ def aggregates(keys: list[str], whole_keys: list[str] | None = None, rates: bool
         out.append((f"whole sum {k}", f"sum(CASE WHEN f.whole THEN {c} END)"))
         out.append((f"whole n {k}", f"count(CASE WHEN f.whole THEN {c} END)"))
     if rates:
-        for rd in _rates():
+        for rd in RATES:
             st = f"f.{q(rd.key + '.state')}"
             out.append((f"{rd.key} num", f"sum(CASE WHEN {st} = {COUNTED} THEN f.{q(rd.key + '.num')} END)"))
             out.append((f"{rd.key} den", f"sum(CASE WHEN {st} = {COUNTED} THEN f.{q(rd.key + '.den')} END)"))
@@ -148,14 +138,6 @@ def aggregates(keys: list[str], whole_keys: list[str] | None = None, rates: bool
 
 def _is_sum(name: str) -> bool:
     return name.startswith(("sum ", "whole sum ")) or name.endswith((" num", " den"))
-
-
-def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()", [table]
-        ).fetchone()[0]
-    )
 
 
 def has_cube(con: duckdb.DuckDBPyConnection) -> bool:
@@ -172,7 +154,7 @@ def cube_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def cube_create_sql() -> tuple[str, str]:
-    cols = ", ".join(f"{q(name)} {'DOUBLE' if _is_sum(name) else 'BIGINT'}" for name, _ in aggregates(_keys()))
+    cols = ", ".join(f"{q(name)} {'DOUBLE' if _is_sum(name) else 'BIGINT'}" for name, _ in aggregates(summary_keys()))
     return (
         f"CREATE TABLE {CUBE} (year INTEGER, province VARCHAR, city VARCHAR, level VARCHAR, reports BIGINT NOT NULL, sig HUGEINT NOT NULL, {cols})",
         f"CREATE TABLE {BLANKS} (year INTEGER, province VARCHAR, city VARCHAR, level VARCHAR, key VARCHAR NOT NULL, n BIGINT NOT NULL)",
@@ -194,9 +176,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
     Returns the number of groups rebuilt.  Cheap when nothing changed (one scan of ``reports``)."""
     if not has_cube(con):
         return 0
-    from .schema import transaction
-
-    aggs = aggregates(_keys())
+    aggs = aggregates(summary_keys())
     names = ", ".join(q(n) for n, _ in aggs)
     exprs = ", ".join(e for _, e in aggs)
     g = ", ".join(f"r.{c}" for c in GROUP)
@@ -237,7 +217,7 @@ def migrate_cube(con: duckdb.DuckDBPyConnection) -> None:
 
 def _build(con: duckdb.DuckDBPyConnection) -> None:
     """Every group of the cube, inside the caller's transaction (the migration's)."""
-    aggs = aggregates(_keys())
+    aggs = aggregates(summary_keys())
     names = ", ".join(q(n) for n, _ in aggs)
     exprs = ", ".join(e for _, e in aggs)
     g = ", ".join(f"r.{c}" for c in GROUP)

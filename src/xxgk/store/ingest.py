@@ -51,7 +51,8 @@ from .checks import checker_available, cross_year_findings, run_checks
 from .records import finding_rows, iso_date, records_from_store
 from .bulk import insert_columns
 from .schema import transaction
-from .cube import FIGURES, fill_figures, has_table
+from .cube import FIGURES, fill_figures
+from .db import has_table
 from .wide import insert_wide, wide_keys
 # the worker side (parse_one) lives in .work, which a worker imports without DuckDB
 from .work import _as_columns, _fail, _slots, cell_columns, ocr_threads_for, parse_one, set_ocr_threads  # noqa: F401

@@ -8,10 +8,11 @@ has shipped, add the next number.  docs/store.md documents the tables.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+from .db import has_table, transaction  # noqa: F401 (transaction: the store's modules take it from here)
 
 DEFAULT_DB = "xxgk.duckdb"
 
@@ -183,21 +184,6 @@ SANDBOX = {
 }
 
 
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection):
-    """BEGIN … COMMIT, rolled back on any exception (Ctrl-C included) — never left open."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-        yield con
-        con.execute("COMMIT")
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # BEGIN itself did not happen
-        raise
-
-
 def migrate(con: duckdb.DuckDBPyConnection, target: int = SCHEMA_VERSION) -> int:
     """Apply the migrations this database lacks (up to ``target``, for tests of a migration); return its version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
@@ -219,8 +205,6 @@ def _behind(path: str) -> bool:
     """Whether the store at ``path`` has a schema older than this xxgk's (False when it cannot tell)."""
     try:
         with duckdb.connect(path, read_only=True) as con:
-            from .cube import has_table
-
             return has_table(con, "schema_version") and (con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0) < SCHEMA_VERSION
     except duckdb.Error:
         return False

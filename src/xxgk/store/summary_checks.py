@@ -1,7 +1,7 @@
 """What makes a summary trustworthy: rates from complete reports only, and the
 summed 表三/表四 checked with the rules of one report.
 
-* every rate of :data:`~xxgk.store.summary.RATES` is computed over the reports
+* every rate of :data:`~xxgk.store.measures.RATES` is computed over the reports
   that give *every* cell it needs (a report that left one of them blank is left
   out, never read as 0), saying how many reports it rests on; a report whose own
   figures make the rate impossible (结果纠正 larger than the cases decided) is left
@@ -16,13 +16,12 @@ summed 表三/表四 checked with the rules of one report.
 from __future__ import annotations
 
 from ..model import Finding, Meta, Record, Source
+from .measures import RATES
 
 BALANCE_RULES = ("XG301", "XG302", "XG303", "XG401")
 
 
 def empty_rates() -> dict[str, dict]:
-    from .summary import RATES
-
     return {
         rd.key: {"label": rd.zh, "label_en": rd.en, "value": None, "numerator": None, "denominator": None, "reports": 0, "left_out_blank": 0, "left_out_impossible": 0, "incomplete": False}
         for rd in RATES

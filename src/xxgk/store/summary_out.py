@@ -13,7 +13,8 @@ from rich.text import Text
 
 from ..layouts import LAYOUT_2021, T3_APPLICANT_GROUP, T4, column_label, label_of
 from ..safe_write import neutral, neutral_row
-from .summary import RATES, summary_keys, t3_shape, t4_shape
+from .measures import RATES, summary_keys
+from .summary import t3_shape, t4_shape
 
 _T3_NUMBER = LAYOUT_2021.table("t3").number
 

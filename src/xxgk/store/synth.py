@@ -281,7 +281,8 @@ def national_store(con, n_reports: int, seed: int = 1, chunk: int = 100_000, pro
 
     t0 = time.monotonic()
     keys = all_cell_keys()
-    from .cube import FIGURES, fill_figures, has_table, refresh
+    from .cube import FIGURES, fill_figures, refresh
+    from .db import has_table
 
     has_wide = has_table(con, TABLE)
 
