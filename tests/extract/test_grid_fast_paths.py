@@ -286,25 +286,23 @@ def test_rows_superseded_by_the_next_leave_the_result_as_writing_every_row(monke
     from xxgk.layouts import layout_for
 
     streams = _read_all_styles()
-    skipped = 0
-    plain_results, fast_results = [], []
-    for toks in streams:
-        template = M.detect_template(toks, 2022)[0]
-        if template not in ("2019", "2021"):
-            continue
-        for t in toks:
-            t.body = None
-        fast_results.append(T.read_tables(toks, layout_for(template)))
+
+    def read_all() -> list:
+        results = []
+        for toks in streams:
+            template = M.detect_template(toks, 2022)[0]
+            if template not in ("2019", "2021"):
+                continue
+            for t in toks:
+                t.body = None
+            results.append(T.read_tables(toks, layout_for(template)))
+        return results
+
+    fast_results = read_all()
     calls = []
     real = T._superseded
     monkeypatch.setattr(T, "_superseded", lambda rr, nxt: calls.append(real(rr, nxt)) and False)
-    for toks in streams:
-        template = M.detect_template(toks, 2022)[0]
-        if template not in ("2019", "2021"):
-            continue
-        for t in toks:
-            t.body = None
-        plain_results.append(T.read_tables(toks, layout_for(template)))
+    plain_results = read_all()
     skipped = sum(calls)
     for fast, plain in zip(fast_results, plain_results, strict=True):
         assert list(fast.cells.items()) == list(plain.cells.items())
