@@ -20,12 +20,14 @@ import re
 import sys
 from pathlib import Path
 
+from xxgk.layouts import REGULATION, REPORT_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "xxgk" / "read" / "hanzi_table.py"
 LAYOUTS = ROOT / "src" / "xxgk" / "layouts.py"
 BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
 # what every report writes in its opening: the regulation it cites and its own name
-OPENING_WORDS = ("中华人民共和国政府信息公开条例", "政府信息公开工作年度报告")
+OPENING_WORDS = (REGULATION, REPORT_NAME)
 
 
 def render() -> str:

@@ -417,11 +417,15 @@ T4 = Table(
     header=(T4_ROWS[0].label, T4_SUIT_GROUP, T4_COLUMNS[0].label),
 )
 
+# the regulation every report is made under, and the report's own name (its title ends with it)
+REGULATION = "中华人民共和国政府信息公开条例"
+REPORT_NAME = "政府信息公开工作年度报告"
+
 # ---------------------------------------------------------------- layouts
 
 LAYOUT_2019 = Layout(
     template="2019",
-    name="中华人民共和国政府信息公开工作年度报告格式（试行）",
+    name=f"中华人民共和国{REPORT_NAME}格式（试行）",
     document="国办公开办函〔2019〕60号",
     years=(2019, 2020),
     tables=(_t2(T2_2019_BLOCKS), _t3(T3_2019_ROWS, _T3_GROUPS_COMMON), T4),
@@ -430,7 +434,7 @@ LAYOUT_2019 = Layout(
 )
 LAYOUT_2021 = Layout(
     template="2021",
-    name="中华人民共和国政府信息公开工作年度报告格式",
+    name=f"中华人民共和国{REPORT_NAME}格式",
     document="国办公开办函〔2021〕30号",
     years=(2021, None),
     tables=(_t2(T2_2021_BLOCKS), _t3(T3_2021_ROWS, (*_T3_GROUPS_COMMON, T3_2021_OTHER_GROUP)), T4),

@@ -7,15 +7,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import xxgk
+from xxgk.layouts import REGULATION, SECTIONS
 from xxgk.text import norm_label
 
 AGENCIES = ["湛江市人民政府地方志办公室", "子长市人民政府", "某某县财政局", "中共某县委机构编制委员会办公室", "某区统计局", "某县政务公开办公室"]
+S1, S2 = SECTIONS[0].title, SECTIONS[1].title  # (一、总体情况, 二、主动公开政府信息情况)
 NAMES = ["政府信息公开工作年度报告", "政府信息公开年度报告", "政府信息公开工作报告"]
 # the verbs real openings put before the title they name, as written
 LEAD_INS = ["特编制", "现公布", "现发布", "特发布", "编制了", "现予公布", "特此公布", "形成了", "现将", "印发", "编制本报告现向社会公开", "现向社会公布"]
 CLAUSES = [
-    "根据《中华人民共和国政府信息公开条例》要求，",
-    "根据《中华人民共和国政府信息公开条例》和上级有关文件要求编制本报告，",
+    f"根据《{REGULATION}》要求，",
+    f"根据《{REGULATION}》和上级有关文件要求编制本报告，",
     "依照有关规定,",
 ]
 TAILS = ["。本报告所列数据统计期限自{y}年1月1日起至{y}年12月31日止。", "。如对本报告有疑问，请与本机关联系。"]
@@ -29,7 +31,7 @@ def test_a_title_named_in_the_opening_sentence_is_the_title_without_its_verb(lea
     """An opening that names the report (…要求，特编制某局2023年政府信息公开工作年度报告。) gives the
     title from the agency on, and so the agency: the verb before it is the sentence's, not the title's."""
     opening = f"{clause}{lead_in}{agency}{year}{nian}{name}{tail.format(y=year)}"
-    text = f"{opening}\n一、总体情况\n{year}年，我单位认真贯彻落实《条例》，做好政府信息公开工作。\n"
+    text = f"{opening}\n{S1}\n{year}年，我单位认真贯彻落实《条例》，做好政府信息公开工作。\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.title == norm_label(f"{agency}{year}{nian}{name}")
     assert rec.meta.agency == agency
@@ -38,7 +40,7 @@ def test_a_title_named_in_the_opening_sentence_is_the_title_without_its_verb(lea
 
 def test_an_agency_whose_name_holds_a_lead_in_verb_keeps_it():
     """编制 opens 机构编制委员会办公室 (an agency), not only 特编制 (a verb): the agency stays whole."""
-    text = "依照有关规定,编制委员会办公室2022年政府信息公开工作年度报告如下。本报告所列数据统计期限自2022年1月1日起至2022年12月31日止。\n一、总体情况\n"
+    text = f"依照有关规定,编制委员会办公室2022年政府信息公开工作年度报告如下。本报告所列数据统计期限自2022年1月1日起至2022年12月31日止。\n{S1}\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.title == "编制委员会办公室2022年政府信息公开工作年度报告"
 
@@ -49,7 +51,7 @@ def test_an_agency_whose_name_holds_a_lead_in_verb_keeps_it():
 def test_a_title_broken_after_its_agency_is_joined_whatever_the_agency(agency, year, name):
     """孝感市人民政府办公室 / 2020年政府信息公开工作年度报告 on two lines is one title, for every
     agency — 机构编制委员会办公室 and 政务公开办公室 included (their names hold a verb and the work)."""
-    text = f"{agency}\n{year}年{name}\n一、总体情况\n本年度，我单位认真做好政府信息公开工作。\n"
+    text = f"{agency}\n{year}年{name}\n{S1}\n本年度，我单位认真做好政府信息公开工作。\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.title == f"{agency}{year}年{name}"
     assert rec.meta.agency == agency
@@ -76,7 +78,7 @@ def test_an_agency_named_only_in_the_text_is_found_where_the_report_calls_itself
         "contact": f"如对本报告有任何疑问，请与{agency}联系（电话：0000-1234567）。",
         "contact with address": f"如有疑问请与{agency}（地址：某路1号，联系电话：0000-1234567）。",
     }.get(form, "")
-    text = f"{lead}根据《中华人民共和国政府信息公开条例》，特向社会公布{self_word}本年度信息公开工作年度报告。{tail}\n一、总体情况\n{said}\n二、主动公开政府信息情况\n"
+    text = f"{lead}根据《{REGULATION}》，特向社会公布{self_word}本年度信息公开工作年度报告。{tail}\n{S1}\n{said}\n{S2}\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.agency == agency
 
@@ -84,17 +86,17 @@ def test_an_agency_named_only_in_the_text_is_found_where_the_report_calls_itself
 @pytest.mark.parametrize("office", ["某县人民政府办公室", "县政务公开办公室", "某市人民政府"])
 def test_a_department_sending_its_reader_to_another_office_is_not_taken_for_it(office):
     """我局's report that sends the reader to the government's office: that office is not the agency."""
-    text = (f"根据《中华人民共和国政府信息公开条例》，现将我局本年度政府信息公开工作情况报告如下。如有疑问，请与{office}联系。\n"
-            "一、总体情况\n今年以来，我局认真贯彻落实《条例》，主动公开政府信息。\n")
+    text = (f"根据《{REGULATION}》，现将我局本年度政府信息公开工作情况报告如下。如有疑问，请与{office}联系。\n"
+            f"{S1}\n今年以来，我局认真贯彻落实《条例》，主动公开政府信息。\n")
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.agency is None
 
 
 @pytest.mark.parametrize("agency", ["两城镇人民政府", "某县人民政府", "某市生态环境局", "某街道办事处"])
 @pytest.mark.parametrize("office", ["党政办公室", "办公室", "综合办公室", "办公厅"])
-@pytest.mark.parametrize("how", ["编制", "根据《中华人民共和国政府信息公开条例》要求编制", "负责编写"])
+@pytest.mark.parametrize("how", ["编制", f"根据《{REGULATION}》要求编制", "负责编写"])
 def test_the_agency_whose_office_compiled_the_report(agency, office, how):
     """本报告由某镇人民政府党政办公室编制: the report is the 镇人民政府's (its office compiles it)."""
-    text = f"本报告是根据《中华人民共和国政府信息公开条例》要求，由{agency}{office}{how}。内容包括总体情况等六部分。\n一、总体情况\n本年度认真做好政府信息公开工作。\n"
+    text = f"本报告是根据《{REGULATION}》要求，由{agency}{office}{how}。内容包括总体情况等六部分。\n{S1}\n本年度认真做好政府信息公开工作。\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.agency == agency

@@ -14,13 +14,13 @@ from msgspec.structs import replace
 
 import xxgk
 from xxgk.extract import extract
-from xxgk.layouts import T3_HEADER_GROUP
+from xxgk.layouts import T3_HEADER_GROUP, T4, T4_SUIT_GROUP
 from xxgk.model import Table
 from xxgk.text import norm_label
 
 from conftest import CORPUS, FIXTURES
 
-T4_WORDS = ("行政复议", "结果维持")
+T4_WORDS = (T4.rows[0].label, T4.columns[0].label)  # (行政复议, 结果维持: both stand in 表四's block)
 
 
 def _reports() -> list[Path]:
@@ -68,6 +68,7 @@ def test_t4_words_before_t3_do_not_open_t4(path):
     表三 after them is read as in the whole report."""
     text = path.read_text(encoding="utf-8")
     first, _, rest = text.partition("\n")
-    moved = xxgk.parse_bytes(f"{first}\n行政复议\n行政诉讼\n结果维持\n{rest}".encode(), path.name)
+    words = "\n".join((T4.rows[0].label, T4_SUIT_GROUP, T4.columns[0].label))
+    moved = xxgk.parse_bytes(f"{first}\n{words}\n{rest}".encode(), path.name)
     whole = xxgk.parse_bytes(text.encode(), path.name)
     assert {k: v for k, v in moved.cells.items() if k.startswith("t3.")} == {k: v for k, v in whole.cells.items() if k.startswith("t3.")}

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from functools import cache
 
-from ..layouts import LAYOUTS, T2_ARTICLE, template_for_year
+from ..layouts import LAYOUTS, REPORT_NAME, T2_ARTICLE, template_for_year
 from ..text import NUMERAL, LazyPattern, alternation, norm_label, squeeze
 from .tokens import Token
 
@@ -26,8 +26,10 @@ _AGENCY_FIELD = re.compile(r"^(?:发布机构|发文机关|发布单位|来源|�
 # a date whose 年 and 月 were lost (（20201231日）)
 _GLUED_DATE = re.compile(r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])日")
 _STAT_PERIOD = re.compile(r"(?:统计期限|统计时限|统计周期|统计时间|统计期|数据统计|所列数据)[^。]{0,30}?(20\d{2})\s*年\s*1\s*月\s*1\s*日")
+# a year as a report writes it (2023年, 2023 年度)
+_YEAR_TEXT = r"(?:19|20)\d{2}\s*年度?"
 # the names a report gives itself in its title, and the shorter words a title ends with
-_REPORT_NAMES = ("政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告")
+_REPORT_NAMES = (REPORT_NAME, "政府信息公开年度报告", "信息公开工作年度报告", "政府信息公开工作报告", "政务公开工作年度报告")
 _TITLE_WORDS = (*_REPORT_NAMES, "年度报告", "工作报告")
 # a field name in front of a title (a crawler's or a CMS's "标题：…" line)
 _TITLE_FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)[:：]")
@@ -73,7 +75,7 @@ _ENDS_SENTENCE = re.compile(r"[。;；:：,，]$")
 _TITLE_HEAD = re.compile(r"(19|20)\d{2}年|政府信息公开|政务公开|" + AGENCY_END.pattern[:-1])  # (a title's first line)
 _TITLE_QUOTES = re.compile(r"[《》“”\"]")
 _A_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
-_YEAR_WORD = re.compile(r"(19|20)\d{2}\s*年度?")
+_YEAR_WORD = re.compile(_YEAR_TEXT)
 _ABOUT_HEAD = re.compile(r"^关于")
 _ABOUT_TAIL = re.compile(r"(关于|的)$")
 _NAME_NOTE = re.compile(r"[(（][^()（）]{1,20}[)）]$")
@@ -123,7 +125,7 @@ def find_title(tokens: list[Token], doc_title: str | None) -> tuple[str | None, 
 
 
 _YEAR_REPORT = (
-    r"(?:(?:19|20)\d{2}\s*年度?)\s*"
+    _YEAR_TEXT + r"\s*"
     "(?:" + "|".join(_REPORT_NAMES) + ")"
 )
 _TITLE_IN_TEXT = re.compile(r"[^\s。，,;；:：《》“”\"()（）]{2,40}?\s*" + _YEAR_REPORT)
@@ -203,7 +205,7 @@ _NAME_RUN = r"(?P<name>[^\s，。,、；;:：《》“”()（）\d]{2,30}?)"
 # the agency named in the opening sentence: 现公布某局2020年度政府信息公开工作年度报告;
 # 特向社会公布2020年某镇人民政府信息公开工作年度报告; 现向社会公开某乡2019年…
 _LEAD_AGENCY = re.compile(
-    r"(?:公布|公开|发布|涵盖|现将)\s*(?:(?:19|20)\d{2}\s*年度?)?\s*" + _NAME_RUN + r"\s*(?:(?:19|20)\d{2}\s*年度?)?\s*"
+    r"(?:公布|公开|发布|涵盖|现将)\s*(?:" + _YEAR_TEXT + r")?\s*" + _NAME_RUN + r"\s*(?:" + _YEAR_TEXT + r")?\s*"
     r"(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:年度)?报告"
 )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..check.output import SEVERITY_ZH, doc_parts
 from ..check.registry import RULES
-from ..layouts import LAYOUT_2021, column_label
+from ..layouts import LAYOUT_2021, REGULATION, column_label
 
 _T3_TOTAL = LAYOUT_2021.table("t3").row("total").full_label  # （七）总计
 from ..model import Finding, LetterItem
@@ -95,7 +95,7 @@ def letter_docx(
     n_total = sum(1 for it in items for f in it.findings if f.severity in severities)
     _para(
         doc,
-        f"根据《中华人民共和国政府信息公开条例》第四十九条、第五十条和年度报告格式的要求，我们对你单位发布的政府信息公开工作年度报告进行了检查，"
+        f"根据《{REGULATION}》第四十九条、第五十条和年度报告格式的要求，我们对你单位发布的政府信息公开工作年度报告进行了检查，"
         f"发现以下 {n_total} 个问题，请逐项核实整改。",
         BODY_FONT,
         16,

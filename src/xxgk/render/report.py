@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..layouts import SECTIONS, Layout, layout_for, template_for_year
+from ..layouts import REGULATION, SECTIONS, Layout, layout_for, template_for_year
 from ..model import Record, Value
 from ..text import CN_NUMERALS, NUMERAL
 from ..totals import Conflict, compute_totals
@@ -78,7 +78,7 @@ def preamble(year: int | None, layout: Layout | None) -> list[str]:
         return []
     fmt = f"和《{layout.name}》" if layout is not None else ""
     return [
-        f"本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）{fmt}要求编制。"
+        f"本报告根据《{REGULATION}》（以下简称《条例》）{fmt}要求编制。"
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
     ]
 
