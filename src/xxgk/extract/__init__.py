@@ -10,7 +10,7 @@ from functools import cache
 from .meta import AGENCY_END, is_date_line, signature, detect_template, find_agency, find_published, find_title, find_year
 from .sections import is_section_heading, split_sections
 from .tables import read_tables
-from .tokens import tokens_of
+from .tokens import StreamIndex, tokens_of
 from ..text import norm_label, squeeze
 
 __all__ = ["extract", "OCR_MIN_CONFIDENCE"]
@@ -83,9 +83,10 @@ def _in_order_of(cells: dict, sources: dict) -> dict:
 
 
 def extract(doc: Document) -> Record:
-    tokens = tokens_of(doc)
+    index = StreamIndex()
+    tokens = tokens_of(doc, index)
     title, title_index = find_title(tokens, doc.title)
-    published = find_published(tokens, doc.published)
+    published = find_published(tokens, doc.published, index.prose)
     year = find_year(title, tokens, published)
     template, marker_counts = detect_template(tokens, year)
     notes: list[str] = [SCRIPT_NOTE] if SCRIPT_NOTE in doc.notes else []  # (read in traditional characters: read/script.py)
@@ -97,7 +98,7 @@ def extract(doc: Document) -> Record:
     used: set[int] = set()
     sources: dict = {}
     if template in ("2019", "2021"):
-        res = read_tables(tokens, layout_for(template))
+        res = read_tables(tokens, layout_for(template), index)
         order = _cell_order(template)
         # in layout order; a key the layout does not have (a single 其他 row, layouts.T3_OTHER_SINGLE) after them, as found
         found = res.cells
@@ -117,7 +118,7 @@ def extract(doc: Document) -> Record:
         sources = res.sources
         notes.extend(res.notes)
         notes.extend(unread_tables(tokens, layout_for(template), res.tables_found))
-    sections = split_sections(tokens, used)
+    sections = split_sections(tokens, used, index.prose)
     agency = find_agency(tokens, title, title_index, doc.agency)
     _strip_signature(sections, agency)
     meta = Meta(title=title, agency=agency, year=year, published=published, template=template)

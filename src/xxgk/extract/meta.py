@@ -364,14 +364,16 @@ def _signature_date(text: str) -> str | None:
     return parse_date(squeeze(sig[1])) if sig else None
 
 
-def find_published(tokens: list[Token], doc_published: str | None) -> str | None:
-    """The date the document states: its 落款 first, then a 发布时间 of the page."""
+def find_published(tokens: list[Token], doc_published: str | None, prose: list[int] | None = None) -> str | None:
+    """The date the document states: its 落款 first, then a 发布时间 of the page.
+    ``prose``: the places of the tokens that are not grid cells, when known (tokens.StreamIndex)."""
     # 落款: the last short line that ends with a date …
     for t in reversed(tokens[-12:]):
         if not t.grid and is_date_line(t.text):
             return parse_date(squeeze(t.text))
     # … or a date that closes a paragraph (glued page text, a 落款 before the 附件)
-    for t in [t for t in tokens if not t.grid][-12:][::-1]:
+    last = [tokens[i] for i in prose[-12:]] if prose is not None else [t for t in tokens if not t.grid][-12:]
+    for t in last[::-1]:
         if len(t.text) < 8:
             continue
         d = _signature_date(t.text)

@@ -115,8 +115,13 @@ def _choose_headings(cands: list[_Heading]) -> list[_Heading]:
     return sorted(chosen + extras, key=lambda h: h.index)
 
 
-def split_sections(tokens: list[Token], used_lines: set[int]) -> list[SectionText]:
-    cands = [h for i, t in enumerate(tokens) if not t.grid and t.line not in used_lines and (h := _candidate(t, i)) is not None]
+def split_sections(tokens: list[Token], used_lines: set[int], prose: list[int] | None = None) -> list[SectionText]:
+    """``prose``: the places of the tokens that are not grid cells, when known (tokens.StreamIndex):
+    only those can be headings."""
+    if prose is None:
+        cands = [h for i, t in enumerate(tokens) if not t.grid and t.line not in used_lines and (h := _candidate(t, i)) is not None]
+    else:
+        cands = [h for i in prose if (t := tokens[i]).line not in used_lines and (h := _candidate(t, i)) is not None]
     # a table of contents: three or more headings in a row, nothing between
     toc: set[int] = set()
     run: list[_Heading] = []

@@ -60,7 +60,7 @@ from ..text import SHORT_TEXT, kept_if_short, norm_label, numbering_of, strip_nu
 from . import glued
 from ..numbers import CellValue, is_value_text, parse_cell
 from .sections import is_section_heading
-from .tokens import Token
+from .tokens import StreamIndex, Token
 
 # the words of a note about a row whose figures cannot be placed in its columns (rule XG109)
 UNPLACED = "无法确定各数字所属的列："
@@ -1104,7 +1104,14 @@ def _t4_without_t3(tokens: list[Token], ti: int) -> bool:
     return not any(_t3_start(t) for t in tokens[ti + 1 :])
 
 
-def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
+# Fast paths of the table reader over a grid line, each the plain loop's answer (switched off
+# by the tests that compare the two: tests/extract/test_grid_fast_paths.py)
+GRID_RUNS = True
+
+
+def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None = None) -> TableResult:
+    """The cells of the layout's tables.  ``index``: what tokens_of learnt of the stream
+    (the paragraph tokens' places, whether grid cells know their source lines), when known."""
     res = TableResult()
     t2, t3, t4 = layout.table("t2"), layout.table("t3"), layout.table("t4")
     readers = {"t2": _TableReader(t2, layout), "t3": _TableReader(t3, layout)}
@@ -1128,7 +1135,9 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             current_table.close(current)
         current = None
 
-    for ti, tok in enumerate(tokens):
+    ntok = len(tokens)
+    it = enumerate(tokens)
+    for ti, tok in it:
         # ----- 表三 ends with the line of 四、结转下年度继续办理: the first
         # token after its figures that is not a figure of the same line
         if (
@@ -1152,8 +1161,21 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 current_table = rd
                 current = RowHit(None, None, line=tok.line)
             if current is not None:
-                current.values.append(tok)
+                values = current.values
+                values.append(tok)
                 res.used_lines.add(tok.line)
+                if tok.grid and GRID_RUNS:
+                    # the figures and blank cells after it on its grid line go to the same row:
+                    # taken at once (what the loop below does with each of them: no test it asks
+                    # of a figure or a blank cell on the line of the row's last figure can say otherwise)
+                    end = ti + 1
+                    line = tok.line
+                    while end < ntok and (nxt := tokens[end]).line == line and nxt.value:
+                        end += 1
+                    if end > ti + 1:
+                        run = tokens[ti + 1 : end]
+                        values.extend(run if tok.reliable else [t for t in run if t.text])
+                        next(islice(it, end - ti - 2, None))  # (the run's tokens passed over)
                 continue
             # no row open: a header cell or the end of 表二, decided below
         elif not tok.text and state in ("t2", "t3"):
@@ -1292,7 +1314,7 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
                 # the text ends at this label: its cells were cut off, not left blank
                 last.truncated = True
 
-    fillers = _filler_lines(tokens)
+    fillers = _filler_lines(tokens) if index is None or index.cell_lines else set()
     prose: list[str] | None = None
     for key, rd in readers.items():
         table = rd.table
@@ -1300,7 +1322,11 @@ def read_tables(tokens: list[Token], layout: Layout) -> TableResult:
             continue
         res.tables_found.append(key)
         if prose is None:
-            prose = [t.text for t in tokens if not t.grid and t.line not in res.used_lines and len(t.text) > 8]
+            used = res.used_lines
+            if index is None:
+                prose = [t.text for t in tokens if not t.grid and t.line not in used and len(t.text) > 8]
+            else:
+                prose = [t.text for i in index.prose if (t := tokens[i]).line not in used and len(t.text) > 8]
         _assign_table(table, rd.hits, rd.org_subtotal, res, prose, fillers)
     if t4_values or t4_header:
         # a 表四 whose header is printed but whose figures are not: every cell blank

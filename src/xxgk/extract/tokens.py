@@ -263,8 +263,22 @@ def _cell_forms_kept(cell: str) -> tuple[str, str, str, bool]:
     return forms
 
 
-def tokens_of(doc: Document) -> list[Token]:
+class StreamIndex:
+    """What :func:`tokens_of` learns of a stream while building it, for the passes that need
+    only part of it (a web page's tokens are nine in ten grid cells): the places of the
+    paragraph tokens, and whether any grid cell knows its source line."""
+
+    __slots__ = ("prose", "cell_lines")
+
+    def __init__(self) -> None:
+        self.prose: list[int] = []  # indices of the tokens that are not grid cells, in order
+        self.cell_lines = False  # a grid cell has a source line (``Token.at``)
+
+
+def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
+    """The document's tokens; ``index``, when given, is filled in (see :class:`StreamIndex`)."""
     toks: list[Token] = []
+    prose_at = index.prose if index is not None else None
     append = toks.append
     line = 0
     # every paragraph's text as published, and its pieces: normalised and cut all at once
@@ -276,6 +290,8 @@ def tokens_of(doc: Document) -> list[Token]:
         if isinstance(block, Paragraph):
             published = next(published_all)
             pieces = next(pieces_all)
+            if prose_at is not None:
+                prose_at.extend(range(len(toks), len(toks) + len(pieces)))
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
                 append(
@@ -289,6 +305,8 @@ def tokens_of(doc: Document) -> list[Token]:
             reliable = block.reliable_blanks
             page = block.page
             kept = _CELL_FORMS.get
+            if index is not None and (starts is not None or per_cell is not None):
+                index.cell_lines = True
             if per_cell is None and confidence is None:
                 # (most grids: no source line a cell, no OCR confidence — the same tokens as below)
                 for r, row in enumerate(block.rows, 1):
