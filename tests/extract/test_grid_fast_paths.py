@@ -346,3 +346,141 @@ def test_a_grid_cell_is_never_a_section_heading():
                 assert not is_section_heading(tok)
                 seen += 1
     assert seen > 100
+
+
+# ----- a grid line read at once: figure runs and merged cells' copies
+
+
+def _result_items(res) -> tuple:
+    """Everything a table read gives, in its order."""
+    return (
+        list(res.cells.items()), list(res.raw.items()), list(res.sources.items()), list(res.confidence.items()),
+        res.notes, res.uncertain, sorted(res.used_lines), res.tables_found,
+    )
+
+
+def _read_plain_and_fast(monkeypatch, streams, index_of=None) -> int:
+    """read_tables of each stream with the grid-line fast paths and without them (the loop
+    asked of every token): the same results.  Returns how many streams had a table."""
+    from xxgk.layouts import layout_for
+
+    def read_all(fast: bool) -> list:
+        monkeypatch.setattr(T, "GRID_RUNS", fast)
+        monkeypatch.setattr(T, "GRID_COPIES", fast)
+        out = []
+        for toks in streams:
+            template = M.detect_template(toks, 2022)[0]
+            if template not in ("2019", "2021"):
+                continue
+            for t in toks:
+                t.body = None
+            out.append(_result_items(T.read_tables(toks, layout_for(template), index_of(toks) if index_of else None)))
+        return out
+
+    fast, plain = read_all(True), read_all(False)
+    assert fast == plain
+    return len(fast)
+
+
+def test_grid_lines_read_at_once_as_the_loop_reads_every_token_on_real_documents_and_styles(monkeypatch):
+    """A grid line's figures after the row's first one taken at once, and a merged cell's
+    copies after a cell that changed nothing passed over: the same cells, raw texts, sources,
+    notes, uncertain cells and used lines as the loop that asks every token, on the real
+    documents and every serialisation style of the generated reports."""
+    assert _read_plain_and_fast(monkeypatch, _read_all_styles()) > 20
+
+
+_GRID_WORDS = [
+    "", "", "0", "12", "3", "-", "无", "12 3", "规章", "行政许可", "第二十条第(五)项", "信息内容", "本年处理决定数量",
+    T3_NOTE_KEY, T3_HEADER_GROUP, "自然人", "总计", "其他", "小计", "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量",
+    "三、本年度办理结果", "(一)予以公开", "(三)不予公开", "1.属于国家秘密", "(七)总计", "四、结转下年度继续办理",
+    "行政复议", "行政诉讼", "结果维持", "未经复议直接起诉", "尚未审结",
+]
+_PARAGRAPHS = ["二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "本年度共收到申请12件，已全部办结。"]
+
+
+@st.composite
+def _grid_streams(draw) -> list:
+    """A token stream of paragraphs and grids whose cells are the layouts' own words,
+    figures and blanks, a cell often repeated along its line (a merged cell) or on the next."""
+    toks: list[Token] = []
+    line = 0
+    for _ in range(draw(st.integers(1, 14))):
+        if draw(st.integers(0, 3)) == 0:
+            text = draw(st.sampled_from(_PARAGRAPHS))
+            toks.append(_tok(text, line, grid=False))
+            line += 1
+            continue
+        reliable = draw(st.booleans())
+        prev_row: list[str] = []
+        for _ in range(draw(st.integers(1, 4))):
+            row: list[str] = []
+            for col in range(draw(st.integers(1, 9))):
+                how = draw(st.integers(0, 4))
+                if how == 0 and row:
+                    text = row[-1]  # a merged cell repeated along its line
+                elif how == 1 and col < len(prev_row):
+                    text = prev_row[col]  # … or down its column
+                else:
+                    text = draw(st.sampled_from(_GRID_WORDS))
+                row.append(text)
+                t = _tok(text, line, col=col)
+                t.reliable = reliable
+                toks.append(t)
+            prev_row = row
+            line += 1
+    return toks
+
+
+@settings(max_examples=400, deadline=None)
+@given(_grid_streams())
+def test_grid_lines_read_at_once_as_the_loop_reads_every_token_on_generated_streams(stream):
+    import pytest
+
+    with pytest.MonkeyPatch.context() as mp:
+        _read_plain_and_fast(mp, [stream])
+
+
+# ----- the passes that need only the paragraphs take their places from tokens_of
+
+
+def test_the_stream_index_of_tokens_of_and_the_passes_that_use_it():
+    """tokens_of's index holds the places of the tokens that are not grid cells and whether
+    a grid cell knows its source line; the 落款 date, the tables (the narrative's figures,
+    the filler lines) and the sections found with it are those found without it."""
+    from xxgk.extract import StreamIndex, find_published, read_tables, split_sections
+    from xxgk.layouts import layout_for
+
+    lined = 0
+    for doc in real_documents():
+        index = StreamIndex()
+        toks = tokens_of(doc, index)
+        assert index.prose == [i for i, t in enumerate(toks) if not t.grid], doc.source.path
+        # (where the index says no grid cell knows its line, none does: the filler pass is left out)
+        assert index.cell_lines or not any(t.grid and t.at is not None for t in toks), doc.source.path
+        lined += index.cell_lines
+        assert find_published(toks, doc.published, index.prose) == find_published(toks, doc.published)
+        template = M.detect_template(toks, 2022)[0]
+        used: set[int] = set()
+        if template in ("2019", "2021"):
+            with_index = read_tables(toks, layout_for(template), index)
+            for t in toks:
+                t.body = None
+            assert _result_items(with_index) == _result_items(read_tables(toks, layout_for(template)))
+            used = with_index.used_lines
+        assert split_sections(toks, used, index.prose) == split_sections(toks, used)
+    assert lined > 0  # (the text reports' grids know their lines)
+
+
+def test_a_copy_of_a_cell_table_4_may_begin_at_is_left_to_the_loop(monkeypatch):
+    """表四 where no 表三 was read begins at its first header cell only where another header
+    cell of 表四 follows within a few cells: a copy of a long first header cell (too long to
+    count as a header cell itself) may find one where the cell before it did not, so such a
+    cell's copies are never passed over."""
+    t4_start = T._T4_REVIEW + T._T4_FIRST_COLUMN + "说明" * 20
+    assert T._is_t4_start(_tok(t4_start, 1)) and not T._is_t4_header(_tok(t4_start, 1))
+    line = [t4_start, t4_start, *["甲"] * 6, T._T4_FIRST_COLUMN, *["0"] * 15]
+    stream = [_tok("第二十条第(一)项", 0)] + [_tok(text, 1, col=k) for k, text in enumerate(line)]
+    assert _read_plain_and_fast(monkeypatch, [stream]) == 1
+    monkeypatch.setattr(T, "GRID_COPIES", False)
+    assert "t4" in T.read_tables(stream, LAYOUTS["2021"]).tables_found  # (表四 begins at the copy)

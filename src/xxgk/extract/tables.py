@@ -1107,6 +1107,7 @@ def _t4_without_t3(tokens: list[Token], ti: int) -> bool:
 # Fast paths of the table reader over a grid line, each the plain loop's answer (switched off
 # by the tests that compare the two: tests/extract/test_grid_fast_paths.py)
 GRID_RUNS = True
+GRID_COPIES = True
 
 
 def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None = None) -> TableResult:
@@ -1137,6 +1138,7 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
 
     ntok = len(tokens)
     it = enumerate(tokens)
+    copy_at, copy_text, copy_line = -1, None, -1  # the next token, when it is a copy of this one, changes nothing
     for ti, tok in it:
         # ----- 表三 ends with the line of 四、结转下年度继续办理: the first
         # token after its figures that is not a figure of the same line
@@ -1184,6 +1186,14 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
             if current is not None and tok.grid and tok.reliable and (tok.line == current.line or current.values):
                 current.values.append(tok)
             continue
+        # ----- a copy of a merged cell (the same text next on its grid line: a paragraph has a
+        # line of its own) after a header cell that changed nothing: what the loop would do
+        # with it is what it did with the cell before (every test below asks the same of it,
+        # in the same state, and none of them looks at its place; a figure or a blank cell
+        # does not come here)
+        if ti == copy_at and tok.line == copy_line and tok.text == copy_text:
+            copy_at = ti + 1
+            continue
         # ----- table starts
         if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits or _t4_without_t3(tokens, ti)):
             close_row()
@@ -1222,6 +1232,8 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
             elif _is_t4_header(tok):
                 res.used_lines.add(tok.line)
                 t4_header = True
+                if GRID_COPIES:
+                    copy_at, copy_text, copy_line = ti + 1, tok.text, tok.line  # (its copies: the same, see below)
             elif tok.norm and (len(tok.norm) > 40 or t4_values):
                 t4_done = True  # prose: the table ended (maybe with no figures)
                 state = None
@@ -1277,6 +1289,12 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
                 res.used_lines.add(tok.line)  # a header cell
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
+                continue
+            if GRID_COPIES and not _is_t4_start(tok):
+                # no row is open and the cell opened none: a copy of it would change nothing
+                # (表三 may have begun at it: then not at the copy, which leaves everything as
+                # it is; 表四, whose start looks at the cells that follow, is left to the loop)
+                copy_at, copy_text, copy_line = ti + 1, tok.text, tok.line
             continue
         if figures:
             current.values.append(tok)
