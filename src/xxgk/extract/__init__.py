@@ -102,10 +102,11 @@ def extract(doc: Document) -> Record:
         order = _cell_order(template)
         # in layout order; a key the layout does not have (a single 其他 row, layouts.T3_OTHER_SINGLE) after them, as found
         found = res.cells
-        ordered = [k for k in order if k in found]
-        if len(ordered) == len(found) and list(found) == ordered:
+        places = list(map(order.get, found))
+        if None not in places and places == sorted(places):
             cells = found  # (read in layout order already: most reports)
         else:
+            ordered = [k for k in order if k in found]
             cells = {k: found[k] for k in ordered}
             if len(cells) < len(found):
                 cells.update((k, v) for k, v in found.items() if k not in order)
