@@ -265,20 +265,34 @@ def _cell_forms_kept(cell: str) -> tuple[str, str, str, bool]:
 
 class StreamIndex:
     """What :func:`tokens_of` learns of a stream while building it, for the passes that need
-    only part of it (a web page's tokens are nine in ten grid cells): the places of the
-    paragraph tokens, and whether any grid cell knows its source line."""
+    only part of it (a web page's tokens are nine in ten grid cells): where the grids' tokens
+    stand, and whether any grid cell knows its source line."""
 
-    __slots__ = ("prose", "cell_lines")
+    __slots__ = ("grids", "size", "cell_lines", "_prose")
 
     def __init__(self) -> None:
-        self.prose: list[int] = []  # indices of the tokens that are not grid cells, in order
+        self.grids: list[tuple[int, int]] = []  # (start, end) of each grid's tokens, in order
+        self.size = 0  # how many tokens
         self.cell_lines = False  # a grid cell has a source line (``Token.at``)
+        self._prose: list[int] | None = None
+
+    @property
+    def prose(self) -> list[int]:
+        """The places of the tokens that are not grid cells (the paragraphs' pieces), in order."""
+        if self._prose is None:
+            out: list[int] = []
+            at = 0
+            for start, end in self.grids:
+                out += range(at, start)
+                at = end
+            out += range(at, self.size)
+            self._prose = out
+        return self._prose
 
 
 def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
     """The document's tokens; ``index``, when given, is filled in (see :class:`StreamIndex`)."""
     toks: list[Token] = []
-    prose_at = index.prose if index is not None else None
     append = toks.append
     line = 0
     # every paragraph's text as published, and its pieces: normalised and cut all at once
@@ -290,8 +304,6 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
         if isinstance(block, Paragraph):
             published = next(published_all)
             pieces = next(pieces_all)
-            if prose_at is not None:
-                prose_at.extend(range(len(toks), len(toks) + len(pieces)))
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
                 append(
@@ -305,8 +317,10 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
             reliable = block.reliable_blanks
             page = block.page
             kept = _CELL_FORMS.get
-            if index is not None and (starts is not None or per_cell is not None):
-                index.cell_lines = True
+            if index is not None:
+                index.grids.append((len(toks), len(toks) + sum(map(len, block.rows))))
+                if starts is not None or per_cell is not None:
+                    index.cell_lines = True
             if per_cell is None and confidence is None:
                 # (most grids: no source line a cell, no OCR confidence — the same tokens as below)
                 for r, row in enumerate(block.rows, 1):
@@ -331,4 +345,6 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
                     text, norm, orig, value = kept(cell) or _cell_forms_kept(cell)
                     append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
+    if index is not None:
+        index.size = len(toks)
     return toks
