@@ -468,7 +468,7 @@ def test_the_stream_index_of_tokens_of_and_the_passes_that_use_it():
                 t.body = None
             assert _result_items(with_index) == _result_items(read_tables(toks, layout_for(template)))
             used = with_index.used_lines
-        assert split_sections(toks, used, index.prose) == split_sections(toks, used)
+        assert split_sections(toks, used, index) == split_sections(toks, used)
     assert lined > 0  # (the text reports' grids know their lines)
 
 

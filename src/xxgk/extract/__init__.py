@@ -119,7 +119,7 @@ def extract(doc: Document) -> Record:
         sources = res.sources
         notes.extend(res.notes)
         notes.extend(unread_tables(tokens, layout_for(template), res.tables_found))
-    sections = split_sections(tokens, used, index.prose)
+    sections = split_sections(tokens, used, index)
     agency = find_agency(tokens, title, title_index, doc.agency)
     _strip_signature(sections, agency)
     meta = Meta(title=title, agency=agency, year=year, published=published, template=template)

@@ -19,7 +19,7 @@ import msgspec
 from ..layouts import SECTIONS
 from ..model import SectionText
 from ..text import NUMERAL, squeeze
-from .tokens import Token
+from .tokens import StreamIndex, Token
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _HEADING = re.compile(rf"^\s*({NUMERAL}{{1,3}})\s*、\s*(.*)$", re.S)
@@ -115,13 +115,33 @@ def _choose_headings(cands: list[_Heading]) -> list[_Heading]:
     return sorted(chosen + extras, key=lambda h: h.index)
 
 
-def split_sections(tokens: list[Token], used_lines: set[int], prose: list[int] | None = None) -> list[SectionText]:
-    """``prose``: the places of the tokens that are not grid cells, when known (tokens.StreamIndex):
-    only those can be headings."""
-    if prose is None:
+def _read_grids(tokens: list[Token], used_lines: set[int], index: StreamIndex | None) -> list[tuple[int, int]]:
+    """The places (start, end) of the grids whose every line the tables used (their rows are
+    consecutive lines): none of their tokens is narrative."""
+    if index is None:
+        return []
+    return [(a, b) for a, b in index.grids if a < b and all(n in used_lines for n in range(tokens[a].line, tokens[b - 1].line + 1))]
+
+
+def _without(a: int, b: int, cut: list[tuple[int, int]]):
+    """The pieces (start, end) of ``a:b`` outside the places ``cut`` (in order, apart)."""
+    for start, end in cut:
+        if end <= a or start >= b:
+            continue
+        if start > a:
+            yield a, start
+        a = end
+    if a < b:
+        yield a, b
+
+
+def split_sections(tokens: list[Token], used_lines: set[int], index: StreamIndex | None = None) -> list[SectionText]:
+    """``index``: what tokens_of learnt of the stream, when known: only the tokens that are
+    not grid cells can be headings, and grids the tables read whole hold no narrative."""
+    if index is None:
         cands = [h for i, t in enumerate(tokens) if not t.grid and t.line not in used_lines and (h := _candidate(t, i)) is not None]
     else:
-        cands = [h for i in prose if (t := tokens[i]).line not in used_lines and (h := _candidate(t, i)) is not None]
+        cands = [h for i in index.prose if (t := tokens[i]).line not in used_lines and (h := _candidate(t, i)) is not None]
     # a table of contents: three or more headings in a row, nothing between
     toc: set[int] = set()
     run: list[_Heading] = []
@@ -137,21 +157,23 @@ def split_sections(tokens: list[Token], used_lines: set[int], prose: list[int] |
     heads = _choose_headings([h for h in cands if h.index not in toc])
     out: list[SectionText] = []
     taken: set[int] = set()
+    read_grids = _read_grids(tokens, used_lines, index) if heads else []
     for k, h in enumerate(heads):
         end = heads[k + 1].index if k + 1 < len(heads) else len(tokens)
         parts = [h.rest] if h.rest else []
         prev_line = None
-        for t in tokens[h.index + 1 : end]:
-            if t.line in used_lines:
-                continue
-            if not t.text:
-                continue
-            text = t.orig or t.text
-            if prev_line == t.line and t.grid:
-                parts[-1] += "\t" + text
-            else:
-                parts.append(text)
-            prev_line = t.line
+        for a, b in _without(h.index + 1, end, read_grids) if read_grids else ((h.index + 1, end),):
+            for t in tokens[a:b]:
+                if t.line in used_lines:
+                    continue
+                if not t.text:
+                    continue
+                text = t.orig or t.text
+                if prev_line == t.line and t.grid:
+                    parts[-1] += "\t" + text
+                else:
+                    parts.append(text)
+                prev_line = t.line
         no = standard_no(h.title)
         if no in taken:
             no = None
