@@ -28,7 +28,7 @@ from xxgk.extract import glued
 from xxgk.extract import meta as M
 from xxgk.extract import tables as T
 from xxgk.extract.tokens import Token, tokens_of
-from xxgk.layouts import LAYOUTS, T3_HEADER_GROUP, T3_NOTE_KEY
+from xxgk.layouts import LAYOUTS, T3_HEADER_GROUP, T3_NOTE_KEY, T4_SUIT_GROUP
 from xxgk.model import Document, Paragraph, Source, Table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -484,3 +484,13 @@ def test_a_copy_of_a_cell_table_4_may_begin_at_is_left_to_the_loop(monkeypatch):
     assert _read_plain_and_fast(monkeypatch, [stream]) == 1
     monkeypatch.setattr(T, "GRID_COPIES", False)
     assert "t4" in T.read_tables(stream, LAYOUTS["2021"]).tables_found  # (表四 begins at the copy)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([T._T4_REVIEW, T._T4_REVIEW[:2], T._T4_REVIEW[2:], T._T4_FIRST_COLUMN, T4_SUIT_GROUP, "总计", "x" * 50]), max_size=5).map("".join))
+def test_a_start_of_table_4_holds_its_first_words(text):
+    """read_tables asks whether 表四 starts at a token only where its text holds 行政复议:
+    every text the test takes for a start does."""
+    if T._is_t4_start(_tok(text, 0)):
+        assert T._T4_REVIEW in _tok(text, 0).norm
+    assert all(T._T4_REVIEW in s for s in T._T4_STARTS)

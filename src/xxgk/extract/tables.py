@@ -1089,7 +1089,8 @@ def _in_value_row(tokens: list[Token], ti: int, value_lines: dict[int, bool], fi
 
 
 def _is_t4_start(tok: Token) -> bool:
-    """表四's first header cell (行政复议), alone or run together with the rest of the header."""
+    """表四's first header cell (行政复议), alone or run together with the rest of the header
+    (every such text holds 行政复议, ``_T4_REVIEW``: read_tables asks only those)."""
     n = tok.norm
     return n in _T4_STARTS or (n.startswith(_T4_REVIEW) and _T4_FIRST_COLUMN in n and len(n) < 120)
 
@@ -1195,7 +1196,8 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
             copy_at = ti + 1
             continue
         # ----- table starts
-        if not t4_done and state != "t4" and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits or _t4_without_t3(tokens, ti)):
+        # (a start of 表四 holds its first words: the test itself is asked only of those texts)
+        if not t4_done and state != "t4" and _T4_REVIEW in tok.norm and _is_t4_start(tok) and (state == "t3" or readers["t3"].hits or _t4_without_t3(tokens, ti)):
             close_row()
             state = "t4"
             if value_lines is None:
@@ -1290,7 +1292,7 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
             elif state == "t2" and readers["t2"].hits and tok.norm:
                 state = None  # prose after 表二
                 continue
-            if GRID_COPIES and not _is_t4_start(tok):
+            if GRID_COPIES and (_T4_REVIEW not in tok.norm or not _is_t4_start(tok)):
                 # no row is open and the cell opened none: a copy of it would change nothing
                 # (表三 may have begun at it: then not at the copy, which leaves everything as
                 # it is; 表四, whose start looks at the cells that follow, is left to the loop)
