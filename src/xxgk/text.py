@@ -61,19 +61,37 @@ def tidy(text: str) -> str:
 SHORT_TEXT = 64
 
 
+class _KeptShort(dict):
+    """The kept results of a function of one text: a dictionary that computes what it lacks
+    (``__missing__``), keeping it for short texts, emptied when full.  Its lookup is the
+    function (``__getitem__``): a kept answer costs a dictionary lookup in C, no Python call."""
+
+    __slots__ = ("fn", "maxsize")
+
+    def __init__(self, fn, maxsize: int):
+        super().__init__()
+        self.fn = fn
+        self.maxsize = maxsize
+
+    def __missing__(self, text):
+        out = self.fn(text)
+        if len(text) <= SHORT_TEXT:
+            if len(self) >= self.maxsize:
+                self.clear()
+            self[text] = out
+        return out
+
+
 def kept_if_short(maxsize: int):
     """Keep a function's results for texts of at most :data:`SHORT_TEXT` characters (its
-    first argument), and compute them afresh for longer ones."""
+    first argument), and compute them afresh for longer ones.  A function of the text alone
+    becomes the lookup of a :class:`_KeptShort` (called as the function was)."""
 
     def wrap(fn):
-        kept = lru_cache(maxsize=maxsize)(fn)
         if fn.__code__.co_argcount == 1:  # (no argument tuple to build: most calls)
+            return _KeptShort(fn, maxsize).__getitem__
 
-            @wraps(fn)
-            def call_one(text):
-                return kept(text) if len(text) <= SHORT_TEXT else fn(text)
-
-            return call_one
+        kept = lru_cache(maxsize=maxsize)(fn)
 
         @wraps(fn)
         def call(text, *args):

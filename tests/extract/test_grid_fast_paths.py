@@ -494,3 +494,37 @@ def test_a_start_of_table_4_holds_its_first_words(text):
     if T._is_t4_start(_tok(text, 0)):
         assert T._T4_REVIEW in _tok(text, 0).norm
     assert all(T._T4_REVIEW in s for s in T._T4_STARTS)
+
+
+# ----- a function of one text, kept: its lookup is the function
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789 一二三、（）().减少", min_size=0, max_size=80), max_size=40))
+def test_a_kept_function_of_one_text_answers_as_the_function(texts):
+    """kept_if_short turns a function of one text into a dictionary lookup that computes what
+    it lacks: every answer is the function's, short texts are kept (up to the bound, then the
+    kept answers are let go), long ones never."""
+    from xxgk.text import SHORT_TEXT, kept_if_short
+
+    calls: list[str] = []
+
+    def fn(text: str) -> tuple[str, int]:
+        calls.append(text)
+        return (text[::-1], len(text))
+
+    kept = kept_if_short(8)(fn)
+    for text in texts + texts:
+        assert kept(text) == fn(text)
+    memo = kept.__self__
+    assert len(memo) <= 8 and all(len(t) <= SHORT_TEXT for t in memo)
+    assert all(memo[t] == fn(t) for t in list(memo))
+    # a short text asked twice in a row is computed at most once, and kept; a long one every time
+    for text in texts:
+        calls.clear()
+        kept(text)
+        kept(text)
+        if len(text) <= SHORT_TEXT:
+            assert len(calls) <= 1 and text in memo
+        else:
+            assert len(calls) == 2 and text not in memo
