@@ -108,6 +108,7 @@ def by_identity(fn):
         memo[id(arg)] = (arg, out)
         return out
 
+    call.memo = memo  # (looked up in place by the hottest callers: a Python call costs more)
     return call
 
 
@@ -294,6 +295,9 @@ class _TableIndex:
 def _index(table: Table) -> _TableIndex:
     """The table's index, built once."""
     return _TableIndex(table)
+
+
+_INDEXES = _index.memo  # id(table) → (table, its index)
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
@@ -529,7 +533,8 @@ def _is_figures(text: str) -> bool:
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
     """A row's columns (the optional 小计 only where the table has it); a list kept
     per row in the table's index: callers never change it."""
-    hit = _index(table).row_columns.get(id(row))
+    kept = _INDEXES.get(id(table))
+    hit = (kept[1] if kept is not None and kept[0] is table else _index(table)).row_columns.get(id(row))
     if hit is not None and hit[0] is row:
         return hit[1][org_subtotal]
     return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
@@ -648,7 +653,8 @@ _OWN_TEXT = frozenset(("glued", "unplaced"))  # placements whose cell text is no
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
-    kept = _index(table).cell_keys.get(id(rr.cols))
+    index = _INDEXES.get(id(table))
+    kept = (index[1] if index is not None and index[0] is table else _index(table)).cell_keys.get(id(rr.cols))
     if kept is not None and kept[0] is rr.cols:
         keys = kept[1]
     else:
