@@ -361,12 +361,14 @@ def _result_items(res) -> tuple:
 
 def _read_plain_and_fast(monkeypatch, streams, index_of=None) -> int:
     """read_tables of each stream with the grid-line fast paths and without them (the loop
-    asked of every token): the same results.  Returns how many streams had a table."""
+    asking every token everything, find_label of every label included): the same results.
+    Returns how many streams had a table."""
     from xxgk.layouts import layout_for
 
     def read_all(fast: bool) -> list:
         monkeypatch.setattr(T, "GRID_RUNS", fast)
         monkeypatch.setattr(T, "GRID_COPIES", fast)
+        monkeypatch.setattr(T, "KEEP_UNNAMED", fast)
         out = []
         for toks in streams:
             template = M.detect_template(toks, 2022)[0]

@@ -328,6 +328,19 @@ def _bare_label(tok: Token, table: Table) -> bool:
 _LABEL_CACHE = 8192  # label texts repeat across reports (the official labels): their matches are kept
 
 
+class _Unkept(set):
+    """A set that keeps nothing (the tests' plain form: every text asked of find_label)."""
+
+    def add(self, item) -> None:
+        pass
+
+
+@by_identity
+def _unnamed(table: Table) -> set[str]:
+    """The table's short texts that name none of its rows and groups (see _TableReader.find_label)."""
+    return set()
+
+
 class _PerTable:
     """A bounded cache of ``fn(table, text)`` for short texts: a memo of texts for each
     table (:func:`by_identity`)."""
@@ -416,6 +429,9 @@ class _TableReader:
         self.last_valued = -1  # the last of them in layout order
         # (_label_hits's and _near_hits's kept answers for this table, looked up in place)
         self.kept_hits, self.kept_near = _label_hits.memo_of(table), _near_hits.memo_of(table)
+        # short texts that name none of the table's rows and groups, nearly or exactly (most
+        # header cells): find_label's answer for them is None whatever has been read
+        self.unnamed = _unnamed(table) if KEEP_UNNAMED else _Unkept()
 
     def find_label(self, tok: Token, pending: RowHit | None = None) -> RowHit | None:
         """The row (or group) this token labels, searched in layout order.
@@ -432,7 +448,7 @@ class _TableReader:
         if body is None:
             body = tok.body = _label_body(tok.norm)
         if body == "\0":
-            return None
+            return self._names_nothing(tok.norm)
         # (the kept matches looked up in place: most labels are kept)
         named = self.kept_hits.get(body)
         if named is None:
@@ -443,7 +459,7 @@ class _TableReader:
             if near is None:
                 near = _near_hits(self.table, body)
             if not near:
-                return None  # (most header cells)
+                return self._names_nothing(tok.norm)  # (most header cells)
         valued, last, also = self.valued, self.last_valued, -1
         if pending is not None and pending.row is not None and pending.values:
             # (the open row counts as one with figures)
@@ -477,6 +493,16 @@ class _TableReader:
             first = self.group_first.get(g.key)
             if first is not None and first > min(self.last_index, start - 1):
                 return RowHit(None, g, line=tok.line, label=tok)
+        return None
+
+    def _names_nothing(self, norm: str) -> None:
+        """Note a text that names nothing (its label body, a function of it, names no row or
+        group of the table, nearly or exactly), for read_tables to look up in place."""
+        if len(norm) <= SHORT_TEXT:
+            unnamed = self.unnamed
+            if len(unnamed) >= _LABEL_CACHE:
+                unnamed.clear()
+            unnamed.add(norm)
         return None
 
     def names_a_row(self, tok: Token) -> bool:
@@ -1115,6 +1141,7 @@ def _t4_without_t3(tokens: list[Token], ti: int) -> bool:
 # by the tests that compare the two: tests/extract/test_grid_fast_paths.py)
 GRID_RUNS = True
 GRID_COPIES = True
+KEEP_UNNAMED = True  # (texts that name no row of a table kept: _TableReader.unnamed)
 
 
 def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None = None) -> TableResult:
@@ -1268,7 +1295,8 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
         rd = readers[state]
         if tok.norm and "小计" in tok.norm and state == "t3" and rd.last_index < 0:
             rd.org_subtotal = True
-        hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80) else None
+        # (a text that names nothing is looked up in place: most header cells)
+        hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80 and tok.norm not in rd.unnamed) else None
         if hit is not None:
             hit.label_at = ti
             close_row()
