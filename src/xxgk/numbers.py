@@ -47,9 +47,13 @@ class CellValue(msgspec.Struct, frozen=True):
 BLANK = CellValue(None, True, None, True)
 
 
+# a figure or a placeholder for one is never longer
+VALUE_TEXT_MAX = 24
+
+
 def is_value_text(text: str) -> bool:
     """Whether a cell's text is a figure or a placeholder for one (not a label)."""
-    return len(text) <= 24 and _is_value_text(text)
+    return len(text) <= VALUE_TEXT_MAX and _is_value_text(text)
 
 
 @lru_cache(maxsize=8192)
