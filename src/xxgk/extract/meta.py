@@ -441,7 +441,7 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
     seen = _MARKER_SEEN
     for t in tokens:
         norm = t.norm
-        if not norm or len(norm) > 200 or (digits_skip and norm.isdecimal()):
+        if not norm or (digits_skip and norm.isdecimal()) or len(norm) > 200:
             prev = ""
             continue
         short = len(norm) <= _PIECE
