@@ -653,7 +653,8 @@ def _drop_hidden(top: LexborNode) -> None:
     """Take out of the tree the elements under ``top`` hidden with ``hidden``
     or ``display:none`` / ``visibility:hidden`` (their own text goes, the text
     after them stays)."""
-    hidden = [el for el in top.css('[hidden], [style*="none" i], [style*="hidden" i]') if _hidden(el.attributes)]
+    # (one selector, not a list of three: lexbor walks the tree once, not once a selector)
+    hidden = [el for el in top.css(':is([hidden], [style*="none" i], [style*="hidden" i])') if _hidden(el.attributes)]
     keep = top.mem_id  # (css() finds the node it starts from too)
     for el in hidden:  # (taken out, not destroyed: one inside another is harmless)
         if el.mem_id != keep:
