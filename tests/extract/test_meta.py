@@ -100,3 +100,34 @@ def test_the_agency_whose_office_compiled_the_report(agency, office, how):
     text = f"本报告是根据《{REGULATION}》要求，由{agency}{office}{how}。内容包括总体情况等六部分。\n{S1}\n本年度认真做好政府信息公开工作。\n"
     rec = xxgk.parse_bytes(text.encode(), "page.txt")
     assert rec.meta.agency == agency
+
+
+SELF_REFERENCES = ["我局", "我单位", "本局", "我镇", "本机关", "我街道", "我委", "本部门"]
+
+
+@pytest.mark.parametrize("self_ref", SELF_REFERENCES)
+@pytest.mark.parametrize("lead_in", ["编制", "特编制", "现公布", "现将", "形成了"])
+@settings(max_examples=6, deadline=None)
+@given(st.integers(2019, 2025), st.sampled_from(["年", "年度"]), st.sampled_from(NAMES))
+def test_a_title_named_with_the_word_the_report_calls_itself_by_is_the_title_without_it(self_ref, lead_in, year, nian, name):
+    """…要求，编制我局2021年度政府信息公开年度报告。: the title is 2021年度…; 我局 is the sentence's word
+    for the agency, not a name (a title must not begin 我局)."""
+    text = (f"根据《{REGULATION}》要求，{lead_in}{self_ref}{year}{nian}{name}。本报告所列数据统计期限自{year}年1月1日起至{year}年12月31日止。\n"
+            f"{S1}\n{year}年，{self_ref}认真做好政府信息公开工作。\n")
+    rec = xxgk.parse_bytes(text.encode(), "page.txt")
+    assert rec.meta.title == norm_label(f"{year}{nian}{name}")
+    assert rec.meta.year == year
+
+
+@pytest.mark.parametrize("agency,self_word", SELVES)
+@pytest.mark.parametrize("office", ["办公室", "党政办公室", "综合办公室", "党政办", "办"])
+@pytest.mark.parametrize("how", ["请与{}联系（电话：0000-1234567）", "请与{}（地址：某路1号）", "请联系{}（电话：0000-1234567）"])
+def test_the_agency_whose_own_office_the_reader_is_sent_to(agency, self_word, office, how):
+    """请与昌江区工信局办公室联系 in a report that calls itself 我局: the agency is the 局, whose office
+    answers the reader (a department's report that sends its reader to the government's office is
+    not taken for it: test_a_department_sending_its_reader_to_another_office_is_not_taken_for_it)."""
+    contact = how.format(agency + office)
+    text = (f"根据《{REGULATION}》要求，编制{self_word}本年度政府信息公开工作年度报告。如对本报告有任何疑问，{contact}。\n"
+            f"{S1}\n本年度，{self_word}认真贯彻落实《条例》，主动公开政府信息。\n")
+    rec = xxgk.parse_bytes(text.encode(), "page.txt")
+    assert rec.meta.agency == agency

@@ -13,8 +13,9 @@
   by replacements, spaces and line breaks squeezed by patterns that start with
   a fixed character) against the patterns it replaces, on texts of every kind
   of white space;
-* a run of nothing but links dropped when it ends, against keeping every run
-  until :meth:`~xxgk.read.html._Walker.result` drops the menus;
+* a run of nothing but links dropped when it ends (its link characters counted
+  only when it is kept), against keeping every run, its link characters
+  counted, until :meth:`~xxgk.read.html._Walker.result` drops the menus;
 * the words that hide an element found by ``bytes.find``, against the patterns
   searched over the whole page.
 """
@@ -242,8 +243,8 @@ class _KeepEveryRun(H._Walker):
         self.buf.clear()
         if not text.isspace():
             self.blocks.append(len(self.chunks))
-            self.chunks.append((text, self.link_chars))
-        self.link_chars = 0
+            self.chunks.append((text, H.link_chars(self.links)))
+        self.links.clear()
         self.plain = False
 
 
@@ -300,3 +301,54 @@ _HIDING_BITS = (b"display", b"DISPLAY", b"Display", b"visibility", b"Visibility"
 def test_hiding_is_found_as_the_patterns_find_it(bits):
     page = b"".join(bits)
     assert H._may_hide(page) == _may_hide_plain(page)
+
+
+# --- the page's scripts cut from its own bytes before it is decoded, against decoding it whole ---
+
+
+def _page_source_plain(data: bytes) -> tuple[str, bytes]:
+    """The plain form: the whole page decoded, then encoded as UTF-8, then cut."""
+    text, page = H._decode_html(H.mht_html(data) or data, "")
+    if page is None:
+        page = text.encode("utf-8", "ignore")
+    return text, H._SCRIPT.sub(b"", H._XML_DECL.sub(b"", page, count=1))
+
+
+_DECLARATIONS = ("", '<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=GBK">',
+                 '<meta charset="gb2312">', '<meta charset="x-unknown">')
+_PAGE_TEXT = st.text(alphabet="政府信息公开年度报告，。—©éa1 <>&", min_size=1, max_size=12)
+_SCRIPT_TEXT = st.text(alphabet="政府信息公开var x=1;\"'/", max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(_DECLARATIONS),
+    st.sampled_from(("utf-8", "gbk")),
+    st.lists(st.tuples(_PAGE_TEXT, _SCRIPT_TEXT, st.sampled_from(("script", "style", "SCRIPT", ""))), min_size=1, max_size=4),
+    st.sampled_from(("same", "other", "invalid")),
+    st.booleans(),
+)
+def test_scripts_cut_before_decoding_read_as_the_page_decoded_whole(declaration, encoding, parts, script_bytes, xml):
+    """A page whose every byte is in one encoding, a page in GBK and a page that declares GBK
+    read exactly as before; a page in UTF-8 (declared, or not declared) whose scripts alone are
+    in another encoding, or broken, reads as its text without them (it was read as a page of
+    mixed encodings, or guessed)."""
+    other = "gbk" if encoding == "utf-8" else "utf-8"
+    body = []
+    for text, script, tag in parts:
+        body.append(f"<p>{html.escape(text)}</p>".encode(encoding, "replace"))
+        if tag:
+            inner = {"same": script.encode(encoding), "other": script.encode(other), "invalid": b"\xff\xfe" + script.encode(encoding)}[script_bytes]
+            body.append(f"<{tag}>".encode() + inner + f"</{tag}>".encode())
+    head = (b'<?xml version="1.0"?>' if xml else b"") + f"<html><head>{declaration}</head><body>".encode()
+    data = head + b"".join(body) + b"</body></html>"
+    utf8_first = encoding == "utf-8" and "GBK" not in declaration and "gb2312" not in declaration
+    scripts_apart = utf8_first and any(tag for _, _, tag in parts) and script_bytes != "same"
+    if not scripts_apart:
+        # (the text is what the reader looks for its private marks in: the page's, scripts maybe left out)
+        assert page_source(data)[1] == _page_source_plain(data)[1]
+    else:
+        # what is left once the scripts are cut out is read as the page without them reads
+        bare = head + b"".join(b for b in body if not b.lower().startswith((b"<script", b"<style"))) + b"</body></html>"
+        got = LexborHTMLParser(page_source(data)[1]).body.text()
+        assert got == LexborHTMLParser(page_source(bare)[1]).body.text()

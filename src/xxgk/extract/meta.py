@@ -139,12 +139,15 @@ _LEAD_IN = LazyPattern(r"(?:" + _COMPILED + r"|(?:公布|公开|发布)(?!办|�
 
 def _named_title(found: str) -> str:
     """A title found in running text (:data:`_TITLE_IN_TEXT`), from after the last verb that
-    introduces it (before its year: the report's name holds 公开 itself)."""
+    introduces it (before its year: the report's name holds 公开 itself), without the word the
+    report calls itself by (编制我局2021年度… names 2021年度…: 我局 is the sentence's)."""
     year = _YEAR_REPORT_ALONE.search(found)
     cut = 0
     for m in _LEAD_IN.finditer(found, 0, year.start() if year else len(found)):
         cut = m.end()
-    return norm_label(found[cut:])
+    title = norm_label(found[cut:])
+    self_ref = _SELF_REFERENCE.match(title)
+    return title[self_ref.end() :] if self_ref and self_ref.end() < len(title) else title
 
 
 # the title's year and words alone: where they are not, the title cannot be (asked first:
@@ -255,7 +258,10 @@ def find_agency(tokens: list[Token], title: str | None, title_index: int, doc_ag
 
 
 # the report speaking of itself (我局, 我镇, 我街道) …
-_SELF = LazyPattern(r"我(局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司)")
+_SELF_WORDS = "局|镇|乡|委|办|院|厅|署|区|县|市|州|街道|街|中心|站|所|馆|队|部|会|处|公司"
+_SELF = LazyPattern(r"我(" + _SELF_WORDS + ")")
+# … as a title named in a sentence may start (编制我局2021年度… / 现将本单位2020年…)
+_SELF_REFERENCE = LazyPattern(r"[我本](?:单位|机关|部门|" + _SELF_WORDS + r")(?=\d)")
 # … and a name standing where a report puts its own: the subject of an opening sentence
 # (今年以来，某区林业局认真贯彻…) or the office the reader is sent to (请与某镇人民政府联系,
 # 请与某局(地址:…))
@@ -267,6 +273,8 @@ _CONTACT = LazyPattern(r"请(?:与|联系)\s*" + _NAME_RUN + r"\s*(?:联系|联�
 # … or the agency whose disclosure work the report says it does (为认真做好某局政府信息公开工作，我局…)
 _WORK = LazyPattern(r"(?:做好|推进|加强|规范)\s*" + _NAME_RUN + r"\s*的?(?:政府信息公开|政务公开)工作")
 _SELF_SUFFIX = LazyPattern(r"(?:人民政府|政府|办事处)$")
+# the agency's own office the reader is sent to (请与某局办公室联系: the 局's)
+_OWN_OFFICE = LazyPattern(r"(?:党政|综合|行政)?(?:办公室|办)$")
 
 
 # … or the agency whose office compiled the report (本报告由某镇人民政府党政办公室编制: the 镇人民政府's)
@@ -291,10 +299,18 @@ def agency_it_calls_itself(tokens: list[Token]) -> str | None:
     for pattern in (_SUBJECT, _WORK, _CONTACT):
         for m in pattern.finditer(text):
             name = m.group("name")
-            end = _NAME_END.search(_SELF_SUFFIX.sub("", name)) if plausible_agency(name) else None
-            if end is not None and any(w in end.group(0) for w in selves):  # (我委: 某县卫生健康委员会)
+            if _calls_itself(name, selves):
                 return name
+            office = _OWN_OFFICE.search(name) if pattern is _CONTACT else None
+            if office is not None and _calls_itself(name[: office.start()], selves):
+                return name[: office.start()]
     return None
+
+
+def _calls_itself(name: str, selves: set[str]) -> bool:
+    """Is ``name`` an agency whose name ends in a word the report calls itself by (我委: 某县卫生健康委员会)?"""
+    end = _NAME_END.search(_SELF_SUFFIX.sub("", name)) if plausible_agency(name) else None
+    return end is not None and any(w in end.group(0) for w in selves)
 
 
 def find_year(title: str | None, tokens: list[Token], published: str | None) -> int | None:

@@ -67,7 +67,7 @@ import codecs
 import email
 import re
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 from ..model import Document, Paragraph, Source, Table
 from ..text import clean, tidy
@@ -139,25 +139,40 @@ def _decode_html(data: bytes, path: str) -> tuple[str, bytes | None]:
     text = decode_bom(data)
     if text is not None:
         return text, None
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        name = m.group(1).decode("ascii", "ignore").lower()
-        name = _ENCODING_ALIASES.get(name, name)
+    codec = _declared(data)
+    if codec:
         try:
-            codec = codecs.lookup(name).name
-        except LookupError:
-            name = ""
-        if name:
-            try:
-                return data.decode(name), data if codec == "utf-8" else None
-            except UnicodeDecodeError:
-                pass  # a page that lies about its charset: ask the bytes
+            return data.decode(codec), data if codec == "utf-8" else None
+        except UnicodeDecodeError:
+            pass  # a page that lies about its charset: ask the bytes
     if utf16_guess(data[:4096]) is None:  # (decode_guess's first two questions)
         try:
             return data.decode("utf-8"), data
         except UnicodeDecodeError:
             pass
     return decode_guess(data, path, "网页", "page"), None
+
+
+def _declared(data: bytes) -> str | None:
+    """The codec of the charset the page declares in its first bytes (GB2312 and GBK: GB18030),
+    None when it declares none, or one Python does not know."""
+    m = _META_CHARSET.search(data[:4096])
+    if m is None:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    try:
+        return codecs.lookup(_ENCODING_ALIASES.get(name, name)).name
+    except LookupError:
+        return None
+
+
+def _utf8_first(data: bytes) -> bool:
+    """Is UTF-8 the first reading :func:`_decode_html` tries for the page (no byte-order mark;
+    UTF-8 declared, or no charset declared and no sign of UTF-16)?"""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    codec = _declared(data)
+    return codec == "utf-8" if codec else utf16_guess(data[:4096]) is None
 
 
 def _tag_name(tag: str) -> str:
@@ -501,13 +516,21 @@ def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[s
 _LINKS_ONLY_BLANK = " \t\r\n\f\u00a0\u3000" + _MARK
 
 
+_LINK_SPACE = " \t\r\n\xa0"  # (what a link's characters are counted without)
+
+
+def link_chars(pieces: list[str]) -> int:
+    """The characters of link text that :meth:`_Walker.result` weighs against a run's text."""
+    return sum(len(text) - sum(map(text.count, _LINK_SPACE)) for text in pieces)
+
+
 class _Walker:
     def __init__(self, fast: bool) -> None:
         self.fast = fast  # no text holds the private characters (see table_grid)
         self.blocks: list = []  # blocks, and for each paragraph run the index of its chunk
         self.chunks: list[tuple[str, int]] = []  # raw text of a run of paragraphs, its link characters
         self.buf: list[str] = []
-        self.link_chars = 0  # characters of the buffer that are link text
+        self.links: list[str] = []  # the pieces of the buffer that are link text
         self.plain = False  # the buffer holds text outside links other than white space
         self.in_link = 0
 
@@ -517,11 +540,13 @@ class _Walker:
             return
         text = "".join(self.buf)
         self.buf.clear()
-        # (nothing but links and white space: result() would drop it, see _LINKS_ONLY_BLANK)
-        if not text.isspace() and (self.plain or not self.link_chars):
+        # only a run with text outside links that is not white space is kept: the rest of a
+        # run is link text or becomes spaces and line breaks, which result() would drop
+        # (see _LINKS_ONLY_BLANK); its link characters are counted only then
+        if self.plain:
             self.blocks.append(len(self.chunks))
-            self.chunks.append((text, self.link_chars))
-        self.link_chars = 0
+            self.chunks.append((text, link_chars(self.links) if self.links else 0))
+        self.links.clear()
         self.plain = False
 
     def result(self) -> list:
@@ -554,7 +579,7 @@ class _Walker:
                 if text:
                     if self.in_link:
                         buf.append(text)
-                        self.link_chars += len(text) - sum(map(text.count, " \t\r\n\xa0"))
+                        self.links.append(text)
                     elif buf or not text.isspace():  # (white space that starts a run is stripped anyway)
                         buf.append(text)
                         if not self.plain and text.strip(_LINKS_ONLY_BLANK):
@@ -628,7 +653,8 @@ def _drop_hidden(top: LexborNode) -> None:
     """Take out of the tree the elements under ``top`` hidden with ``hidden``
     or ``display:none`` / ``visibility:hidden`` (their own text goes, the text
     after them stays)."""
-    hidden = [el for el in top.css('[hidden], [style*="none" i], [style*="hidden" i]') if _hidden(el.attributes)]
+    # (one selector, not a list of three: lexbor walks the tree once, not once a selector)
+    hidden = [el for el in top.css(':is([hidden], [style*="none" i], [style*="hidden" i])') if _hidden(el.attributes)]
     keep = top.mem_id  # (css() finds the node it starts from too)
     for el in hidden:  # (taken out, not destroyed: one inside another is harmless)
         if el.mem_id != keep:
@@ -689,15 +715,30 @@ def mht_html(data: bytes) -> bytes | None:
 
 
 def page_source(data: bytes, path: str = "") -> tuple[str, bytes]:
-    """The page's text (decoded as :func:`decode_html` says) and the UTF-8
-    the parser reads: without an XML declaration, ``<script>`` and ``<style>``."""
-    text, page = _decode_html(mht_html(data) or data, path)
+    """The page's text (decoded as :func:`decode_html` says; its scripts may be left out)
+    and the UTF-8 the parser reads: without an XML declaration, ``<script>`` and ``<style>``."""
+    data = mht_html(data) or data
+    if _utf8_first(data):
+        # (most pages: the cut is made in the page's own bytes, and only what is left is
+        # decoded — scripts are a third of a CMS page.  In an encoding that keeps ASCII,
+        # as UTF-8 and GB18030 do, a byte that looks like < or > is one; a page whose
+        # bytes left are not UTF-8 is read the long way below.)
+        page = _without_scripts(data)
+        try:
+            return page.decode("utf-8"), page
+        except UnicodeDecodeError:
+            pass
+    text, page = _decode_html(data, path)
     if page is None:
         page = text.encode("utf-8", "ignore")  # (lexbor reads UTF-8)
-    page = _XML_DECL.sub(b"", page, count=1)
-    # script and style bodies are not text; a browser ends them at the first
-    # closing tag, so does this (and the parser has far less to read)
-    return text, _SCRIPT.sub(b"", page)
+    return text, _without_scripts(page)
+
+
+def _without_scripts(page: bytes) -> bytes:
+    """The page without an XML declaration, and without its script and style bodies: they
+    are not text; a browser ends them at the first closing tag, so does this (and the
+    parser has far less to read)."""
+    return _SCRIPT.sub(b"", _XML_DECL.sub(b"", page, count=1))
 
 
 def read_html(data: bytes, source: Source) -> Document:
@@ -705,7 +746,9 @@ def read_html(data: bytes, source: Source) -> Document:
     if _blank(page):
         raise ReadError(source.path, "网页为空", "请确认下载完整", "the page is empty", "check that the download is complete")
     try:
-        tree = LexborHTMLParser(page)
+        # (without lexbor's mutation events: they only mirror a <select>'s option into
+        # <selectedcontent>, which the reader leaves out; the parse is 4 % cheaper)
+        tree = LexborHTMLParser(page, options=LexborDocumentOptions.WO_EVENTS)
     except Exception as e:  # (lexbor parses any text; this is its memory running out)
         raise ReadError(source.path, f"网页无法解析（{e}）", "文件可能已损坏", f"cannot parse the page ({e})", "the file may be corrupt") from e
     metas = _metas(tree)
