@@ -279,24 +279,27 @@ def _read_all_styles() -> list:
     return streams
 
 
+def _table_streams(streams: list):
+    """(tokens, layout) of each stream whose layout is found, the answers kept on its tokens cleared."""
+    from xxgk.layouts import layout_for
+
+    for toks in streams:
+        template = M.detect_template(toks, 2022)[0]
+        if template not in ("2019", "2021"):
+            continue
+        for t in toks:
+            t.body = None
+        yield toks, layout_for(template)
+
+
 def test_rows_superseded_by_the_next_leave_the_result_as_writing_every_row(monkeypatch):
     """A row read without figures whose cells the next row read writes again is not written:
     the cells, raw texts, sources, confidences, notes and uncertain cells are those of writing
     every row (the plain form), on the real documents and every serialisation style."""
-    from xxgk.layouts import layout_for
-
     streams = _read_all_styles()
 
     def read_all() -> list:
-        results = []
-        for toks in streams:
-            template = M.detect_template(toks, 2022)[0]
-            if template not in ("2019", "2021"):
-                continue
-            for t in toks:
-                t.body = None
-            results.append(T.read_tables(toks, layout_for(template)))
-        return results
+        return [T.read_tables(toks, layout) for toks, layout in _table_streams(streams)]
 
     fast_results = read_all()
     calls = []
@@ -363,21 +366,13 @@ def _read_plain_and_fast(monkeypatch, streams, index_of=None) -> int:
     """read_tables of each stream with the grid-line fast paths and without them (the loop
     asking every token everything, find_label of every label included): the same results.
     Returns how many streams had a table."""
-    from xxgk.layouts import layout_for
-
     def read_all(fast: bool) -> list:
         monkeypatch.setattr(T, "GRID_RUNS", fast)
         monkeypatch.setattr(T, "GRID_COPIES", fast)
         monkeypatch.setattr(T, "KEEP_UNNAMED", fast)
-        out = []
-        for toks in streams:
-            template = M.detect_template(toks, 2022)[0]
-            if template not in ("2019", "2021"):
-                continue
-            for t in toks:
-                t.body = None
-            out.append(_result_items(T.read_tables(toks, layout_for(template), index_of(toks) if index_of else None)))
-        return out
+        return [
+            _result_items(T.read_tables(toks, layout, index_of(toks) if index_of else None)) for toks, layout in _table_streams(streams)
+        ]
 
     fast, plain = read_all(True), read_all(False)
     assert fast == plain
