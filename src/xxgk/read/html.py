@@ -166,13 +166,13 @@ def _declared(data: bytes) -> str | None:
         return None
 
 
-def _utf8_first(data: bytes) -> bool:
-    """Is UTF-8 the first reading :func:`_decode_html` tries for the page (no byte-order mark;
-    UTF-8 declared, or no charset declared and no sign of UTF-16)?"""
+def _declares_utf8(data: bytes) -> bool:
+    """Does the page declare UTF-8 (and start with no byte-order mark that would say otherwise)?
+    (A page that declares nothing is not taken at its word: the bytes its scripts hold may be
+    what shows that a short page in GBK is not UTF-8.)"""
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    codec = _declared(data)
-    return codec == "utf-8" if codec else utf16_guess(data[:4096]) is None
+    return _declared(data) == "utf-8"
 
 
 def _tag_name(tag: str) -> str:
@@ -718,7 +718,7 @@ def page_source(data: bytes, path: str = "") -> tuple[str, bytes]:
     """The page's text (decoded as :func:`decode_html` says; its scripts may be left out)
     and the UTF-8 the parser reads: without an XML declaration, ``<script>`` and ``<style>``."""
     data = mht_html(data) or data
-    if _utf8_first(data):
+    if _declares_utf8(data):
         # (most pages: the cut is made in the page's own bytes, and only what is left is
         # decoded — scripts are a third of a CMS page.  In an encoding that keeps ASCII,
         # as UTF-8 and GB18030 do, a byte that looks like < or > is one; a page whose
