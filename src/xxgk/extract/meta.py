@@ -7,7 +7,7 @@ from collections import Counter
 from functools import cache
 
 from ..layouts import LAYOUTS, REPORT_NAME, T2_ARTICLE, template_for_year
-from ..text import NUMERAL, SHORT_TEXT, LazyPattern, alternation, norm_label, squeeze
+from ..text import NUMERAL, LazyPattern, alternation, kept_if_short, norm_label, squeeze
 from .tokens import Token
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -441,20 +441,19 @@ def _markers_hold_digits() -> bool:
     return any(ch.isdecimal() for m in _markers()[0] for ch in m)
 
 
-# whether a short text holds a marker phrase (the search's answers for the texts of header
-# cells and labels, which repeat within a report and from one to the next)
-_MARKER_SEEN: dict[str, bool] = {}
-_MARKER_SEEN_KEPT = 16384
+@kept_if_short(16384)  # (header cells and labels repeat within a report and from one to the next)
+def _holds_marker(text: str) -> bool:
+    """Whether a text holds a marker phrase of any layout."""
+    return _markers()[1].search(text) is not None
 
 
 def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, dict[str, int]]:
     """The layout the document uses, from the header phrases only one layout has."""
     counts = {k: 0 for k in LAYOUTS}
-    owners, any_marker = _markers()
-    search = any_marker.search
+    owners = _markers()[0]
+    holds_marker = _holds_marker
     digits_skip = not _markers_hold_digits()
     prev = ""
-    seen = _MARKER_SEEN
     for t in tokens:
         norm = t.norm
         if not norm or (digits_skip and norm.isdecimal()) or len(norm) > 200:
@@ -464,15 +463,7 @@ def detect_template(tokens: list[Token], year: int | None) -> tuple[str | None, 
         # a header word split over two cells or lines (本年新 / 制作数量) counts
         # where it is whole, as the join of two short pieces
         joined = prev + norm if prev and short else ""
-        text = joined or norm  # (joined holds norm) most tokens name no marker at all
-        found = seen.get(text)
-        if found is None:
-            found = search(text) is not None
-            if len(text) <= SHORT_TEXT:  # (header cells and labels repeat: prose does not)
-                if len(seen) >= _MARKER_SEEN_KEPT:
-                    seen.clear()
-                seen[text] = found
-        if found:
+        if holds_marker(joined or norm):  # (joined holds norm) most tokens name no marker at all
             for m, layouts in owners.items():
                 if m in norm or (joined and m in joined and m not in prev):
                     for k in layouts:

@@ -1299,8 +1299,7 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
         hit = rd.find_label(tok, current) if (tok.norm and len(tok.norm) <= 80 and tok.norm not in rd.unnamed) else None
         if hit is not None:
             hit.label_at = ti
-            if current is not None and current_table is not None:
-                current_table.close(current)  # (close_row, in place: a row opens at every label)
+            close_row()
             current_table = rd
             current = hit
             res.used_lines.add(tok.line)
@@ -1353,9 +1352,7 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
             if is_header(tok.norm) or not current.values or rd.names_a_row(tok):
                 res.used_lines.add(tok.line)
             if current.values:
-                if current_table is not None:
-                    current_table.close(current)  # (close_row, in place)
-                current = None
+                close_row()
     close_row()
     for rd in readers.values():
         last = rd.hits[-1] if rd.hits else None

@@ -16,7 +16,7 @@ import msgspec
 
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
-from ..text import NUMERAL, SHORT_TEXT, alternation, clean, clean_tidied, each, norm_label, spans_in_each, squeeze, tidy
+from ..text import NUMERAL, alternation, clean, clean_tidied, each, kept_if_short, norm_label, spans_in_each, squeeze, tidy
 from ..numbers import VALUE_TEXT_MAX, is_value_text
 
 
@@ -241,26 +241,11 @@ def split_glued_all(texts: list[str]) -> list[list[str]]:
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
 
 
+@kept_if_short(16384)  # (short cells repeat across reports — figures, labels: a kept one is a lookup in C)
 def _cell_forms(cell: str) -> tuple[str, str, str, bool]:
     """(text, norm, orig, value) of a grid cell."""
     text = clean(cell).strip()
     return text, squeeze(text), tidy(cell).strip(), is_value_text(text)
-
-
-# Short cells repeat across reports (figures, labels): their forms are kept, looked up by
-# tokens_of in place (a report has hundreds of cells: a cached function's call costs
-# more than the lookup).  Emptied when full, as the label caches are.
-_CELL_FORMS: dict[str, tuple[str, str, str, bool]] = {}
-_CELL_FORMS_KEPT = 16384
-
-
-def _cell_forms_kept(cell: str) -> tuple[str, str, str, bool]:
-    forms = _cell_forms(cell)
-    if len(cell) <= SHORT_TEXT:
-        if len(_CELL_FORMS) >= _CELL_FORMS_KEPT:
-            _CELL_FORMS.clear()
-        _CELL_FORMS[cell] = forms
-    return forms
 
 
 class StreamIndex:
@@ -316,7 +301,7 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
             confidence = block.confidence
             reliable = block.reliable_blanks
             page = block.page
-            kept = _CELL_FORMS.get
+            forms_of = _cell_forms
             if index is not None:
                 index.grids.append((len(toks), len(toks) + sum(map(len, block.rows))))
                 if starts is not None or per_cell is not None:
@@ -326,7 +311,7 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
                 for r, row in enumerate(block.rows, 1):
                     at = starts[r - 1] if starts is not None and r <= len(starts) else None
                     for c, cell in enumerate(row):
-                        text, norm, orig, value = kept(cell) or _cell_forms_kept(cell)
+                        text, norm, orig, value = forms_of(cell)
                         append(Token(text, norm, line, c, True, reliable, None, orig, value, None, b, r, at, page))
                     line += 1
                 continue
@@ -342,7 +327,7 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
                             conf = confidence[r][c]
                         except IndexError:
                             conf = None
-                    text, norm, orig, value = kept(cell) or _cell_forms_kept(cell)
+                    text, norm, orig, value = forms_of(cell)
                     append(Token(text, norm, line, c, True, reliable, conf, orig, value, None, b, r + 1, at, page))
                 line += 1
     if index is not None:
