@@ -102,23 +102,48 @@ def _moved_to_end(row: list, width: int) -> list:
 _FREE = object()  # (a position of lay_out's rows no cell covers yet)
 
 
-def lay_out(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """The grid of cells given row by row as (text, rowspan, colspan), laid out
-    as HTML lays out a table: each cell takes the first position of its row
-    that no cell before it covers — the same grid as :meth:`GridBuilder.place`
-    cell by cell, then :meth:`GridBuilder.rows`.  (Rows kept as lists, not a
-    position dictionary: a table's cells are laid out at a fraction of the cost.)"""
+def lay_out(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]]) -> list[list[str]]:
+    """The grid of cells given row by row as their texts, laid out as HTML lays out a
+    table: each cell takes the first position of its row that no cell before it covers
+    — the same grid as :meth:`GridBuilder.place` cell by cell, then
+    :meth:`GridBuilder.rows`.  ``spans``: (rowspan, colspan) of the merged cells, by
+    (row, the cell's place in its row); every other cell covers one position.  ``rows``'
+    lists become the grid's (they are not copied).  (Rows kept as lists, not a position
+    dictionary, and a row without merged cells placed as a whole: a table's cells are
+    laid out at a fraction of the cost.)"""
     grid: list[list] = []  # rows of texts; None: moved to the row's end; _FREE: not covered
-    width = nrows = 0
+    width = 0
+    merged_rows = {r for r, _ in spans}
     for r, row in enumerate(rows):
+        if r not in merged_rows:
+            # (no merged cell starts in the row: its cells fill the positions cells above
+            # leave free, in order, and the rest follow them)
+            if r == len(grid):
+                grid.append(row)
+            else:
+                line = grid[r]
+                k, n = 0, len(row)
+                if _FREE in line:
+                    for c, v in enumerate(line):
+                        if v is _FREE:
+                            if k == n:
+                                break
+                            line[c] = row[k]
+                            k += 1
+                line.extend(row[k:])
+                row = line
+            if len(row) > width:
+                width = len(row)
+            continue
         if r == len(grid):
             grid.append([])
         line = grid[r]
         n = len(line)
         c = 0
-        for text, rs, cs in row:
+        for j, text in enumerate(row):
             while c < n and line[c] is not _FREE:
                 c += 1
+            rs, cs = spans.get((r, j), (1, 1))
             if rs == 1 and cs == 1:
                 if c == n:
                     line.append(text)
@@ -139,16 +164,11 @@ def lay_out(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
                         if below[c + dc] is _FREE:
                             below[c + dc] = text if label or dr == dc == 0 else ("" if dc == 0 else None)
                 n = len(line)
-                if r + rs > nrows:
-                    nrows = r + rs
                 c = end
             if c > width:
                 width = c
-        if row and r >= nrows:
-            nrows = r + 1
     out = []
-    for r in range(nrows):
-        line = grid[r] if r < len(grid) else []
+    for line in grid:
         if _FREE in line:
             line = ["" if v is _FREE else v for v in line]
         if len(line) < width:

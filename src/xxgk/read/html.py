@@ -477,36 +477,35 @@ def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[s
             raw.append("".join(out))
     texts = _cell_texts(raw)
     spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
-    if not spanning:  # (no merged cell: the grid is the rows as they stand)
-        width = max(map(len, rows), default=0)
-        grid = []
-        i = 0
-        for row in rows:
-            n = len(row)
-            line = texts[i : i + n]
-            i += n
-            if any(line):
-                line.extend([""] * (width - n))
-                grid.append(line)
-        return grid
+    grid = []
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
     nrows = len(rows)
-    flow: list[list[tuple[str, int, int]]] = []
     i = 0
     for r, row in enumerate(rows):
-        line = []
-        for cell in row:
-            if cell.mem_id in spanning:
-                attrs = cell.attributes
-                rs = attrs.get("rowspan")
-                rs = 1 if rs is None else _span(rs, nrows - r)
-                cs = attrs.get("colspan")
-                cs = 1 if cs is None else _span(cs, MAX_SPAN)
-                line.append((texts[i], rs, cs))
-            else:
-                line.append((texts[i], 1, 1))
-            i += 1
-        flow.append(line)
-    return lay_out(flow)
+        n = len(row)
+        line = texts[i : i + n]
+        if spanning:
+            for j, cell in enumerate(row):
+                if cell.mem_id in spanning:
+                    attrs = cell.attributes
+                    rs = attrs.get("rowspan")
+                    rs = 1 if rs is None else _span(rs, nrows - r)
+                    cs = attrs.get("colspan")
+                    cs = 1 if cs is None else _span(cs, MAX_SPAN)
+                    if rs != 1 or cs != 1:
+                        spans[r, j] = (rs, cs)
+        i += n
+        grid.append(line)
+    if spans:
+        return lay_out(grid, spans)
+    # (no merged cell: the grid is the rows as they stand)
+    width = max(map(len, rows), default=0)
+    out = []
+    for line in grid:
+        if any(line):
+            line.extend([""] * (width - len(line)))
+            out.append(line)
+    return out
 
 
 # Text outside links made of these characters alone becomes spaces and line
