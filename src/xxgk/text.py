@@ -19,8 +19,10 @@ import re
 import unicodedata
 from functools import lru_cache, wraps
 
+# the odd spaces tidy makes spaces (NBSP, the typographic spaces U+2000–U+200B, the narrow
+# and medium ones, the ideographic space, a stray byte-order mark): as a pattern, and one by one
 _SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
-_QUOTE_CHARS = re.compile("[“”「」‘’〝〞]")
+ODD_SPACES = "\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
 _QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("「", '"'), ("」", '"'), ("‘", "'"), ("’", "'"), ("〝", '"'), ("〞", '"'))
 # the Chinese numerals of the reports' numbering (一 … 十), and one of them as a pattern's character class
 CN_NUMERALS = "一二三四五六七八九十"
@@ -51,7 +53,20 @@ def tidy(text: str) -> str:
     """Readable text as published: line ends and odd spaces unified, nothing else changed."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _SPACES.sub(" ", text)
+    if text.isascii():
+        return text
+    if len(text) < _LONG:
+        return _SPACES.sub(" ", text)
+    # (a long text: each odd space looked for with ``in``, a scan in C — the pattern's
+    # character class is tried at every character, three times slower; a short text pays
+    # more for the loop than for the pattern)
+    for c in ODD_SPACES:
+        if c in text:
+            text = text.replace(c, " ")
+    return text
+
+
+_LONG = 200
 
 
 # Texts up to this long repeat from one report to the next (labels, figures,
@@ -128,11 +143,10 @@ def clean(text: str) -> str:
 def clean_tidied(text: str) -> str:
     """:func:`clean` of a text that is already :func:`tidy` (its line ends and spaces unified)."""
     text = _nfkc(text)
-    if _QUOTE_CHARS.search(text):
-        # (replace is a fast scan; translate looks every character of the text up)
-        for curly, plain in _QUOTE_PAIRS:
-            if curly in text:
-                text = text.replace(curly, plain)
+    # (``in`` and replace are fast scans; a character class or translate looks at every character)
+    for curly, plain in _QUOTE_PAIRS:
+        if curly in text:
+            text = text.replace(curly, plain)
     return text
 
 

@@ -462,3 +462,22 @@ def test_kept_cell_keys_are_the_keys_built_from_table_row_and_column():
         t4 = lay.table("t4")
         assert T._t4_keys(t4) == [f"{t4.key}.{r.key}.{c.key}" for r in t4.rows for c in t4.columns]
     assert seen > 100
+
+
+# --- tidy and the quote fold look for each character with ``in``, against the character classes ---
+
+_ODD = "\u00a0\u2000\u2005\u200a\u200b\u202f\u205f\u3000\ufeff"
+_QUOTES = "“”「」‘’〝〞"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="规章 12\r\n\t" + _ODD + _QUOTES + "\u2010\u200c\u3001", max_size=60), st.integers(1, 12))
+def test_tidy_and_quote_fold_as_the_character_classes(text, times):
+    """Short texts and long ones (tidy takes them differently), every odd space, the
+    characters just outside the class (U+200C, U+2010), quotes of every kind."""
+    from xxgk.text import _nfkc, clean_tidied
+
+    text *= times
+    plain = re.sub(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]", " ", text.replace("\r\n", "\n").replace("\r", "\n"))
+    assert tidy(text) == plain
+    assert clean_tidied(plain) == re.sub("[“”「」〝〞]", '"', re.sub("[‘’]", "'", _nfkc(plain)))
