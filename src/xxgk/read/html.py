@@ -66,6 +66,7 @@ from __future__ import annotations
 import codecs
 import email
 import re
+from bisect import bisect_right
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
@@ -479,26 +480,28 @@ def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[s
             _raw_text(cell, out)
             raw.append("".join(out))
     texts = _cell_texts(raw)
-    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
     grid = []
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
-    nrows = len(rows)
+    ends = []  # (the place in ``cells`` after each row's last cell)
     i = 0
-    for r, row in enumerate(rows):
+    for row in rows:
         n = len(row)
-        line = texts[i : i + n]
-        if spanning:
-            for j, cell in enumerate(row):
-                if cell.mem_id in spanning:
-                    attrs = cell.attributes
-                    rs = attrs.get("rowspan")
-                    rs = 1 if rs is None else _span(rs, nrows - r)
-                    cs = attrs.get("colspan")
-                    cs = 1 if cs is None else _span(cs, MAX_SPAN)
-                    if rs != 1 or cs != 1:
-                        spans[r, j] = (rs, cs)
+        grid.append(texts[i : i + n])
         i += n
-        grid.append(line)
+        ends.append(i)
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
+    if spanning:
+        # (the merged cells' places found in one pass over the cells' ids, their rows by bisection)
+        nrows = len(rows)
+        for k in [k for k, key in enumerate([cell.mem_id for cell in cells]) if key in spanning]:
+            r = bisect_right(ends, k)
+            attrs = cells[k].attributes
+            rs = attrs.get("rowspan")
+            rs = 1 if rs is None else _span(rs, nrows - r)
+            cs = attrs.get("colspan")
+            cs = 1 if cs is None else _span(cs, MAX_SPAN)
+            if rs != 1 or cs != 1:
+                spans[r, k - (ends[r - 1] if r else 0)] = (rs, cs)
     if spans:
         return lay_out(grid, spans)
     # (no merged cell: the grid is the rows as they stand)
