@@ -42,9 +42,11 @@ How (the speed target is a few milliseconds for a 150 KiB CMS page, most of
 it chrome): the page is parsed by lexbor (selectolax), the HTML5 parser of
 browsers, from its UTF-8 bytes (a UTF-8 page as it is, others re-encoded
 once); ``<script>``/``<style>`` bodies are cut out before.  Hidden elements
-are found by one case-blind CSS query and taken out of the tree; the rest of
-the chrome (:data:`SKIP`, comments) is passed over by the walk, which goes
-down the tree and dispatches on lexbor's tag ids.  A data table's rows and
+are found by one case-blind CSS query (a list of three selectors) and taken out
+of the tree; the rest of the chrome (:data:`SKIP`, comments) is passed over by
+the walk, which goes down the tree from child to child by lexbor's sibling
+links (a generator a node costs a third more) and dispatches on lexbor's tag
+ids.  A data table's rows and
 cells come from one pass over its elements, which also tells whether it
 holds another table; a cell that holds one run of text (most do) takes its
 text from lexbor in one call, the others are walked with their line breaks
@@ -53,7 +55,8 @@ normalised in one go each, by ``str.replace`` and patterns that start with a
 fixed character (Python's regex engine tries a character class, or a pattern
 that starts with a word, at every position of the text: ``str.replace``,
 ``str.find`` and ``bytes.find`` scan in C many times faster);
-merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`).  A run
+merged cells are laid out in lists (:func:`xxgk.read.grid.lay_out`), a row
+without merged cells as a whole, a merged cell a row at a time.  A run
 of paragraph text that is nothing but links (a menu) is dropped when it ends.
 The worker processes ask glibc to keep freed memory for the next page
 (:mod:`xxgk.allocator`): handing lexbor's memory back after every
