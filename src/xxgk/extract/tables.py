@@ -58,7 +58,7 @@ from ..layouts import (
 from ..model import CellSource
 from ..text import SHORT_TEXT, kept_if_short, norm_label, numbering_of, strip_numbering
 from . import glued
-from ..numbers import CellValue, is_value_text, parse_cell
+from ..numbers import BLANK, CellValue, cell_value, is_value_text
 from .sections import is_section_heading
 from .tokens import StreamIndex, Token
 
@@ -654,7 +654,7 @@ def _put_cells(res: TableResult, keys: list[str], texts: list[str | None], uncer
     own_text = how in _OWN_TEXT
     for i, key in enumerate(keys):
         text = texts[i]
-        cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
+        cv: CellValue = BLANK if text is None else cell_value(text)  # (a figure reads the same in every kind of column)
         cells[key] = cv.value
         if cv.raw is not None:
             raws[key] = cv.raw
