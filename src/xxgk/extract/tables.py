@@ -240,6 +240,8 @@ class _TableIndex:
         self.row_columns = {
             id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
         }
+        # how many columns each row has (by the row's identity): without the optional 小计, and with it
+        self.column_counts = tuple({i: len(both[k]) for i, (_, both) in self.row_columns.items()} for k in (0, 1))
         # the rows and groups in layout order, each row's place, each group's first row
         self.rows, self.groups = list(table.rows), list(table.groups)
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
@@ -828,7 +830,8 @@ def _structural_fillers(table: Table, hits: list[RowHit], org_subtotal: bool, fi
     each row's last figure) belongs to the grid's shape, not to the rows: when
     all rows with more cells than columns end with the same number of empty
     filler cells, those go first."""
-    long_rows = [h for h in hits if h.row is not None and h.values and len(h.values) > len(_columns(table, h.row, org_subtotal))]
+    ncols = _index(table).column_counts[org_subtotal]  # (a hit's row is one of the table's rows)
+    long_rows = [h for h in hits if h.row is not None and h.values and len(h.values) > ncols[id(h.row)]]
     if not long_rows:
         return
     # (a row cut off by the end of the text has no closing filler)
@@ -839,7 +842,7 @@ def _structural_fillers(table: Table, hits: list[RowHit], org_subtotal: bool, fi
     if len(fills) != 1 or not (k := fills.pop()):
         return
     for h in long_rows:
-        if len(h.values) - k >= len(_columns(table, h.row, org_subtotal)):
+        if len(h.values) - k >= ncols[id(h.row)]:
             del h.values[-k:]
 
 
@@ -887,19 +890,20 @@ def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: 
     label.  A row holding exactly that many cells, empty where the merges
     are, keeps only its figures."""
     labelled = [h for h in hits if h.row is not None and h.label is not None and h.label.grid and h.label.reliable]
+    ncols = _index(table).column_counts[org_subtotal]  # (a hit's row is one of the table's rows)
     # a grid that pads its rows at the end (a row with more cells than
     # columns whose first cell after the label holds a figure) is left alone
     # (in a stream of cells the extra cells at a row's end are the next label's)
     padded = {
         h.label.block
         for h in labelled
-        if len(h.values) > len(_columns(table, h.row, org_subtotal))
+        if len(h.values) > ncols[id(h.row)]
         and h.values[0].text
         and h.values[0].line == h.label.line
         and not _streamed(h)
     }
     for i, h in enumerate(labelled):
-        n = len(_columns(table, h.row, org_subtotal))
+        n = ncols[id(h.row)]
         if len(h.values) <= n:  # (most rows: nothing to drop)
             continue
         stream = _streamed(h)
@@ -968,9 +972,10 @@ def _drop_label_span(table: Table, hits: list[RowHit], org_subtotal: bool, fille
     full = _full_label_area(table, hits)
     hits = [h for h in hits if h.label is None or h.label.block not in full]
     _exact_spans(table, hits, org_subtotal, fillers)
+    ncols = _index(table).column_counts[org_subtotal]  # (a hit's row is one of the table's rows)
     for h in hits:
-        if h.row is not None:
-            _drop_fillers(h, len(_columns(table, h.row, org_subtotal)), fillers)
+        if h.row is not None and len(h.values) > ncols[id(h.row)]:  # (most rows: nothing to drop)
+            _drop_fillers(h, ncols[id(h.row)], fillers)
 
 
 def _assign_table(
