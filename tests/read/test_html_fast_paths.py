@@ -168,7 +168,9 @@ blocks = st.lists(
 def _chrome(kind: str) -> str:
     return {
         "menu": '<ul class="menu"><li><a href="/">首页</a></li><li><a href="/x">政务<span>公开</span></a></li></ul>',
-        "hidden": '<div style="display: none"><p>隐藏的段落</p></div><span hidden>也隐藏</span>',
+        "hidden": '<div style="display: none"><p>隐藏的段落</p></div><span hidden>也隐藏</span>'
+                  '<em hidden style="DISPLAY:None; visibility: hidden">三处都隐藏<i style="visibility:hidden">其中</i></em>'
+                  '<p style="color:red; Visibility : Hidden">不可见</p>',
         "script": "<script>document.write('<p>脚本</p>');</script><style>p{color:red}</style>",
         "nav": "<nav><p>机构概况</p></nav>",
         "comment": "<!-- <p>注释</p> -->",

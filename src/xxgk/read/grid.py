@@ -152,17 +152,29 @@ def lay_out(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]]
                     line[c] = text
                 c += 1
             else:
-                label = is_label(text)
+                # what the cell puts in its positions: a label in every one; a figure once,
+                # the rest of its first row moved to the row's end, blank in the rows below
                 end = c + cs
-                for dr in range(rs):
-                    if r + dr == len(grid):
+                if is_label(text):
+                    seg = rest = [text] * cs
+                else:
+                    seg, rest = [text] + [None] * (cs - 1), [""] + [None] * (cs - 1)
+                for rr in range(r, r + rs):
+                    if rr == len(grid):
                         grid.append([])
-                    below = grid[r + dr]
-                    if len(below) < end:
-                        below.extend([_FREE] * (end - len(below)))
-                    for dc in range(cs):
-                        if below[c + dc] is _FREE:
-                            below[c + dc] = text if label or dr == dc == 0 else ("" if dc == 0 else None)
+                    below = grid[rr]
+                    m = len(below)
+                    if m <= c:  # (no cell covers any of its positions in this row yet)
+                        if m < c:
+                            below.extend([_FREE] * (c - m))
+                        below.extend(seg)
+                    else:
+                        if m < end:
+                            below.extend([_FREE] * (end - m))
+                        for dc in range(cs):
+                            if below[c + dc] is _FREE:
+                                below[c + dc] = seg[dc]
+                    seg = rest
                 n = len(line)
                 c = end
             if c > width:

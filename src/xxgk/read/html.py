@@ -66,6 +66,7 @@ from __future__ import annotations
 import codecs
 import email
 import re
+from bisect import bisect_right
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
@@ -363,7 +364,10 @@ def _raw_text(node: LexborNode, out: list[str]) -> None:
     each element that breaks a cell's lines and after each ``<br>``; what is
     never text (:data:`SKIP`, comments) left out."""
     kinds = _CELL_KINDS
-    for child in node.iter(include_text=True):
+    after = node.first_child  # (from child to child by the sibling links, as the walk goes)
+    while after is not None:
+        child = after
+        after = child.next
         tid = child.tag_id
         kind = kinds.get(tid)
         if kind is None:
@@ -476,26 +480,28 @@ def _grid(table: LexborNode, rows: list[list[LexborNode]] | None) -> list[list[s
             _raw_text(cell, out)
             raw.append("".join(out))
     texts = _cell_texts(raw)
-    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
     grid = []
-    spans: dict[tuple[int, int], tuple[int, int]] = {}
-    nrows = len(rows)
+    ends = []  # (the place in ``cells`` after each row's last cell)
     i = 0
-    for r, row in enumerate(rows):
+    for row in rows:
         n = len(row)
-        line = texts[i : i + n]
-        if spanning:
-            for j, cell in enumerate(row):
-                if cell.mem_id in spanning:
-                    attrs = cell.attributes
-                    rs = attrs.get("rowspan")
-                    rs = 1 if rs is None else _span(rs, nrows - r)
-                    cs = attrs.get("colspan")
-                    cs = 1 if cs is None else _span(cs, MAX_SPAN)
-                    if rs != 1 or cs != 1:
-                        spans[r, j] = (rs, cs)
+        grid.append(texts[i : i + n])
         i += n
-        grid.append(line)
+        ends.append(i)
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    spanning = {el.mem_id for el in table.css("[rowspan], [colspan]")}
+    if spanning:
+        # (the merged cells' places found in one pass over the cells' ids, their rows by bisection)
+        nrows = len(rows)
+        for k in [k for k, key in enumerate([cell.mem_id for cell in cells]) if key in spanning]:
+            r = bisect_right(ends, k)
+            attrs = cells[k].attributes
+            rs = attrs.get("rowspan")
+            rs = 1 if rs is None else _span(rs, nrows - r)
+            cs = attrs.get("colspan")
+            cs = 1 if cs is None else _span(cs, MAX_SPAN)
+            if rs != 1 or cs != 1:
+                spans[r, k - (ends[r - 1] if r else 0)] = (rs, cs)
     if spans:
         return lay_out(grid, spans)
     # (no merged cell: the grid is the rows as they stand)
@@ -568,7 +574,11 @@ class _Walker:
         boundary flushes it, a data table becomes a grid."""
         kinds = _KINDS
         buf = self.buf  # (flush empties it in place)
-        for child in node.iter(include_text=True):
+        # (from child to child by lexbor's sibling links: a third cheaper than iter()'s generator)
+        after = node.first_child
+        while after is not None:
+            child = after
+            after = child.next
             tid = child.tag_id
             kind = kinds.get(tid)
             if kind is None:
@@ -652,12 +662,16 @@ def _drop_hidden(top: LexborNode) -> None:
     """Take out of the tree the elements under ``top`` hidden with ``hidden``
     or ``display:none`` / ``visibility:hidden`` (their own text goes, the text
     after them stays)."""
-    # (one selector, not a list of three: lexbor walks the tree once, not once a selector)
-    hidden = [el for el in top.css(':is([hidden], [style*="none" i], [style*="hidden" i])') if _hidden(el.attributes)]
-    keep = top.mem_id  # (css() finds the node it starts from too)
-    for el in hidden:  # (taken out, not destroyed: one inside another is harmless)
-        if el.mem_id != keep:
-            el.decompose()
+    # (a list of three selectors: lexbor tests each element against all three in one walk of
+    # the tree, and reports an element once for each it matches — cheaper than ``:is()``)
+    found = top.css('[hidden], [style*="none" i], [style*="hidden" i]')
+    seen = {top.mem_id}  # (css() finds the node it starts from too)
+    for el in found:
+        key = el.mem_id
+        if key not in seen:
+            seen.add(key)
+            if _hidden(el.attributes):
+                el.decompose()  # (taken out of the tree, not destroyed: one inside another is harmless)
 
 
 def _metas(tree: LexborHTMLParser) -> list[tuple[str, str]]:
