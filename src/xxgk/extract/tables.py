@@ -476,7 +476,7 @@ class _TableReader:
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
-            return RowHit(row, None, line=tok.line, label=tok)
+            return RowHit(row, None, [], tok.line, "label", tok)  # (positional: values, line, how, label)
         # a key phrase with one character mistyped, where only one free row has it
         if groups:
             near = ()
@@ -488,7 +488,7 @@ class _TableReader:
             near = _in_order(near, start, valued, also)
         if len(near) == 1:
             self.last_index = near[0]
-            return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
+            return RowHit(self.rows[near[0]], None, [], tok.line, "label", tok)
         for gi in groups:
             g = self.groups[gi]
             # a group label sits before its first row
@@ -1009,7 +1009,7 @@ def _assign_table(
                 d = glued.with_evidence(rr.decoded, rr.row, rr.cols, prose)
                 rr.texts, rr.uncertain = d.texts, d.uncertain
     for k, rr in enumerate(reads):
-        if not _superseded(rr, reads[k + 1] if k + 1 < len(reads) else None):
+        if rr.values or not _superseded(rr, reads[k + 1] if k + 1 < len(reads) else None):  # (a row with figures never is)
             _write(table, rr, res)
 
 
