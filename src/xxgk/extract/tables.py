@@ -519,8 +519,7 @@ class _TableReader:
 
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
-        if hit.row is not None and hit.values and id(hit.row) in self.row_index:
-            at = self.row_index[id(hit.row)]
+        if hit.row is not None and hit.values and (at := self.row_index.get(id(hit.row))) is not None:
             self.valued.add(at)
             self.last_valued = max(self.last_valued, at)
 
@@ -602,7 +601,10 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
             from ..layouts import T3_OTHER_SINGLE
 
             row = T3_OTHER_SINGLE
-    cols = _columns(table, row, org_subtotal)
+    # (the row's columns from the table's index in place, as _columns finds them: most rows)
+    kept = _INDEXES.get(id(table))
+    both = (kept[1] if kept is not None and kept[0] is table else _index(table)).row_columns.get(id(row))
+    cols = both[1][org_subtotal] if both is not None and both[0] is row else _columns(table, row, org_subtotal)
     values = list(hit.values)
     # drop trailing blanks beyond the column count (fillers moved to the end)
     while len(values) > len(cols) and not values[-1].text:
