@@ -1199,7 +1199,11 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
         # figure, no label or heading is one; it goes to the open row
         if tok.value and tok.text and state in ("t2", "t3"):
             rd = readers[state]
-            if state == "t3" and rd.hits and _opens_orphan_row(t3, current, rd.org_subtotal, tok):
+            # (the first figure on its label's line, most rows', opens none: asked in place)
+            if (
+                state == "t3" and rd.hits and (current is None or current.values or (tok.grid and tok.line != current.line))
+                and _opens_orphan_row(t3, current, rd.org_subtotal, tok)
+            ):
                 close_row()  # a row of figures without its label (see below)
                 current_table = rd
                 current = RowHit(None, None, line=tok.line)
