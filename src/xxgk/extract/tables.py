@@ -1201,7 +1201,7 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
             rd = readers[state]
             # (the first figure on its label's line, most rows', opens none: asked in place)
             if (
-                state == "t3" and rd.hits and (current is None or current.values or (tok.grid and tok.line != current.line))
+                state == "t3" and rd.hits and (not GRID_RUNS or current is None or current.values or (tok.grid and tok.line != current.line))
                 and _opens_orphan_row(t3, current, rd.org_subtotal, tok)
             ):
                 close_row()  # a row of figures without its label (see below)
