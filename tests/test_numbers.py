@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from xxgk.numbers import is_value_text, parse_cell
+from xxgk.numbers import cell_value, is_value_text, parse_cell
 
 
 @pytest.mark.parametrize(
@@ -69,3 +71,15 @@ def test_yuan_converted_to_wan_with_a_note():
 def test_labels_are_not_values(text):
     assert not is_value_text(text)
     assert not parse_cell(text).ok
+
+
+_CELL_TEXTS = ["0", "12", " 12 ", "１２", "1,234", "减60", "117(增)", "4个", "14.35万元", "--253", "1O2", "无", "未增未减", "规章", "", " "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CELL_TEXTS), min_size=1, max_size=40).map("".join))
+def test_the_kept_cell_value_is_the_parse_of_the_text(text):
+    """cell_value, the table reader's kept reading of a cell's text (a lookup for a text seen
+    before, short or too long to be kept), reads every text as parse_cell does, asked twice."""
+    assert cell_value(text) == parse_cell(text)
+    assert cell_value(text) == parse_cell(text)

@@ -529,3 +529,20 @@ def test_a_kept_function_of_one_text_answers_as_the_function(texts):
             assert len(calls) <= 1 and text in memo
         else:
             assert len(calls) == 2 and text not in memo
+
+
+def test_the_column_counts_of_a_tables_index_are_its_rows_columns():
+    """The label-span passes take a row's column count from the table's index (a lookup by
+    the row's identity): the count of the row's columns, with and without the optional 小计."""
+    seen = 0
+    for lay in LAYOUTS.values():
+        for table in lay.tables:
+            counts = T._index(table).column_counts
+            assert set(counts[0]) == set(counts[1]) == {id(r) for r in table.rows}
+            for row in table.rows:
+                for org in (False, True):
+                    assert counts[org][id(row)] == len(T._columns(table, row, org)) == len(
+                        [c for c in table.columns_of(row) if not c.optional or org]
+                    )
+                    seen += 1
+    assert seen > 50

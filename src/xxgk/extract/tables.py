@@ -58,7 +58,7 @@ from ..layouts import (
 from ..model import CellSource
 from ..text import SHORT_TEXT, kept_if_short, norm_label, numbering_of, strip_numbering
 from . import glued
-from ..numbers import CellValue, is_value_text, parse_cell
+from ..numbers import BLANK, CellValue, cell_value, is_value_text
 from .sections import is_section_heading
 from .tokens import StreamIndex, Token
 
@@ -240,6 +240,8 @@ class _TableIndex:
         self.row_columns = {
             id(r): (r, ([c for c in table.columns_of(r) if not c.optional], list(table.columns_of(r)))) for r in table.rows
         }
+        # how many columns each row has (by the row's identity): without the optional 小计, and with it
+        self.column_counts = tuple({i: len(both[k]) for i, (_, both) in self.row_columns.items()} for k in (0, 1))
         # the rows and groups in layout order, each row's place, each group's first row
         self.rows, self.groups = list(table.rows), list(table.groups)
         self.row_index = {id(r): i for i, r in enumerate(self.rows)}
@@ -474,7 +476,7 @@ class _TableReader:
                 if self.last_index < 0 or not 0 < idx - self.last_index <= 3 or idx < start:
                     continue
             self.last_index = idx
-            return RowHit(row, None, line=tok.line, label=tok)
+            return RowHit(row, None, [], tok.line, "label", tok)  # (positional: values, line, how, label)
         # a key phrase with one character mistyped, where only one free row has it
         if groups:
             near = ()
@@ -486,7 +488,7 @@ class _TableReader:
             near = _in_order(near, start, valued, also)
         if len(near) == 1:
             self.last_index = near[0]
-            return RowHit(self.rows[near[0]], None, line=tok.line, label=tok)
+            return RowHit(self.rows[near[0]], None, [], tok.line, "label", tok)
         for gi in groups:
             g = self.groups[gi]
             # a group label sits before its first row
@@ -517,8 +519,7 @@ class _TableReader:
 
     def close(self, hit: RowHit) -> None:
         self.hits.append(hit)
-        if hit.row is not None and hit.values and id(hit.row) in self.row_index:
-            at = self.row_index[id(hit.row)]
+        if hit.row is not None and hit.values and (at := self.row_index.get(id(hit.row))) is not None:
             self.valued.add(at)
             self.last_valued = max(self.last_valued, at)
 
@@ -600,7 +601,10 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
             from ..layouts import T3_OTHER_SINGLE
 
             row = T3_OTHER_SINGLE
-    cols = _columns(table, row, org_subtotal)
+    # (the row's columns from the table's index in place, as _columns finds them: most rows)
+    kept = _INDEXES.get(id(table))
+    both = (kept[1] if kept is not None and kept[0] is table else _index(table)).row_columns.get(id(row))
+    cols = both[1][org_subtotal] if both is not None and both[0] is row else _columns(table, row, org_subtotal)
     values = list(hit.values)
     # drop trailing blanks beyond the column count (fillers moved to the end)
     while len(values) > len(cols) and not values[-1].text:
@@ -654,7 +658,7 @@ def _put_cells(res: TableResult, keys: list[str], texts: list[str | None], uncer
     own_text = how in _OWN_TEXT
     for i, key in enumerate(keys):
         text = texts[i]
-        cv: CellValue = parse_cell(text)  # (a figure reads the same in every kind of column)
+        cv: CellValue = BLANK if text is None else cell_value(text)  # (a figure reads the same in every kind of column)
         cells[key] = cv.value
         if cv.raw is not None:
             raws[key] = cv.raw
@@ -828,7 +832,8 @@ def _structural_fillers(table: Table, hits: list[RowHit], org_subtotal: bool, fi
     each row's last figure) belongs to the grid's shape, not to the rows: when
     all rows with more cells than columns end with the same number of empty
     filler cells, those go first."""
-    long_rows = [h for h in hits if h.row is not None and h.values and len(h.values) > len(_columns(table, h.row, org_subtotal))]
+    ncols = _index(table).column_counts[org_subtotal]  # (a hit's row is one of the table's rows)
+    long_rows = [h for h in hits if h.row is not None and h.values and len(h.values) > ncols[id(h.row)]]
     if not long_rows:
         return
     # (a row cut off by the end of the text has no closing filler)
@@ -839,7 +844,7 @@ def _structural_fillers(table: Table, hits: list[RowHit], org_subtotal: bool, fi
     if len(fills) != 1 or not (k := fills.pop()):
         return
     for h in long_rows:
-        if len(h.values) - k >= len(_columns(table, h.row, org_subtotal)):
+        if len(h.values) - k >= ncols[id(h.row)]:
             del h.values[-k:]
 
 
@@ -887,19 +892,20 @@ def _exact_spans(table: Table, hits: list[RowHit], org_subtotal: bool, fillers: 
     label.  A row holding exactly that many cells, empty where the merges
     are, keeps only its figures."""
     labelled = [h for h in hits if h.row is not None and h.label is not None and h.label.grid and h.label.reliable]
+    ncols = _index(table).column_counts[org_subtotal]  # (a hit's row is one of the table's rows)
     # a grid that pads its rows at the end (a row with more cells than
     # columns whose first cell after the label holds a figure) is left alone
     # (in a stream of cells the extra cells at a row's end are the next label's)
     padded = {
         h.label.block
         for h in labelled
-        if len(h.values) > len(_columns(table, h.row, org_subtotal))
+        if len(h.values) > ncols[id(h.row)]
         and h.values[0].text
         and h.values[0].line == h.label.line
         and not _streamed(h)
     }
     for i, h in enumerate(labelled):
-        n = len(_columns(table, h.row, org_subtotal))
+        n = ncols[id(h.row)]
         if len(h.values) <= n:  # (most rows: nothing to drop)
             continue
         stream = _streamed(h)
@@ -968,9 +974,10 @@ def _drop_label_span(table: Table, hits: list[RowHit], org_subtotal: bool, fille
     full = _full_label_area(table, hits)
     hits = [h for h in hits if h.label is None or h.label.block not in full]
     _exact_spans(table, hits, org_subtotal, fillers)
+    ncols = _index(table).column_counts[org_subtotal]  # (a hit's row is one of the table's rows)
     for h in hits:
-        if h.row is not None:
-            _drop_fillers(h, len(_columns(table, h.row, org_subtotal)), fillers)
+        if h.row is not None and len(h.values) > ncols[id(h.row)]:  # (most rows: nothing to drop)
+            _drop_fillers(h, ncols[id(h.row)], fillers)
 
 
 def _assign_table(
@@ -1004,7 +1011,7 @@ def _assign_table(
                 d = glued.with_evidence(rr.decoded, rr.row, rr.cols, prose)
                 rr.texts, rr.uncertain = d.texts, d.uncertain
     for k, rr in enumerate(reads):
-        if not _superseded(rr, reads[k + 1] if k + 1 < len(reads) else None):
+        if rr.values or not _superseded(rr, reads[k + 1] if k + 1 < len(reads) else None):  # (a row with figures never is)
             _write(table, rr, res)
 
 
@@ -1192,7 +1199,11 @@ def read_tables(tokens: list[Token], layout: Layout, index: StreamIndex | None =
         # figure, no label or heading is one; it goes to the open row
         if tok.value and tok.text and state in ("t2", "t3"):
             rd = readers[state]
-            if state == "t3" and rd.hits and _opens_orphan_row(t3, current, rd.org_subtotal, tok):
+            # (the first figure on its label's line, most rows', opens none: asked in place)
+            if (
+                state == "t3" and rd.hits and (not GRID_RUNS or current is None or current.values or (tok.grid and tok.line != current.line))
+                and _opens_orphan_row(t3, current, rd.org_subtotal, tok)
+            ):
                 close_row()  # a row of figures without its label (see below)
                 current_table = rd
                 current = RowHit(None, None, line=tok.line)

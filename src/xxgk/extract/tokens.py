@@ -235,7 +235,9 @@ def split_glued_all(texts: list[str]) -> list[list[str]]:
     pattern (a document has hundreds of paragraphs, most of them prose with no label:
     one call of the regex engine a paragraph costs more than the search itself)."""
     spans = spans_in_each(_split_pattern(), texts)
-    return [split_glued(t, s) for t, s in zip(texts, spans)]
+    mark = _heading_mark()
+    # (a text with no label and no heading's mark is prose as it is, split_glued's first answer: most, given in place)
+    return [split_glued(t, s) if s or mark in t else [t] for t, s in zip(texts, spans)]
 
 
 _LEAD_FIGURES = re.compile(r"^([-+]?\d[\d\s.,]*(?:万元|元)?)(?=\S)(?![\d.])(?:\s*)([^\d\s.,].*)?$", re.S)
