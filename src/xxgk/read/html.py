@@ -372,14 +372,15 @@ def _raw_text(node: LexborNode, out: list[str]) -> None:
         child = after
         after = child.next
         tid = child.tag_id
-        kind = kinds.get(tid)
-        if kind is None:
-            kind = _cell_kind(child, tid)
-        if kind == _TEXT:
+        if tid == _TEXT_ID:
             text = child.text_content
             if text:
                 out.append(text)
-        elif kind == _SKIP:
+            continue
+        kind = kinds.get(tid)
+        if kind is None:
+            kind = _cell_kind(child, tid)
+        if kind == _SKIP:
             continue
         elif kind == _BR:
             out.append(_MARK)
@@ -583,10 +584,7 @@ class _Walker:
             child = after
             after = child.next
             tid = child.tag_id
-            kind = kinds.get(tid)
-            if kind is None:
-                kind = _kind(child, tid)
-            if kind == _TEXT:
+            if tid == _TEXT_ID:  # (half the nodes: asked before the kinds are looked up)
                 text = child.text_content
                 if text:
                     if self.in_link:
@@ -597,6 +595,9 @@ class _Walker:
                         if not self.plain and text.strip(_LINKS_ONLY_BLANK):
                             self.plain = True
                 continue
+            kind = kinds.get(tid)
+            if kind is None:
+                kind = _kind(child, tid)
             if kind == _SKIP:
                 continue
             if kind == _BLOCK:
