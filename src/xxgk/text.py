@@ -21,8 +21,8 @@ from functools import lru_cache, wraps
 
 # the odd spaces tidy makes spaces (NBSP, the typographic spaces U+2000–U+200B, the narrow
 # and medium ones, the ideographic space, a stray byte-order mark): as a pattern, and one by one
-_SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]")
 ODD_SPACES = "\u00a0" + "".join(map(chr, range(0x2000, 0x200C))) + "\u202f\u205f\u3000\ufeff"
+_SPACES = re.compile(f"[{ODD_SPACES}]")
 _QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("「", '"'), ("」", '"'), ("‘", "'"), ("’", "'"), ("〝", '"'), ("〞", '"'))
 # the Chinese numerals of the reports' numbering (一 … 十), and one of them as a pattern's character class
 CN_NUMERALS = "一二三四五六七八九十"

@@ -108,7 +108,6 @@ def by_identity(fn):
         memo[id(arg)] = (arg, out)
         return out
 
-    call.memo = memo  # (looked up in place by the hottest callers: a Python call costs more)
     return call
 
 
@@ -297,9 +296,6 @@ class _TableIndex:
 def _index(table: Table) -> _TableIndex:
     """The table's index, built once."""
     return _TableIndex(table)
-
-
-_INDEXES = _index.memo  # id(table) → (table, its index)
 
 
 def matches_nearly(tok: Token, row: Row | Group) -> bool:
@@ -560,8 +556,7 @@ def _is_figures(text: str) -> bool:
 def _columns(table: Table, row: Row, org_subtotal: bool) -> list[Column]:
     """A row's columns (the optional 小计 only where the table has it); a list kept
     per row in the table's index: callers never change it."""
-    kept = _INDEXES.get(id(table))
-    hit = (kept[1] if kept is not None and kept[0] is table else _index(table)).row_columns.get(id(row))
+    hit = _index(table).row_columns.get(id(row))
     if hit is not None and hit[0] is row:
         return hit[1][org_subtotal]
     return [c for c in table.columns_of(row) if not c.optional or org_subtotal]
@@ -601,10 +596,7 @@ def _read_row(table: Table, hit: RowHit, org_subtotal: bool, res: TableResult) -
             from ..layouts import T3_OTHER_SINGLE
 
             row = T3_OTHER_SINGLE
-    # (the row's columns from the table's index in place, as _columns finds them: most rows)
-    kept = _INDEXES.get(id(table))
-    both = (kept[1] if kept is not None and kept[0] is table else _index(table)).row_columns.get(id(row))
-    cols = both[1][org_subtotal] if both is not None and both[0] is row else _columns(table, row, org_subtotal)
+    cols = _columns(table, row, org_subtotal)
     values = list(hit.values)
     # drop trailing blanks beyond the column count (fillers moved to the end)
     while len(values) > len(cols) and not values[-1].text:
@@ -683,8 +675,7 @@ _OWN_TEXT = frozenset(("glued", "unplaced"))  # placements whose cell text is no
 
 def _write(table: Table, rr: _RowRead, res: TableResult) -> None:
     texts = rr.texts or [None] * len(rr.cols)
-    index = _INDEXES.get(id(table))
-    kept = (index[1] if index is not None and index[0] is table else _index(table)).cell_keys.get(id(rr.cols))
+    kept = _index(table).cell_keys.get(id(rr.cols))
     if kept is not None and kept[0] is rr.cols:
         keys = kept[1]
     else:

@@ -17,7 +17,7 @@ import msgspec
 from ..layouts import LAYOUTS, SECTIONS, T2_LABEL_HEADER, T3_APPLICANT_GROUP, T3_HEADER_GROUP, T3_NOTE, T4_SUIT_GROUP
 from ..model import Document, Paragraph, Table
 from ..text import NUMERAL, alternation, clean, clean_tidied, each, kept_if_short, norm_label, spans_in_each, squeeze, tidy
-from ..numbers import VALUE_TEXT_MAX, is_value_text
+from ..numbers import is_value_text
 
 
 class Token(msgspec.Struct, gc=False):
@@ -293,9 +293,7 @@ def tokens_of(doc: Document, index: StreamIndex | None = None) -> list[Token]:
             pieces = next(pieces_all)
             for piece in pieces:
                 orig = published if len(pieces) == 1 else piece
-                # (squeeze, and is_value_text asked only of pieces short enough to be a figure: in place)
-                value = len(piece) <= VALUE_TEXT_MAX and is_value_text(piece)
-                append(Token(piece, "".join(piece.split()), line, 0, False, False, None, orig, value, None, b, None, block.line, block.page))
+                append(Token(piece, squeeze(piece), line, 0, False, False, None, orig, is_value_text(piece), None, b, None, block.line, block.page))
                 line += 1
         elif isinstance(block, Table):
             starts = block.lines
